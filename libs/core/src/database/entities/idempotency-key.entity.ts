@@ -1,0 +1,50 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { IdempotencyState } from '../enums';
+
+/** UNIQUE (user_id, key); inserted `in_progress` before the handler runs (api.md §1.10). */
+@Entity({ name: 'idempotency_keys' })
+export class IdempotencyKeyEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'user_id', type: 'uuid' })
+  userId: string;
+
+  @Column({ name: 'key', type: 'varchar', length: 255 })
+  key: string;
+
+  @Column({ name: 'request_method', type: 'varchar', length: 10 })
+  requestMethod: string;
+
+  @Column({ name: 'request_path', type: 'varchar', length: 500 })
+  requestPath: string;
+
+  /** SHA-256 hex of the raw body. */
+  @Column({ name: 'request_hash', type: 'char', length: 64 })
+  requestHash: string;
+
+  @Column({ name: 'state', type: 'text' })
+  state: IdempotencyState;
+
+  /** In-progress lease; an `in_progress` row whose lease expired is treated as absent. */
+  @Column({ name: 'locked_until', type: 'timestamptz', precision: 3, nullable: true })
+  lockedUntil: Date | null;
+
+  @Column({ name: 'response_status', type: 'integer', nullable: true })
+  responseStatus: number | null;
+
+  /** Only replay-relevant headers (e.g. `Location`). */
+  @Column({ name: 'response_headers', type: 'jsonb', nullable: true })
+  responseHeaders: Record<string, string> | null;
+
+  /** Stored response body; for SSE the final `done` payload. */
+  @Column({ name: 'response_body', type: 'jsonb', nullable: true })
+  responseBody: unknown;
+
+  @Column({ name: 'created_at', type: 'timestamptz', precision: 3, default: () => 'now()' })
+  createdAt: Date;
+
+  /** created_at + 24 h. */
+  @Column({ name: 'expires_at', type: 'timestamptz', precision: 3 })
+  expiresAt: Date;
+}

@@ -1,0 +1,4 @@
+import { InitialSchema1767225600000 } from './1767225600000-initial-schema';
+
+/** Every migration, oldest first; the one list used by the API, the worker and `ormconfig.ts`. */
+export const MIGRATIONS = [InitialSchema1767225600000];
