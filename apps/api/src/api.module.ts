@@ -1,0 +1,33 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { AuthGuard } from '@app/auth/auth.guard';
+import { AuthHttpModule } from '@app/auth/auth-http.module';
+import { ActivityModule } from '@app/activity/activity.module';
+import { CoreModule, CoreModuleOptions } from '@app/core/core.module';
+import { DeprecationHeadersGuard } from '@app/core/http/deprecated.decorator';
+import { AllExceptionsFilter } from '@app/core/http/exception.filter';
+import { RateLimitGuard } from '@app/core/http/rate-limit.guard';
+import { IdempotencyInterceptor } from '@app/core/idempotency/idempotency.interceptor';
+import { createValidationPipe } from '@app/core/validation/validation.pipe';
+import { UsersHttpModule } from '@app/users/users-http.module';
+import { OpsModule } from './ops/ops.module';
+
+/** The HTTP API: every feature's HTTP module over the shared core, with the api.md §1.9 pipeline. */
+@Module({})
+export class ApiModule {
+  static register(options: CoreModuleOptions): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [CoreModule.forRoot(options), ActivityModule, OpsModule, AuthHttpModule, UsersHttpModule],
+      providers: [
+        // Guards run in this order: deprecation headers, authentication (401), rate limit (429).
+        { provide: APP_GUARD, useClass: DeprecationHeadersGuard },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,86 @@
+import { RequestMethod } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { WsAdapter } from '@nestjs/platform-ws';
+import cors from 'cors';
+import type { NextFunction, Request, Response } from 'express';
+import { Logger } from 'nestjs-pino';
+import { AppConfig } from '@app/core/config/app-config';
+import { RequestContext } from '@app/core/context/request-context';
+import { jsonBodyGate, routeGate, RouteLayer } from '@app/core/http/request-gate';
+import { requestIdFor } from '@app/core/http/request-id';
+import { MetricsService } from '@app/core/metrics/metrics.service';
+import { httpMetrics } from './http-metrics.middleware';
+import { securityHeaders } from './security-headers';
+import { setupSwagger, VERSIONED_ALIASES } from './swagger';
+
+export const API_PREFIX = 'api/v1';
+const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-ID', 'X-Task-Id'];
+const EXPOSED_HEADERS = [
+  'X-Request-ID',
+  'X-RateLimit-Limit',
+  'X-RateLimit-Remaining',
+  'X-RateLimit-Reset',
+  'Retry-After',
+  'X-Idempotent-Replayed',
+  'Deprecation',
+  'Sunset',
+  'Link',
+];
+
+/**
+ * The HTTP conventions of api.md §1 that run before Nest routing, in the order of §1.9:
+ * request id → CORS preflight → 404/405 → body size, media type and JSON syntax. Everything
+ * after (auth, rate limit, idempotency, validation) is Nest guards, interceptors and pipes.
+ */
+export function configureApp(app: NestExpressApplication): void {
+  const config = app.get(AppConfig);
+  app.useLogger(app.get(Logger));
+  app.useWebSocketAdapter(new WsAdapter(app));
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    const id = requestIdFor(request);
+    (request as Request & { id: string }).id = id;
+    response.setHeader('X-Request-ID', id);
+    RequestContext.run({ requestId: id }, next);
+  });
+  app.use(httpMetrics(app.get(MetricsService)));
+  app.use((request: Request, _response: Response, next: NextFunction) => {
+    const alias = VERSIONED_ALIASES.find((path) => request.url === `/${API_PREFIX}${path}` || request.url.startsWith(`/${API_PREFIX}${path}?`));
+    if (alias) request.url = request.url.slice(API_PREFIX.length + 1);
+    next();
+  });
+  app.use(...securityHeaders(config));
+  app.use(corsMiddleware(config));
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    if (request.method === 'OPTIONS') response.status(200).end();
+    else next();
+  });
+  const express = app.getHttpAdapter().getInstance() as unknown as { router: { stack: RouteLayer[] } };
+  app.use(routeGate(() => express.router.stack));
+  app.use(jsonBodyGate());
+
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+      { path: '.well-known/jwks.json', method: RequestMethod.GET },
+    ],
+  });
+  setupSwagger(app);
+}
+
+function corsMiddleware(config: AppConfig): ReturnType<typeof cors> {
+  const origins = config.corsOrigins;
+  return cors({
+    origin: origins.includes('*') ? '*' : origins.length > 0 ? origins : false,
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ALLOWED_HEADERS,
+    exposedHeaders: EXPOSED_HEADERS,
+    maxAge: 600,
+    optionsSuccessStatus: 200,
+    preflightContinue: false,
+  });
+}

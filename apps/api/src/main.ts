@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { loadConfig } from '@app/core/config/app-config';
+import { prepareDatabase } from '@app/core/database/database-bootstrap';
+import { closeOnSignal, exitOnBootFailure } from '@app/core/process/shutdown';
+import { ApiModule } from './api.module';
+import { configureApp } from './http/configure-app';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfig();
+  const database = await prepareDatabase(config, (message) => console.error(message));
+  const app = await NestFactory.create<NestExpressApplication>(
+    ApiModule.register({ config, databaseUrl: database.url, role: 'api' }),
+    { bodyParser: false, bufferLogs: true },
+  );
+  configureApp(app);
+  await app.listen(config.PORT);
+  closeOnSignal(async () => {
+    await app.close();
+    await database.embedded?.stop();
+  });
+}
+
+bootstrap().catch(exitOnBootFailure);

@@ -1,0 +1,24 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class LivenessResponseDto {
+  @ApiProperty({ example: 'ok', enum: ['ok'] }) status: 'ok';
+}
+
+export class HealthCheckDto {
+  @ApiProperty({ example: 'ok', enum: ['ok', 'error'] }) status: 'ok' | 'error';
+  @ApiPropertyOptional({ example: 'no heartbeat for 5 minutes', description: 'Why the check fails' }) message?: string;
+  @ApiPropertyOptional({ example: ['payments'], description: 'Integrations left unset (configuration check only)' })
+  disabled?: string[];
+}
+
+export class HealthChecksDto {
+  @ApiProperty() database: HealthCheckDto;
+  @ApiProperty() migrations: HealthCheckDto;
+  @ApiProperty() job_runner: HealthCheckDto;
+  @ApiProperty() configuration: HealthCheckDto;
+}
+
+export class HealthResponseDto {
+  @ApiProperty({ example: 'ok', enum: ['ok', 'degraded', 'error'] }) status: 'ok' | 'degraded' | 'error';
+  @ApiProperty() checks: HealthChecksDto;
+}

@@ -1,0 +1,33 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { hostname } from 'node:os';
+import { DataSource } from 'typeorm';
+
+const HEARTBEAT_MS = 15_000;
+
+/** Writes `job_runner_heartbeats` every 15 s (jobs.md §1); `/health/ready` reads it. */
+@Injectable()
+export class HeartbeatService implements OnModuleDestroy {
+  readonly runnerId = `${hostname()}:${process.pid}`;
+  private timer?: NodeJS.Timeout;
+  private readonly logger = new Logger(HeartbeatService.name);
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async start(): Promise<void> {
+    await this.beat();
+    this.timer = setInterval(() => void this.beat().catch((error: unknown) => this.logger.warn({ err: error }, 'heartbeat failed')), HEARTBEAT_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  private async beat(): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO job_runner_heartbeats (runner_id, started_at, last_seen_at) VALUES ($1, now(), now())
+       ON CONFLICT (runner_id) DO UPDATE SET last_seen_at = now()`,
+      [this.runnerId],
+    );
+  }
+}

@@ -1,0 +1,141 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
+
+const toBool = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? ({ true: true, '1': true, false: false, '0': false } as Record<string, boolean>)[value.toLowerCase()] ?? value : value;
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const URL_OPTIONS = { require_tld: false, require_protocol: true };
+
+/** Every environment variable of the runtime contract (spec README), read once and validated before boot. */
+export class AppConfig {
+  @Transform(toInt) @IsInt() @Min(1) @Max(65535) PORT = 3000;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() DATABASE_URL?: string;
+  @IsString() DATA_DIR = './.data';
+  @IsString() NODE_ENV = 'development';
+  @Transform(toBool) @IsBoolean() DB_MIGRATE_ON_START = true;
+  @Transform(toInt) @IsInt() @Min(1024) @Max(65535) EMBEDDED_PG_PORT = 54329;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() JWT_PRIVATE_KEY?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() JWT_PUBLIC_KEY?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() JWT_KEY_ID?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() JWT_PREVIOUS_PUBLIC_KEYS?: string;
+  @Transform(toInt) @IsInt() @Min(1) @Max(1440) JWT_ACCESS_EXPIRY_MINUTES = 15;
+  @Transform(toInt) @IsInt() @Min(1) @Max(365) JWT_REFRESH_EXPIRY_DAYS = 7;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() GOOGLE_CLIENT_ID?: string;
+  @IsUrl(URL_OPTIONS) GOOGLE_JWKS_URL = 'https://www.googleapis.com/oauth2/v3/certs';
+  @IsString() GOOGLE_ISSUERS = 'accounts.google.com,https://accounts.google.com';
+  @Transform(toBool) @IsBoolean() AUTH_DEV_LOGIN = false;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() OPENAI_API_KEY?: string;
+  @IsUrl(URL_OPTIONS) OPENAI_BASE_URL = 'https://api.openai.com/v1';
+  @IsString() OPENAI_MODEL = 'gpt-4-turbo';
+  @Transform(toInt) @IsInt() @Min(1) @Max(600) AI_TIMEOUT_SECONDS = 30;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() DEEPGRAM_API_KEY?: string;
+  @IsUrl(URL_OPTIONS) DEEPGRAM_URL = 'https://api.deepgram.com';
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() CHECKOUT_SECRET_KEY?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() CHECKOUT_WEBHOOK_SECRET?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsUrl(URL_OPTIONS) CHECKOUT_API_URL?: string;
+
+  @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_GENERAL = 100;
+  @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_AI = 20;
+  @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_AUTH = 10;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() REDIS_URL?: string;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() VAPID_PUBLIC_KEY?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() VAPID_PRIVATE_KEY?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() VAPID_SUBJECT?: string;
+  /** Test-only escape hatch: lets push endpoints on http/loopback through outside production. */
+  @Transform(toBool) @IsBoolean() PUSH_ALLOW_INSECURE_ENDPOINTS = false;
+
+  @Transform(toInt) @IsInt() @Min(0) AI_CREDIT_CHAT = 1;
+  @Transform(toInt) @IsInt() @Min(0) AI_CREDIT_SUBTASK = 1;
+  @Transform(toInt) @IsInt() @Min(0) AI_CREDIT_CONVERSION = 1;
+  @Transform(toInt) @IsInt() @Min(0) AI_CREDIT_TRANSCRIPTION_PER_MIN = 5;
+  @Transform(toInt) @IsInt() @Min(0) KICKSTART_CREDITS = 5;
+  @Transform(toInt) @IsInt() @Min(0) PRO_DAILY_CREDITS = 10;
+  @Transform(toInt) @IsInt() @Min(0) PRO_MONTHLY_CREDITS = 100;
+  @Transform(toInt) @IsInt() @Min(0) MAX_CREDIT_CARRYOVER = 50;
+  @Transform(toInt) @IsInt() @Min(0) MAX_CREDIT_PURCHASE_PER_MONTH = 500;
+  @Transform(toBool) @IsBoolean() ENABLE_VOICE_TRANSCRIPTION = true;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() CORS_ORIGINS?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
+
+  get isProduction(): boolean {
+    return this.NODE_ENV === 'production';
+  }
+
+  get googleAudiences(): string[] {
+    return splitList(this.GOOGLE_CLIENT_ID);
+  }
+
+  get googleIssuers(): string[] {
+    return splitList(this.GOOGLE_ISSUERS);
+  }
+
+  /** `*` outside production unless set; an empty list (same-origin only) in production. */
+  get corsOrigins(): string[] {
+    if (this.CORS_ORIGINS !== undefined) return splitList(this.CORS_ORIGINS);
+    return this.isProduction ? [] : ['*'];
+  }
+
+  get checkoutApiUrl(): string | undefined {
+    if (this.CHECKOUT_API_URL) return this.CHECKOUT_API_URL.replace(/\/+$/, '');
+    if (!this.CHECKOUT_SECRET_KEY) return undefined;
+    return this.CHECKOUT_SECRET_KEY.startsWith('sk_sbox_')
+      ? 'https://api.sandbox.checkout.com'
+      : 'https://api.checkout.com';
+  }
+}
+
+export class ConfigError extends Error {}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
+}
+
+/** Reads and validates the environment; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const known = Object.keys(new AppConfig());
+  const raw: Record<string, string> = {};
+  for (const key of known) {
+    const value = env[key];
+    if (value !== undefined) raw[key] = value;
+  }
+  const config = plainToInstance(AppConfig, raw);
+  const errors = validateSync(config, { forbidUnknownValues: false });
+  const problems = errors.map((e) => {
+    const reasons = Object.values(e.constraints ?? {}).join('; ');
+    return `${e.property}: ${reasons} (got ${JSON.stringify(e.value)})`;
+  });
+  if (config.isProduction) {
+    if (!config.JWT_PRIVATE_KEY) problems.push('JWT_PRIVATE_KEY: required when NODE_ENV=production');
+    if (!config.JWT_PUBLIC_KEY) problems.push('JWT_PUBLIC_KEY: required when NODE_ENV=production');
+    if (!config.DATABASE_URL) problems.push('DATABASE_URL: required when NODE_ENV=production');
+    if (config.AUTH_DEV_LOGIN) problems.push('AUTH_DEV_LOGIN: must not be true when NODE_ENV=production');
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration, fix these environment variables:\n  ${problems.join('\n  ')}`);
+  }
+  return config;
+}

@@ -1,0 +1,64 @@
+import { Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { RequestContext } from '../context/request-context';
+import type { ActivitySource } from '../database/enums';
+import type { DomainEvent, EventDefinition } from './domain-event';
+import type { EventBus } from './event-bus';
+
+export interface EmitOptions {
+  userId: string;
+  source: ActivitySource;
+  /** Defaults to the current request's id, if any. */
+  requestId?: string | null;
+  /** Defaults to now; jobs pass their (possibly simulated) clock. */
+  occurredAt?: Date;
+}
+
+/** A database transaction that also carries the events it emits and the work due after commit. */
+export class Transaction {
+  private savepoints = 0;
+
+  constructor(
+    readonly manager: EntityManager,
+    private readonly bus: EventBus,
+    private readonly afterCommitQueue: Array<() => Promise<unknown>>,
+  ) {}
+
+  async emit<P>(definition: EventDefinition<P>, payload: P, options: EmitOptions): Promise<DomainEvent<P>> {
+    const event: DomainEvent<P> = {
+      type: definition.type,
+      userId: options.userId,
+      source: options.source,
+      requestId: options.requestId === undefined ? RequestContext.requestId() : options.requestId,
+      occurredAt: options.occurredAt ?? new Date(),
+      payload,
+    };
+    await this.bus.dispatch(definition, event, this);
+    return event;
+  }
+
+  afterCommit(work: () => Promise<unknown>): void {
+    this.afterCommitQueue.push(work);
+  }
+
+  /** Runs `work` under a savepoint: its failure rolls back only its own writes, then rethrows. */
+  async savepoint<T>(work: () => Promise<T>): Promise<T> {
+    const name = `sp_${++this.savepoints}`;
+    await this.manager.query(`SAVEPOINT ${name}`);
+    try {
+      const result = await work();
+      await this.manager.query(`RELEASE SAVEPOINT ${name}`);
+      return result;
+    } catch (error) {
+      await this.manager.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      throw error;
+    }
+  }
+
+  /** Runs the after-commit queue; failures are logged, never thrown (spec invariant 4). */
+  static async flushAfterCommit(queue: Array<() => Promise<unknown>>, logger: Logger): Promise<void> {
+    for (const work of queue) {
+      await work().catch((error: unknown) => logger.error({ err: error }, 'after-commit work failed'));
+    }
+  }
+}

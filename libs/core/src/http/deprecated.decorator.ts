@@ -1,0 +1,36 @@
+import { applyDecorators, CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ApiOperation } from '@nestjs/swagger';
+import type { Response } from 'express';
+
+/** Deprecation of api.md §1.14 (RFC 9745 `Deprecation`, RFC 8594 `Sunset`) for the PUT aliases. */
+export const PUT_ALIAS_DEPRECATION = { deprecatedAt: 1772323200, sunset: 'Mon, 01 Mar 2027 00:00:00 GMT' };
+const DEPRECATION_SUCCESSOR = 'perpetua:deprecationSuccessor';
+
+export function DeprecatedRoute(successor: string, summary: string): MethodDecorator {
+  return applyDecorators(
+    ApiOperation({
+      summary,
+      deprecated: true,
+      description: `Deprecated: use \`${successor}\`. Sunset ${PUT_ALIAS_DEPRECATION.sunset}.`,
+    }),
+    SetMetadata(DEPRECATION_SUCCESSOR, successor),
+  );
+}
+
+/** Runs first among the guards so that every answer of a deprecated route carries the headers. */
+@Injectable()
+export class DeprecationHeadersGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const successor = this.reflector.get<string | undefined>(DEPRECATION_SUCCESSOR, context.getHandler());
+    if (successor && context.getType() === 'http') {
+      const response = context.switchToHttp().getResponse<Response>();
+      response.setHeader('Deprecation', `@${PUT_ALIAS_DEPRECATION.deprecatedAt}`);
+      response.setHeader('Sunset', PUT_ALIAS_DEPRECATION.sunset);
+      response.setHeader('Link', `<${successor}>; rel="successor-version"`);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,35 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DomainError } from '../errors/domain-error';
+import { toDomainError } from '../errors/error-envelope';
+import { IdempotentReplay } from '../idempotency/idempotent-replay';
+import { sendError } from './error-response';
+
+/** The one place where thrown errors become the spec's error envelope; internals only reach the log. */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const request = host.switchToHttp().getRequest<Request>();
+    const response = host.switchToHttp().getResponse<Response>();
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    if (exception instanceof IdempotentReplay) return replay(response, exception);
+    const error = toDomainError(exception);
+    if (!(exception instanceof DomainError) && error.status >= 500) {
+      this.logger.error({ err: exception, code: error.code }, 'request failed');
+    }
+    sendError(request, response, error);
+  }
+}
+
+/** A stored outcome, verbatim (api.md §1.10); the current request's own headers are kept. */
+function replay(response: Response, { response: stored }: IdempotentReplay): void {
+  for (const [name, value] of Object.entries(stored.headers)) response.setHeader(name, value);
+  response.setHeader('X-Idempotent-Replayed', 'true');
+  response.status(stored.status).json(stored.body);
+}

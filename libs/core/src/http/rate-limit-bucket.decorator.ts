@@ -1,0 +1,12 @@
+import { SetMetadata } from '@nestjs/common';
+
+export type RateLimitBucketName = 'auth' | 'ai' | 'general';
+export const RATE_LIMIT_BUCKET = 'perpetua:rateLimitBucket';
+export const SKIP_RATE_LIMIT = 'perpetua:skipRateLimit';
+
+/** Chooses the rate-limit bucket of api.md §1.12 for a controller or route (default: general). */
+export const RateLimitBucket = (bucket: RateLimitBucketName): MethodDecorator & ClassDecorator =>
+  SetMetadata(RATE_LIMIT_BUCKET, bucket);
+
+/** Health, metrics, docs, JWKS and webhooks are never rate-limited. */
+export const SkipRateLimit = (): MethodDecorator & ClassDecorator => SetMetadata(SKIP_RATE_LIMIT, true);

@@ -1,0 +1,79 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import type { Response } from 'express';
+import { from, Observable, throwError } from 'rxjs';
+import { catchError, finalize, mergeMap } from 'rxjs/operators';
+import { ValidationError } from '../errors/domain-error';
+import { toDomainError, toErrorEnvelope } from '../errors/error-envelope';
+import type { AuthenticatedRequest } from '../http/auth-user';
+import type { RequestWithRawBody } from '../http/request-gate';
+import { requestIdOf } from '../http/request-id';
+import { IdempotencyService, StoredResponse } from './idempotency.service';
+import { IdempotentReplay } from './idempotent-replay';
+
+const KEY_FORMAT = /^[\x20-\x7E]{1,255}$/;
+const REQUIRED_FOR = new Set(['POST', 'PUT', 'PATCH']);
+const LEASE_RENEW_MS = 20_000;
+
+/**
+ * Step 5 of api.md §1.9: every authenticated POST/PUT/PATCH carries an `Idempotency-Key`
+ * (DELETE optionally); a finished request's outcome is replayed, a running one is 409.
+ * Public routes (auth, webhooks) never have a user and are exempt.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(private readonly idempotency: IdempotencyService) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest & RequestWithRawBody>();
+    const key = request.headers['idempotency-key'];
+    const applies = REQUIRED_FOR.has(request.method) || (request.method === 'DELETE' && key !== undefined);
+    if (!request.user || !applies) return next.handle();
+    if (typeof key !== 'string' || !KEY_FORMAT.test(key)) {
+      const message = key === undefined ? 'is required on this request' : 'must be 1–255 printable ASCII characters';
+      return throwError(() => ValidationError.field('Idempotency-Key', message));
+    }
+    const userId = request.user.id;
+    const status: number = Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) ?? (request.method === 'POST' ? 201 : 200);
+    return from(
+      this.idempotency.claim({
+        userId,
+        key,
+        method: request.method,
+        path: request.originalUrl,
+        rawBody: request.rawBody ?? Buffer.alloc(0),
+      }),
+    ).pipe(
+      mergeMap((claim) => {
+        if (claim.kind === 'replay') return throwError(() => new IdempotentReplay(claim.response));
+        const renew = setInterval(() => void this.idempotency.renewLease(claim.id).catch(() => undefined), LEASE_RENEW_MS);
+        const response = context.switchToHttp().getResponse<Response>();
+        return next.handle().pipe(
+          mergeMap(async (body: unknown) => {
+            await this.idempotency.complete(claim.id, { status, headers: replayHeaders(response), body });
+            return body;
+          }),
+          catchError((error: unknown) => from(this.recordFailure(claim.id, error, requestIdOf(request)))),
+          finalize(() => clearInterval(renew)),
+        );
+      }),
+    );
+  }
+
+  private async recordFailure(id: string, error: unknown, requestId: string): Promise<never> {
+    const domainError = toDomainError(error);
+    if (IdempotencyService.isStored(domainError.status, domainError.code)) {
+      const stored: StoredResponse = { status: domainError.status, headers: {}, body: toErrorEnvelope(domainError, requestId) };
+      await this.idempotency.complete(id, stored);
+    } else {
+      await this.idempotency.release(id).catch(() => undefined);
+    }
+    throw error;
+  }
+}
+
+function replayHeaders(response: Response): Record<string, string> {
+  const location = response.getHeader('Location');
+  return typeof location === 'string' ? { Location: location } : {};
+}

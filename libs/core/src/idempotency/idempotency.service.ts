@@ -1,0 +1,144 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { DomainError } from '../errors/domain-error';
+
+const LEASE_SECONDS = 60;
+const RETENTION_HOURS = 24;
+
+export interface IdempotencyRequest {
+  userId: string;
+  key: string;
+  method: string;
+  /** Path with query string (api.md §1.10 fingerprint). */
+  path: string;
+  rawBody: Buffer;
+}
+
+export interface StoredResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export type IdempotencyClaim = { kind: 'claimed'; id: string } | { kind: 'replay'; response: StoredResponse };
+
+export class IdempotencyConflictError extends DomainError {
+  constructor() {
+    super(409, 'IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was already used with a different request');
+  }
+}
+
+export class IdempotencyInProgressError extends DomainError {
+  constructor() {
+    super(409, 'IDEMPOTENCY_IN_PROGRESS', 'The original request with this Idempotency-Key is still running', {}, undefined, {
+      'Retry-After': '1',
+    });
+  }
+}
+
+interface KeyRow {
+  id: string;
+  request_method: string;
+  request_path: string;
+  request_hash: string;
+  state: 'in_progress' | 'completed';
+  lease_valid: boolean;
+  expired: boolean;
+  response_status: number | null;
+  response_headers: Record<string, string> | null;
+  response_body: unknown;
+}
+
+/**
+ * Idempotency keys stored in PostgreSQL (api.md §1.10, data-model.md §21). The unique
+ * `(user_id, key)` row inserted before the handler runs serializes concurrent duplicates.
+ */
+@Injectable()
+export class IdempotencyService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  static fingerprint(rawBody: Buffer): string {
+    return createHash('sha256').update(rawBody).digest('hex');
+  }
+
+  async claim(request: IdempotencyRequest): Promise<IdempotencyClaim> {
+    const hash = IdempotencyService.fingerprint(request.rawBody);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const inserted: Array<{ id: string }> = await this.dataSource.query(
+        `INSERT INTO idempotency_keys (user_id, key, request_method, request_path, request_hash, state, locked_until, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, 'in_progress', now() + make_interval(secs => $6), now(), now() + make_interval(hours => $7))
+         ON CONFLICT (user_id, key) DO NOTHING RETURNING id`,
+        [request.userId, request.key, request.method, request.path, hash, LEASE_SECONDS, RETENTION_HOURS],
+      );
+      if (inserted.length > 0) return { kind: 'claimed', id: inserted[0].id };
+
+      const [existing]: KeyRow[] = await this.dataSource.query(
+        `SELECT id, request_method, request_path, request_hash, state, response_status, response_headers, response_body,
+                (locked_until IS NOT NULL AND locked_until > now()) AS lease_valid, (expires_at <= now()) AS expired
+         FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
+        [request.userId, request.key],
+      );
+      if (!existing) continue;
+      if (existing.expired) {
+        await this.dataSource.query('DELETE FROM idempotency_keys WHERE id = $1 AND expires_at <= now()', [existing.id]);
+        continue;
+      }
+      const sameRequest =
+        existing.request_method === request.method && existing.request_path === request.path && existing.request_hash === hash;
+      if (!sameRequest) throw new IdempotencyConflictError();
+      if (existing.state === 'completed') {
+        return {
+          kind: 'replay',
+          response: {
+            status: existing.response_status ?? 200,
+            headers: existing.response_headers ?? {},
+            body: existing.response_body,
+          },
+        };
+      }
+      if (existing.lease_valid) throw new IdempotencyInProgressError();
+      // The original request's process died (lease expired): this retry takes the key over.
+      const taken: Array<{ id: string }> = await this.dataSource.query(
+        `UPDATE idempotency_keys SET locked_until = now() + make_interval(secs => $2)
+         WHERE id = $1 AND state = 'in_progress' AND (locked_until IS NULL OR locked_until <= now()) RETURNING id`,
+        [existing.id, LEASE_SECONDS],
+      );
+      if (taken.length > 0) return { kind: 'claimed', id: taken[0].id };
+    }
+    throw new IdempotencyInProgressError();
+  }
+
+  async renewLease(id: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE idempotency_keys SET locked_until = now() + make_interval(secs => $2) WHERE id = $1 AND state = 'in_progress'`,
+      [id, LEASE_SECONDS],
+    );
+  }
+
+  async complete(id: string, response: StoredResponse): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE idempotency_keys SET state = 'completed', locked_until = NULL, response_status = $2, response_headers = $3, response_body = $4
+       WHERE id = $1`,
+      [id, response.status, JSON.stringify(response.headers), JSON.stringify(response.body ?? null)],
+    );
+  }
+
+  /** Forgets the key so that a retry runs again (5xx and outcomes that are not stored). */
+  async release(id: string): Promise<void> {
+    await this.dataSource.query('DELETE FROM idempotency_keys WHERE id = $1', [id]);
+  }
+
+  /** The `idempotency_key_cleanup` job. */
+  async deleteExpired(now: Date): Promise<number> {
+    const [, count]: [unknown, number] = await this.dataSource.query('DELETE FROM idempotency_keys WHERE expires_at <= $1', [now]);
+    return count;
+  }
+
+  /** Whether an outcome with this status is stored for replay (api.md §1.10). */
+  static isStored(status: number, code?: string): boolean {
+    if (status >= 500) return false;
+    if ([400, 401, 413, 415, 429].includes(status)) return false;
+    return code !== 'IDEMPOTENCY_CONFLICT' && code !== 'IDEMPOTENCY_IN_PROGRESS';
+  }
+}

@@ -1,0 +1,63 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { loadConfig } from '@app/core/config/app-config';
+import { embeddedPostgresFor, migrate } from '@app/core/database/database-bootstrap';
+import { closeOnSignal, exitOnBootFailure } from '@app/core/process/shutdown';
+
+const RESTART_DELAY_MS = 1000;
+
+interface Supervised {
+  name: string;
+  script: string;
+  child?: ChildProcess;
+}
+
+/**
+ * `npm start`: the embedded PostgreSQL (when `DATABASE_URL` is unset), migrations, then the API
+ * and the job runner as supervised child processes (restarted if they exit). SIGINT/SIGTERM
+ * stop the children first, then the database.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = (message: string): void => console.error(`[start] ${message}`);
+  const embedded = config.DATABASE_URL ? undefined : embeddedPostgresFor(config, log);
+  const databaseUrl = config.DATABASE_URL ?? (await embedded!.start());
+  if (embedded) log(`embedded PostgreSQL ready under ${config.DATA_DIR}`);
+  if (config.DB_MIGRATE_ON_START) {
+    const applied = await migrate(databaseUrl);
+    if (applied.length > 0) log(`applied migrations: ${applied.join(', ')}`);
+  }
+
+  let stopping = false;
+  const env = { ...process.env, DATABASE_URL: databaseUrl, DB_MIGRATE_ON_START: 'false' };
+  const processes: Supervised[] = [
+    { name: 'api', script: join(__dirname, '..', 'apps', 'api', 'src', 'main.js') },
+    { name: 'worker', script: join(__dirname, '..', 'apps', 'worker', 'src', 'main.js') },
+  ];
+  const launch = (entry: Supervised): void => {
+    entry.child = spawn(process.execPath, [...process.execArgv, entry.script], { env, stdio: 'inherit' });
+    entry.child.on('exit', (code, signal) => {
+      entry.child = undefined;
+      if (stopping) return;
+      log(`${entry.name} exited (${signal ?? code}); restarting in ${RESTART_DELAY_MS} ms`);
+      setTimeout(() => !stopping && launch(entry), RESTART_DELAY_MS);
+    });
+  };
+  processes.forEach(launch);
+
+  closeOnSignal(async () => {
+    stopping = true;
+    await Promise.all(processes.map((entry) => stopChild(entry.child)));
+    await embedded?.stop();
+  }, log);
+}
+
+function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+main().catch(exitOnBootFailure);
