@@ -9,7 +9,11 @@ import type { Transaction } from './transaction';
  */
 export type HandlerMode = 'tx' | 'tx-safe' | 'after-commit';
 export type EventHandler<P> = (event: DomainEvent<P>, tx: Transaction) => Promise<void>;
-export type AnyEventHandler = (event: DomainEvent<unknown>, definition: EventDefinition<unknown>, tx: Transaction) => Promise<void>;
+export type AnyEventHandler = (
+  event: DomainEvent<unknown>,
+  definition: EventDefinition<unknown>,
+  tx: Transaction,
+) => Promise<void>;
 
 interface Registration {
   mode: HandlerMode;

@@ -17,6 +17,7 @@ export interface EmitOptions {
 /** A database transaction that also carries the events it emits and the work due after commit. */
 export class Transaction {
   private savepoints = 0;
+  private readonly collections = new Map<string, unknown[]>();
 
   constructor(
     readonly manager: EntityManager,
@@ -35,6 +36,18 @@ export class Transaction {
     };
     await this.bus.dispatch(definition, event, this);
     return event;
+  }
+
+  /**
+   * Lets an event handler hand results back to the use case that emitted the event, e.g. the
+   * achievements unlocked by a completion, which the request returns inline.
+   */
+  collect<T>(key: string, ...items: T[]): void {
+    this.collections.set(key, [...(this.collections.get(key) ?? []), ...items]);
+  }
+
+  collected<T>(key: string): T[] {
+    return (this.collections.get(key) ?? []) as T[];
   }
 
   afterCommit(work: () => Promise<unknown>): void {
