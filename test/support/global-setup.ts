@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { EmbeddedPostgres } from '../../libs/core/src/database/embedded-postgres';
 import { migrate } from '../../libs/core/src/database/database-bootstrap';
 import { JobQueue } from '../../libs/core/src/jobs/job-queue.service';
-import { databaseUrl, TEMPLATE_DATABASE, TEST_DATA_DIR, TEST_PG_PORT, withAdmin } from './test-database';
+import { databaseUrl, freePort, runDataDir, TEMPLATE_DATABASE, withAdmin } from './test-database';
 
 /**
  * Starts the test PostgreSQL (embedded unless DATABASE_URL names a server), builds a template
@@ -14,7 +14,13 @@ export default async function globalSetup(): Promise<void> {
   if (process.env.DATABASE_URL) {
     admin = databaseUrl(process.env.DATABASE_URL, 'postgres');
   } else {
-    const server = new EmbeddedPostgres({ dataDir: TEST_DATA_DIR, port: TEST_PG_PORT, database: 'postgres', ephemeral: true });
+    // A cluster per run (own directory and free port), so parallel runs never share a server.
+    const server = new EmbeddedPostgres({
+      dataDir: runDataDir(),
+      port: await freePort(),
+      database: 'postgres',
+      ephemeral: true,
+    });
     admin = await server.start();
     (globalThis as { __perpetuaTestPg?: EmbeddedPostgres }).__perpetuaTestPg = server;
   }

@@ -1,9 +1,25 @@
+import { createServer } from 'node:net';
 import { Client } from 'pg';
 
 /** Shared by the Jest global setup and every e2e file (through environment variables). */
 export const TEMPLATE_DATABASE = 'perpetua_test_template';
 export const TEST_DATA_DIR = '.data/test';
-export const TEST_PG_PORT = 54339;
+
+/** The embedded cluster of this test run (the global setup's process). */
+export function runDataDir(): string {
+  return `${TEST_DATA_DIR}/run-${process.pid}`;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
 
 export function adminUrl(): string {
   const url = process.env.PERPETUA_TEST_ADMIN_URL;
