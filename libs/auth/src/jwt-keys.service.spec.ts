@@ -1,0 +1,103 @@
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppConfig } from '@app/core/config/app-config';
+import { jwkThumbprint, toSpkiPem } from './jwt-keys';
+import { JwtKeysService } from './jwt-keys.service';
+
+function rsa(): { privatePem: string; publicPem: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return {
+    privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicPem: toSpkiPem(publicKey),
+  };
+}
+
+function configWith(values: Partial<AppConfig>): AppConfig {
+  return Object.assign(new AppConfig(), values);
+}
+
+async function initialised(values: Partial<AppConfig>): Promise<JwtKeysService> {
+  const sut = new JwtKeysService(configWith(values));
+  await sut.onModuleInit();
+  return sut;
+}
+
+describe(JwtKeysService.name, () => {
+  const current = rsa();
+  const retired = rsa();
+  let dataDir: string;
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'jwt-keys-service-'));
+  });
+
+  afterEach(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('should use the thumbprint of the public key as kid by default', async () => {
+    const sut = await initialised({ JWT_PRIVATE_KEY: current.privatePem, JWT_PUBLIC_KEY: current.publicPem });
+
+    expect(sut.kid).toBe(await jwkThumbprint(createPublicKey(current.publicPem)));
+    expect(sut.jwks().keys).toEqual([
+      { kty: 'RSA', use: 'sig', alg: 'RS256', kid: sut.kid, n: expect.any(String), e: 'AQAB' },
+    ]);
+    expect(sut.verificationKey(sut.kid)).toBe(current.publicPem);
+  });
+
+  it('should use JWT_KEY_ID when set', async () => {
+    const sut = await initialised({ JWT_PRIVATE_KEY: current.privatePem, JWT_KEY_ID: 'key-2026-01' });
+
+    expect(sut.kid).toBe('key-2026-01');
+    expect(sut.jwks().keys[0].kid).toBe('key-2026-01');
+  });
+
+  it('should publish retired keys under their thumbprints and verify with them, never sign', async () => {
+    const sut = await initialised({
+      JWT_PRIVATE_KEY: current.privatePem,
+      JWT_PREVIOUS_PUBLIC_KEYS: retired.publicPem + current.publicPem,
+    });
+    const retiredKid = await jwkThumbprint(createPublicKey(retired.publicPem));
+
+    expect(sut.jwks().keys.map((key) => key.kid)).toEqual([sut.kid, retiredKid]);
+    expect(sut.verificationKey(retiredKid)).toBe(retired.publicPem);
+    expect(sut.kid).not.toBe(retiredKid);
+  });
+
+  it('should know no key for an unknown or missing kid', async () => {
+    const sut = await initialised({ JWT_PRIVATE_KEY: current.privatePem });
+
+    expect(sut.verificationKey('unknown')).toBeUndefined();
+    expect(sut.verificationKey(undefined)).toBeUndefined();
+  });
+
+  it('should fail to initialise on an unparsable JWT_PREVIOUS_PUBLIC_KEYS', async () => {
+    const sut = new JwtKeysService(
+      configWith({ JWT_PRIVATE_KEY: current.privatePem, JWT_PREVIOUS_PUBLIC_KEYS: 'oops' }),
+    );
+
+    await expect(sut.onModuleInit()).rejects.toThrow(/^JWT_PREVIOUS_PUBLIC_KEYS: /);
+  });
+
+  it('should require the private key when only the public key is set', async () => {
+    const sut = new JwtKeysService(configWith({ JWT_PUBLIC_KEY: current.publicPem, DATA_DIR: dataDir }));
+
+    await expect(sut.onModuleInit()).rejects.toThrow(/^JWT_PRIVATE_KEY: /);
+  });
+
+  it('should refuse to generate keys in production', async () => {
+    const sut = new JwtKeysService(configWith({ NODE_ENV: 'production', DATA_DIR: dataDir }));
+
+    await expect(sut.onModuleInit()).rejects.toThrow(/^JWT_PRIVATE_KEY: required when NODE_ENV=production/);
+  });
+
+  it('should generate and then reuse a development pair in DATA_DIR', async () => {
+    const first = await initialised({ DATA_DIR: dataDir });
+    const second = await initialised({ DATA_DIR: dataDir });
+
+    expect(second.kid).toBe(first.kid);
+    expect(second.jwks()).toEqual(first.jwks());
+  });
+});

@@ -1,0 +1,81 @@
+import { KeyObject } from 'node:crypto';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { AppConfig, ConfigError } from '@app/core/config/app-config';
+import {
+  jwkThumbprint,
+  KeyPair,
+  loadOrCreateDevKeyPair,
+  parseConfiguredKeyPair,
+  parsePreviousPublicKeys,
+  PublicJwk,
+  toPublicJwk,
+  toSpkiPem,
+} from './jwt-keys';
+
+export interface JwksDocument {
+  keys: PublicJwk[];
+}
+
+/**
+ * The RS256 signing key and every key that still verifies access tokens (README "Signing-key
+ * rotation"): the current public key under `JWT_KEY_ID` (default: its thumbprint) and each retired
+ * key of `JWT_PREVIOUS_PUBLIC_KEYS` under its own thumbprint. A bad key value fails the boot.
+ */
+@Injectable()
+export class JwtKeysService implements OnModuleInit {
+  private readonly logger = new Logger(JwtKeysService.name);
+  private signingKey: KeyObject;
+  private signingKid: string;
+  private verificationPems = new Map<string, string>();
+  private jwksDocument: JwksDocument = { keys: [] };
+
+  constructor(private readonly config: AppConfig) {}
+
+  async onModuleInit(): Promise<void> {
+    const pair = this.loadSigningPair();
+    const currentKid = this.config.JWT_KEY_ID ?? (await jwkThumbprint(pair.publicKey));
+    const keys: PublicJwk[] = [toPublicJwk(pair.publicKey, currentKid)];
+    const pems = new Map([[currentKid, toSpkiPem(pair.publicKey)]]);
+    for (const previous of parsePreviousPublicKeys(this.config.JWT_PREVIOUS_PUBLIC_KEYS)) {
+      const kid = await jwkThumbprint(previous);
+      if (pems.has(kid) || previous.equals(pair.publicKey)) continue;
+      keys.push(toPublicJwk(previous, kid));
+      pems.set(kid, toSpkiPem(previous));
+    }
+    this.signingKey = pair.privateKey;
+    this.signingKid = currentKid;
+    this.verificationPems = pems;
+    this.jwksDocument = { keys };
+  }
+
+  /** Private key that signs every access token. */
+  get privateKey(): KeyObject {
+    return this.signingKey;
+  }
+
+  /** `kid` header of every issued access token. */
+  get kid(): string {
+    return this.signingKid;
+  }
+
+  /** PEM public key a token naming `kid` must be signed with, if that key is known. */
+  verificationKey(kid: unknown): string | undefined {
+    return typeof kid === 'string' ? this.verificationPems.get(kid) : undefined;
+  }
+
+  jwks(): JwksDocument {
+    return this.jwksDocument;
+  }
+
+  private loadSigningPair(): KeyPair {
+    const { JWT_PRIVATE_KEY, JWT_PUBLIC_KEY } = this.config;
+    if (JWT_PRIVATE_KEY) return parseConfiguredKeyPair(JWT_PRIVATE_KEY, JWT_PUBLIC_KEY);
+    if (JWT_PUBLIC_KEY) {
+      throw new ConfigError('JWT_PRIVATE_KEY: required when JWT_PUBLIC_KEY is set (both keys of the pair)');
+    }
+    if (this.config.isProduction) throw new ConfigError('JWT_PRIVATE_KEY: required when NODE_ENV=production');
+    const pair = loadOrCreateDevKeyPair(this.config.DATA_DIR);
+    if (pair.created) this.logger.log(`generated a development JWT key pair in ${this.config.DATA_DIR}/keys`);
+    return pair;
+  }
+}
