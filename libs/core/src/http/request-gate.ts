@@ -4,6 +4,7 @@ import { sendError } from './error-response';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const MIDDLEWARE_METHOD_COUNT = 8;
 
 export type RequestWithRawBody = Request & { rawBody?: Buffer };
 
@@ -21,7 +22,10 @@ export function routeGate(getRouterStack: () => RouteLayer[]): RequestHandler {
     const methods = new Set<string>();
     for (const layer of getRouterStack()) {
       if (!layer.route || !layer.match(request.path)) continue;
-      for (const method of layer.route._methods()) methods.add(method.toUpperCase());
+      const routeMethods = layer.route._methods();
+      // Nest mounts route-scoped middleware (the request logger) as a route for every method: not an endpoint.
+      if (routeMethods.length > MIDDLEWARE_METHOD_COUNT) continue;
+      for (const method of routeMethods) methods.add(method.toUpperCase());
     }
     if (methods.size === 0) return sendError(request, response, new DomainError(404, 'NOT_FOUND', 'Route not found'));
     if (methods.has('GET')) methods.add('HEAD');

@@ -1,3 +1,4 @@
+import { RequestMethod } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import type { AppConfig } from '../config/app-config';
@@ -33,6 +34,7 @@ type LoggedRequest = IncomingMessage & { id?: string; user?: { id: string }; rou
 /** Structured JSON logs (nestjs-pino): one line per request with id, user, route, status, latency. */
 export function loggerOptions(config: AppConfig): Params {
   return {
+    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
     pinoHttp: {
       level: config.LOG_LEVEL,
       messageKey: 'message',
@@ -47,9 +49,10 @@ export function loggerOptions(config: AppConfig): Params {
         req: (request: LoggedRequest) => ({ id: request.id, method: request.method, url: redactUrl(request.originalUrl ?? request.url) }),
         res: (response: ServerResponse) => ({ status: response.statusCode }),
       },
+      customAttributeKeys: { reqId: 'request_id', responseTime: 'latency_ms' },
       customProps: (request: IncomingMessage) => {
         const logged = request as LoggedRequest;
-        return { request_id: logged.id, user_id: logged.user?.id, route: logged.route?.path };
+        return { user_id: logged.user?.id, route: logged.route?.path };
       },
       customLogLevel: (_request: IncomingMessage, response: ServerResponse, error?: Error) =>
         error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
