@@ -51,7 +51,16 @@ export class CoreModule implements OnApplicationShutdown {
         IdempotencyJobs,
         { provide: JobQueue, useFactory: () => new JobQueue({ connectionString: databaseUrl, role }) },
       ],
-      exports: [AppConfig, REDIS_CLIENT, ThrottlerStorage, MetricsService, EventBus, UnitOfWork, IdempotencyService, JobQueue],
+      exports: [
+        AppConfig,
+        REDIS_CLIENT,
+        ThrottlerStorage,
+        MetricsService,
+        EventBus,
+        UnitOfWork,
+        IdempotencyService,
+        JobQueue,
+      ],
     };
   }
 

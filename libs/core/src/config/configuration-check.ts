@@ -22,6 +22,7 @@ export function checkConfiguration(config: AppConfig): ConfigurationReport {
   const vapidSet = vapid.filter((v) => v !== undefined).length;
   if (vapidSet === 0) disabled.push('web_push');
   else if (vapidSet < 3) problems.push('VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT must be set together');
-  if (config.REDIS_URL && !/^rediss?:\/\//.test(config.REDIS_URL)) problems.push('REDIS_URL must start with redis:// or rediss://');
+  if (config.REDIS_URL && !/^rediss?:\/\//.test(config.REDIS_URL))
+    problems.push('REDIS_URL must start with redis:// or rediss://');
   return { problems, disabled };
 }

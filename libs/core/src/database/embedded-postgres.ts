@@ -184,7 +184,10 @@ function traversableByOthers(path: string): boolean {
 
 function copyBinaries(binDir: string): string {
   const nativeDir = resolve(binDir, '..');
-  const target = join(tmpdir(), `perpetua-pg-native-${createHash('sha256').update(nativeDir).digest('hex').slice(0, 12)}`);
+  const target = join(
+    tmpdir(),
+    `perpetua-pg-native-${createHash('sha256').update(nativeDir).digest('hex').slice(0, 12)}`,
+  );
   if (!existsSync(join(target, 'bin', 'postgres'))) {
     cpSync(nativeDir, target, { recursive: true, verbatimSymlinks: true });
     chmodSync(target, 0o755);

@@ -11,11 +11,24 @@ export interface ErrorEnvelope {
   };
 }
 
-const DATABASE_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+const DATABASE_DOWN_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
 
 export class DatabaseUnavailableError extends DomainError {
   constructor() {
-    super(503, 'SERVICE_UNAVAILABLE', 'The database is unavailable; retry shortly', {}, undefined, { 'Retry-After': '5' });
+    super(503, 'SERVICE_UNAVAILABLE', 'The database is unavailable; retry shortly', {}, undefined, {
+      'Retry-After': '5',
+    });
   }
 }
 

@@ -22,7 +22,10 @@ export function ok<T>(data: T): DataEnvelope<T> {
 }
 
 export function paginated<T>(data: T[], page: { offset: number; limit: number }, total: number): ListEnvelope<T> {
-  return { data, pagination: { offset: page.offset, limit: page.limit, total, has_more: page.offset + data.length < total } };
+  return {
+    data,
+    pagination: { offset: page.offset, limit: page.limit, total, has_more: page.offset + data.length < total },
+  };
 }
 
 export class PaginationDto {
@@ -38,7 +41,11 @@ export class DeletedDto {
 }
 
 /** Documents `{ data: Model }` as the response of `status`. */
-export function ApiDataResponse(model: Type<unknown>, status: number = HttpStatus.OK, description?: string): MethodDecorator {
+export function ApiDataResponse(
+  model: Type<unknown>,
+  status: number = HttpStatus.OK,
+  description?: string,
+): MethodDecorator {
   return applyDecorators(
     ApiExtraModels(model),
     ApiResponse({

@@ -21,7 +21,7 @@ const DESCRIPTIONS: Record<number, string> = {
   400: 'VALIDATION_ERROR (body, query, path or header invalid)',
   401: 'UNAUTHORIZED or TOKEN_EXPIRED',
   402: 'INSUFFICIENT_CREDITS',
-  403: 'FORBIDDEN (another user\'s resource) or TIER_REQUIRED',
+  403: "FORBIDDEN (another user's resource) or TIER_REQUIRED",
   404: 'NOT_FOUND',
   409: 'CONFLICT, LIMIT_EXCEEDED, ARCHIVED or another state conflict',
   413: 'PAYLOAD_TOO_LARGE',

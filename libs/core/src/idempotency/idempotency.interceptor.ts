@@ -35,7 +35,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return throwError(() => ValidationError.field('Idempotency-Key', message));
     }
     const userId = request.user.id;
-    const status: number = Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) ?? (request.method === 'POST' ? 201 : 200);
+    const status: number =
+      Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) ?? (request.method === 'POST' ? 201 : 200);
     return from(
       this.idempotency.claim({
         userId,
@@ -47,7 +48,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
     ).pipe(
       mergeMap((claim) => {
         if (claim.kind === 'replay') return throwError(() => new IdempotentReplay(claim.response));
-        const renew = setInterval(() => void this.idempotency.renewLease(claim.id).catch(() => undefined), LEASE_RENEW_MS);
+        const renew = setInterval(
+          () => void this.idempotency.renewLease(claim.id).catch(() => undefined),
+          LEASE_RENEW_MS,
+        );
         const response = context.switchToHttp().getResponse<Response>();
         return next.handle().pipe(
           mergeMap(async (body: unknown) => {
@@ -64,7 +68,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
   private async recordFailure(id: string, error: unknown, requestId: string): Promise<never> {
     const domainError = toDomainError(error);
     if (IdempotencyService.isStored(domainError.status, domainError.code)) {
-      const stored: StoredResponse = { status: domainError.status, headers: {}, body: toErrorEnvelope(domainError, requestId) };
+      const stored: StoredResponse = {
+        status: domainError.status,
+        headers: {},
+        body: toErrorEnvelope(domainError, requestId),
+      };
       await this.idempotency.complete(id, stored);
     } else {
       await this.idempotency.release(id).catch(() => undefined);

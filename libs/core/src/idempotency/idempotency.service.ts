@@ -31,9 +31,16 @@ export class IdempotencyConflictError extends DomainError {
 
 export class IdempotencyInProgressError extends DomainError {
   constructor() {
-    super(409, 'IDEMPOTENCY_IN_PROGRESS', 'The original request with this Idempotency-Key is still running', {}, undefined, {
-      'Retry-After': '1',
-    });
+    super(
+      409,
+      'IDEMPOTENCY_IN_PROGRESS',
+      'The original request with this Idempotency-Key is still running',
+      {},
+      undefined,
+      {
+        'Retry-After': '1',
+      },
+    );
   }
 }
 
@@ -81,11 +88,15 @@ export class IdempotencyService {
       );
       if (!existing) continue;
       if (existing.expired) {
-        await this.dataSource.query('DELETE FROM idempotency_keys WHERE id = $1 AND expires_at <= now()', [existing.id]);
+        await this.dataSource.query('DELETE FROM idempotency_keys WHERE id = $1 AND expires_at <= now()', [
+          existing.id,
+        ]);
         continue;
       }
       const sameRequest =
-        existing.request_method === request.method && existing.request_path === request.path && existing.request_hash === hash;
+        existing.request_method === request.method &&
+        existing.request_path === request.path &&
+        existing.request_hash === hash;
       if (!sameRequest) throw new IdempotencyConflictError();
       if (existing.state === 'completed') {
         return {
@@ -131,7 +142,10 @@ export class IdempotencyService {
 
   /** The `idempotency_key_cleanup` job. */
   async deleteExpired(now: Date): Promise<number> {
-    const [, count]: [unknown, number] = await this.dataSource.query('DELETE FROM idempotency_keys WHERE expires_at <= $1', [now]);
+    const [, count]: [unknown, number] = await this.dataSource.query(
+      'DELETE FROM idempotency_keys WHERE expires_at <= $1',
+      [now],
+    );
     return count;
   }
 

@@ -29,7 +29,12 @@ export function redactUrl(url: string | undefined): string | undefined {
   return url?.replace(/([?&](?:token|access_token|refresh_token|id_token)=)[^&]*/gi, '$1[redacted]');
 }
 
-type LoggedRequest = IncomingMessage & { id?: string; user?: { id: string }; route?: { path?: string }; originalUrl?: string };
+type LoggedRequest = IncomingMessage & {
+  id?: string;
+  user?: { id: string };
+  route?: { path?: string };
+  originalUrl?: string;
+};
 
 /** Structured JSON logs (nestjs-pino): one line per request with id, user, route, status, latency. */
 export function loggerOptions(config: AppConfig): Params {
@@ -46,7 +51,11 @@ export function loggerOptions(config: AppConfig): Params {
       },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       serializers: {
-        req: (request: LoggedRequest) => ({ id: request.id, method: request.method, url: redactUrl(request.originalUrl ?? request.url) }),
+        req: (request: LoggedRequest) => ({
+          id: request.id,
+          method: request.method,
+          url: redactUrl(request.originalUrl ?? request.url),
+        }),
         res: (response: ServerResponse) => ({ status: response.statusCode }),
       },
       customAttributeKeys: { reqId: 'request_id', responseTime: 'latency_ms' },
@@ -56,7 +65,9 @@ export function loggerOptions(config: AppConfig): Params {
       },
       customLogLevel: (_request: IncomingMessage, response: ServerResponse, error?: Error) =>
         error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
-      autoLogging: { ignore: (request: IncomingMessage) => request.url === '/health/live' || request.url === '/metrics' },
+      autoLogging: {
+        ignore: (request: IncomingMessage) => request.url === '/health/live' || request.url === '/metrics',
+      },
       quietReqLogger: true,
     },
   };

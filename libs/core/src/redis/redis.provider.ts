@@ -10,7 +10,11 @@ export const redisProvider: Provider = {
   inject: [AppConfig],
   useFactory: (config: AppConfig): Redis | null => {
     if (!config.REDIS_URL) return null;
-    const client = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+    const client = new Redis(config.REDIS_URL, {
+      maxRetriesPerRequest: 2,
+      enableOfflineQueue: true,
+      lazyConnect: false,
+    });
     const logger = new Logger('Redis');
     client.on('error', (error: Error) => logger.warn({ err: error }, 'Redis connection problem'));
     return client;

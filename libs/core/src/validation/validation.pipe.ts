@@ -5,7 +5,9 @@ import { ErrorDetail, ValidationError } from '../errors/domain-error';
 function flatten(errors: ClassValidatorError[], parent = ''): ErrorDetail[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).slice(0, 1).map((message) => ({ field, message: stripField(message, error.property) }));
+    const own = Object.values(error.constraints ?? {})
+      .slice(0, 1)
+      .map((message) => ({ field, message: stripField(message, error.property) }));
     return [...own, ...flatten(error.children ?? [], field)];
   });
 }

@@ -85,8 +85,7 @@ export function UuidField(api: ApiFieldOptions = {}): PropertyDecorator {
   );
 }
 
-const TIMESTAMP_PATTERN =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?$/;
+const TIMESTAMP_PATTERN = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?$/;
 
 /**
  * Parses a request timestamp (api.md §1.3): ISO 8601 date-time, `Z` or numeric offset, no offset
@@ -117,7 +116,9 @@ function offsetMinutes(offset: string): number {
 export function TimestampField(api: ApiFieldOptions = {}): PropertyDecorator {
   return applyDecorators(
     ApiProperty({ type: String, format: 'date-time', example: '2026-01-19T10:30:00.000Z', ...api }),
-    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? (parseTimestamp(value) ?? value) : value)),
+    Transform(({ value }: { value: unknown }) =>
+      typeof value === 'string' ? (parseTimestamp(value) ?? value) : value,
+    ),
     IsDate({ message: 'must be an ISO 8601 date-time' }),
   );
 }
@@ -139,7 +140,9 @@ export function QueryBooleanField(api: ApiFieldOptions = {}): PropertyDecorator 
 export function QueryIntField(min: number, max: number, api: ApiFieldOptions = {}): PropertyDecorator {
   return applyDecorators(
     ApiProperty({ type: Number, required: false, minimum: min, maximum: max, ...api }),
-    Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value)),
+    Transform(({ value }: { value: unknown }) =>
+      typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value,
+    ),
     IsInt({ message: 'must be an integer' }),
     Min(min),
     Max(max),

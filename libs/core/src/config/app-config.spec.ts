@@ -1,0 +1,93 @@
+import { ConfigError, loadConfig } from './app-config';
+import { checkConfiguration } from './configuration-check';
+
+describe('loadConfig', () => {
+  it('should apply the spec defaults to an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      PORT: 3000,
+      DATA_DIR: './.data',
+      NODE_ENV: 'development',
+      DB_MIGRATE_ON_START: true,
+      JWT_ACCESS_EXPIRY_MINUTES: 15,
+      JWT_REFRESH_EXPIRY_DAYS: 7,
+      AUTH_DEV_LOGIN: false,
+      OPENAI_MODEL: 'gpt-4-turbo',
+      AI_TIMEOUT_SECONDS: 30,
+      RATE_LIMIT_GENERAL: 100,
+      RATE_LIMIT_AI: 20,
+      RATE_LIMIT_AUTH: 10,
+      KICKSTART_CREDITS: 5,
+      MAX_CREDIT_PURCHASE_PER_MONTH: 500,
+      ENABLE_VOICE_TRANSCRIPTION: true,
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.corsOrigins).toEqual(['*']);
+    expect(config.googleIssuers).toEqual(['accounts.google.com', 'https://accounts.google.com']);
+  });
+
+  it('should parse numbers, booleans and lists', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      AUTH_DEV_LOGIN: '1',
+      GOOGLE_CLIENT_ID: 'a, b',
+      CORS_ORIGINS: 'https://x.test',
+    });
+    expect(config.PORT).toBe(8080);
+    expect(config.AUTH_DEV_LOGIN).toBe(true);
+    expect(config.googleAudiences).toEqual(['a', 'b']);
+    expect(config.corsOrigins).toEqual(['https://x.test']);
+  });
+
+  it('should stop boot naming every bad variable', () => {
+    expect(() => loadConfig({ PORT: 'eighty', RATE_LIMIT_AI: '-1' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty', RATE_LIMIT_AI: '-1' })).toThrow(/PORT[\s\S]*RATE_LIMIT_AI/);
+    expect(() => loadConfig({ OPENAI_BASE_URL: 'not a url' })).toThrow(/OPENAI_BASE_URL/);
+  });
+
+  it('should enforce the production rules of the runtime contract', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /JWT_PRIVATE_KEY[\s\S]*JWT_PUBLIC_KEY[\s\S]*DATABASE_URL/,
+    );
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        JWT_PRIVATE_KEY: 'k',
+        JWT_PUBLIC_KEY: 'k',
+        DATABASE_URL: 'postgres://x',
+        AUTH_DEV_LOGIN: 'true',
+      }),
+    ).toThrow(/AUTH_DEV_LOGIN/);
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      JWT_PRIVATE_KEY: 'k',
+      JWT_PUBLIC_KEY: 'k',
+      DATABASE_URL: 'postgres://x',
+    });
+    expect(config.corsOrigins).toEqual([]);
+  });
+
+  it('should derive the Checkout.com base URL from the key unless set', () => {
+    expect(loadConfig({}).checkoutApiUrl).toBeUndefined();
+    expect(loadConfig({ CHECKOUT_SECRET_KEY: 'sk_sbox_1' }).checkoutApiUrl).toBe('https://api.sandbox.checkout.com');
+    expect(loadConfig({ CHECKOUT_SECRET_KEY: 'sk_1' }).checkoutApiUrl).toBe('https://api.checkout.com');
+    expect(loadConfig({ CHECKOUT_SECRET_KEY: 'sk_1', CHECKOUT_API_URL: 'http://127.0.0.1:9/' }).checkoutApiUrl).toBe(
+      'http://127.0.0.1:9',
+    );
+  });
+});
+
+describe('checkConfiguration', () => {
+  it('should list unset integrations as disabled, not as problems', () => {
+    const report = checkConfiguration(loadConfig({}));
+    expect(report.problems).toEqual([]);
+    expect(report.disabled).toEqual(
+      expect.arrayContaining(['google_login', 'ai', 'voice_transcription', 'payments', 'redis', 'web_push']),
+    );
+  });
+
+  it('should flag a partial VAPID set and a non-redis REDIS_URL', () => {
+    const report = checkConfiguration(loadConfig({ VAPID_PUBLIC_KEY: 'p', REDIS_URL: 'http://x' }));
+    expect(report.problems).toHaveLength(2);
+  });
+});
