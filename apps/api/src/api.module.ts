@@ -4,6 +4,7 @@ import { AuthGuard } from '@app/auth/auth.guard';
 import { AuthHttpModule } from '@app/auth/auth-http.module';
 import { ActivityModule } from '@app/activity/activity.module';
 import { CoreModule, CoreModuleOptions } from '@app/core/core.module';
+import { CreditsHttpModule } from '@app/credits/credits-http.module';
 import { DeprecationHeadersGuard } from '@app/core/http/deprecated.decorator';
 import { AllExceptionsFilter } from '@app/core/http/exception.filter';
 import { RateLimitGuard } from '@app/core/http/rate-limit.guard';
@@ -18,7 +19,7 @@ export class ApiModule {
   static register(options: CoreModuleOptions): DynamicModule {
     return {
       module: ApiModule,
-      imports: [CoreModule.forRoot(options), ActivityModule, OpsModule, AuthHttpModule, UsersHttpModule],
+      imports: [CoreModule.forRoot(options), ActivityModule, OpsModule, AuthHttpModule, UsersHttpModule, CreditsHttpModule],
       providers: [
         // Guards run in this order: deprecation headers, authentication (401), rate limit (429).
         { provide: APP_GUARD, useClass: DeprecationHeadersGuard },

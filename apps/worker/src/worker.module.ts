@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { AuthModule } from '@app/auth/auth.module';
 import { ActivityModule } from '@app/activity/activity.module';
 import { CoreModule, CoreModuleOptions } from '@app/core/core.module';
+import { CreditsModule } from '@app/credits/credits.module';
 import { UsersModule } from '@app/users/users.module';
 import { HeartbeatService } from './heartbeat.service';
 import { JobExecutor } from './job-executor';
@@ -15,7 +16,7 @@ export class WorkerModule {
   static register(options: Omit<CoreModuleOptions, 'role'>): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot({ ...options, role: 'worker', poolSize: 8 }), DiscoveryModule, ActivityModule, AuthModule, UsersModule],
+      imports: [CoreModule.forRoot({ ...options, role: 'worker', poolSize: 8 }), DiscoveryModule, ActivityModule, AuthModule, UsersModule, CreditsModule],
       providers: [JobRegistry, JobExecutor, JobRunner, HeartbeatService],
       exports: [JobRegistry, JobExecutor, JobRunner, HeartbeatService],
     };
