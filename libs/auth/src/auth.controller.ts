@@ -4,7 +4,7 @@ import { Public } from '@app/core/http/auth-user';
 import { ApiErrors } from '@app/core/http/error-response.dto';
 import { RateLimitBucket } from '@app/core/http/rate-limit-bucket.decorator';
 import { AuthService } from './auth.service';
-import { Client } from './client-info.decorator';
+import { Caller } from './client-info.decorator';
 import { DevLoginEnabledGuard } from './dev-login-enabled.guard';
 import { DevLoginDto } from './dto/dev-login.dto';
 import { GoogleCallbackDto } from './dto/google-callback.dto';
@@ -26,7 +26,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Exchange a Google ID token for access and refresh tokens' })
   @ApiOkResponse({ type: LoginResponseDto, description: 'Token response with the user (not enveloped)' })
   @ApiErrors([401, 'GOOGLE_AUTH_FAILED'], [503, 'AUTH_PROVIDER_UNAVAILABLE'])
-  googleCallback(@Body() dto: GoogleCallbackDto, @Client() client: ClientInfo): Promise<LoginResponseDto> {
+  googleCallback(@Body() dto: GoogleCallbackDto, @Caller() client: ClientInfo): Promise<LoginResponseDto> {
     return this.auth.loginWithGoogle(dto.id_token, client);
   }
 
@@ -36,7 +36,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Development login by email (only when AUTH_DEV_LOGIN=true)' })
   @ApiOkResponse({ type: LoginResponseDto, description: 'Token response with the user (not enveloped)' })
   @ApiErrors([404, 'NOT_FOUND (dev login disabled)'], [503, 'PAYMENT_SERVICE_UNAVAILABLE (tier pro)'])
-  devLogin(@Body() dto: DevLoginDto, @Client() client: ClientInfo): Promise<LoginResponseDto> {
+  devLogin(@Body() dto: DevLoginDto, @Caller() client: ClientInfo): Promise<LoginResponseDto> {
     return this.auth.loginAsDeveloper(dto, client);
   }
 
@@ -45,7 +45,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Rotate a refresh token for a new token pair' })
   @ApiOkResponse({ type: TokenResponseDto, description: 'Token response without user (not enveloped)' })
   @ApiErrors([401, 'INVALID_REFRESH_TOKEN'])
-  refresh(@Body() dto: RefreshTokenDto, @Client() client: ClientInfo): Promise<TokenResponseDto> {
+  refresh(@Body() dto: RefreshTokenDto, @Caller() client: ClientInfo): Promise<TokenResponseDto> {
     return this.auth.refresh(dto.refresh_token, client);
   }
 

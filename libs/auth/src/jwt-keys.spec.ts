@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
@@ -155,7 +155,7 @@ describe('jwt keys', () => {
     it('should refuse a corrupt private key file and say how to recover', () => {
       loadOrCreateDevKeyPair(dataDir);
       rmSync(join(dataDir, 'keys', 'jwt-private.pem'));
-      require('node:fs').writeFileSync(join(dataDir, 'keys', 'jwt-private.pem'), 'garbage');
+      writeFileSync(join(dataDir, 'keys', 'jwt-private.pem'), 'garbage');
 
       expect(() => loadOrCreateDevKeyPair(dataDir)).toThrow(/delete it to generate a new development key pair/);
     });
