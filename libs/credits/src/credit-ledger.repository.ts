@@ -60,6 +60,11 @@ interface LotRow {
   expired: boolean;
 }
 
+/** TypeORM answers `[rows, affected]` for UPDATE/DELETE … RETURNING and plain rows otherwise. */
+function returned<T>(result: T[] | [T[], number]): T[] {
+  return Array.isArray(result[0]) ? (result[0] as T[]) : (result as T[]);
+}
+
 const LOT_COLUMNS = 'id, credit_type, amount, consumed, created_at, expires_at, expired';
 
 function toLot(row: LotRow): CreditLot {
@@ -163,13 +168,14 @@ export class CreditLedgerRepository {
     reservationId: string,
     now: Date,
   ): Promise<ReservedEntry[]> {
-    const rows: Array<{ source_id: string; credit_type: CreditType; amount: number; operation_ref: string | null }> =
+    const rows = returned<{ source_id: string; credit_type: CreditType; amount: number; operation_ref: string | null }>(
       await manager.query(
         `UPDATE ai_credit_ledger SET status = 'committed', updated_at = $3
          WHERE user_id = $1 AND reservation_id = $2 AND status = 'pending'
          RETURNING source_id, credit_type, amount, operation_ref`,
         [userId, reservationId, now],
-      );
+      ),
+    );
     return rows.map((row) => ({
       sourceId: row.source_id,
       creditType: row.credit_type,
@@ -180,12 +186,13 @@ export class CreditLedgerRepository {
 
   /** Deletes a reservation's pending entries and returns them (their lots are restored by the caller). */
   async deleteReservation(manager: EntityManager, userId: string, reservationId: string): Promise<ReservedEntry[]> {
-    const rows: Array<{ source_id: string; credit_type: CreditType; amount: number; operation_ref: string | null }> =
+    const rows = returned<{ source_id: string; credit_type: CreditType; amount: number; operation_ref: string | null }>(
       await manager.query(
         `DELETE FROM ai_credit_ledger WHERE user_id = $1 AND reservation_id = $2 AND status = 'pending'
          RETURNING source_id, credit_type, amount, operation_ref`,
         [userId, reservationId],
-      );
+      ),
+    );
     return rows.map((row) => ({
       sourceId: row.source_id,
       creditType: row.credit_type,
@@ -220,11 +227,13 @@ export class CreditLedgerRepository {
 
   /** Marks a lot expired (under its row lock) and returns its unused remainder, or null if already done. */
   async markExpired(manager: EntityManager, userId: string, lotId: string, now: Date): Promise<number | null> {
-    const rows: Array<{ remainder: number }> = await manager.query(
-      `UPDATE ai_credit_ledger SET expired = true, updated_at = $3
-       WHERE id = $1 AND user_id = $2 AND expired = false
-       RETURNING amount - consumed AS remainder`,
-      [lotId, userId, now],
+    const rows = returned<{ remainder: number }>(
+      await manager.query(
+        `UPDATE ai_credit_ledger SET expired = true, updated_at = $3
+         WHERE id = $1 AND user_id = $2 AND expired = false
+         RETURNING amount - consumed AS remainder`,
+        [lotId, userId, now],
+      ),
     );
     return rows.length > 0 ? rows[0].remainder : null;
   }
