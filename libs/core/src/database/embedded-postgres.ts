@@ -127,11 +127,10 @@ export class EmbeddedPostgres {
   }
 
   private ensureDirectory(dir: string): void {
+    // Parents stay traversable for the postgres OS user; PostgreSQL requires 0700 on the cluster itself.
+    mkdirSync(dirname(dir), { recursive: true });
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    if (this.osUser) {
-      chownSync(dir, this.osUser.uid, this.osUser.gid);
-      chmodSync(dirname(dir), 0o755);
-    }
+    if (this.osUser) chownSync(dir, this.osUser.uid, this.osUser.gid);
   }
 
   private run(binary: 'initdb' | 'pg_ctl', args: string[], quiet = false): Promise<void> {

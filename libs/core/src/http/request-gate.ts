@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { DomainError, ValidationError } from '../errors/domain-error';
 import { sendError } from './error-response';
@@ -44,7 +45,9 @@ export function routeGate(getRouterStack: () => RouteLayer[]): RequestHandler {
  * bytes for the idempotency fingerprint and webhook signatures; an empty body reads as `{}`.
  */
 export function jsonBodyGate(): RequestHandler {
-  return (request: Request, response: Response, next: NextFunction) => {
+  return (request: Request, response: Response, nextInContext: NextFunction) => {
+    // Stream events fire outside the request's AsyncLocalStorage context; resume inside it.
+    const next = AsyncResource.bind(nextInContext);
     const raw = request as RequestWithRawBody;
     if (!BODY_METHODS.has(request.method)) {
       raw.body = {};
