@@ -55,6 +55,8 @@ export class AppConfig {
   @Transform(emptyToUndefined) @IsOptional() @IsString() VAPID_SUBJECT?: string;
   /** Test-only escape hatch: lets push endpoints on http/loopback through outside production. */
   @Transform(toBool) @IsBoolean() PUSH_ALLOW_INSECURE_ENDPOINTS = false;
+  /** Optional PEM file of extra CA certificates trusted for https push endpoints (tests: a self-signed push service). */
+  @Transform(emptyToUndefined) @IsOptional() @IsString() PUSH_CA_CERT_FILE?: string;
 
   @Transform(toInt) @IsInt() @Min(0) AI_CREDIT_CHAT = 1;
   @Transform(toInt) @IsInt() @Min(0) AI_CREDIT_SUBTASK = 1;

@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import type { NotificationType } from '@app/core/database/enums';
+import { ForbiddenError, NotFoundError } from '@app/core/errors/domain-error';
+import type { Transaction } from '@app/core/events/transaction';
+import { UnitOfWork } from '@app/core/events/unit-of-work';
+import { JobQueue } from '@app/core/jobs/job-queue.service';
+import { NotificationResponseDto, toNotificationResponse } from './dto/notification-response.dto';
+import { NotificationCreated } from './notification.events';
+import { BODY_MAX, TITLE_MAX, truncateCodePoints } from './notification-rules';
+import { NotificationFilter, NotificationsRepository } from './notifications.repository';
+import { PushSender } from './push-sender';
+import { PushSubscriptionsRepository } from './push-subscriptions.repository';
+
+export interface NewNotification {
+  userId: string;
+  type: NotificationType;
+  title: string;
+  body: string;
+  /** App-relative path, e.g. `/tasks/<id>`. */
+  actionUrl?: string | null;
+  /** Reminder notifications only: the task they are about. */
+  taskId?: string | null;
+  /** Dedupe key (e.g. `reminder:<id>`): a second notification with the same key is not created. */
+  sourceRef?: string | null;
+  /** Also send Web Push copies (rules.md §13: reminders with `method=push`). */
+  push?: boolean;
+  /** Defaults to now; jobs pass their clock. */
+  createdAt?: Date;
+}
+
+export interface NotificationPageResult {
+  items: NotificationResponseDto[];
+  total: number;
+  unreadCount: number;
+}
+
+@Injectable()
+export class NotificationsService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly notifications: NotificationsRepository,
+    private readonly pushSubscriptions: PushSubscriptionsRepository,
+    private readonly pushSender: PushSender,
+    private readonly jobs: JobQueue,
+  ) {}
+
+  /**
+   * Stores an in-app notification inside the caller's transaction (title and body truncated),
+   * emits `notification.created` and, for push copies, enqueues one `push_deliver` job per push
+   * subscription of the user. Returns null when `sourceRef` was already used.
+   */
+  async create(tx: Transaction, input: NewNotification): Promise<NotificationResponseDto | null> {
+    const createdAt = input.createdAt ?? new Date();
+    const notification = await this.notifications.insert(tx.manager, {
+      userId: input.userId,
+      type: input.type,
+      title: truncateCodePoints(input.title, TITLE_MAX),
+      body: truncateCodePoints(input.body, BODY_MAX),
+      actionUrl: input.actionUrl ?? null,
+      taskId: input.taskId ?? null,
+      sourceRef: input.sourceRef ?? null,
+      createdAt,
+    });
+    if (!notification) return null;
+    await tx.emit(
+      NotificationCreated,
+      { notification_id: notification.id, type: notification.type },
+      { userId: input.userId, source: 'system', occurredAt: createdAt },
+    );
+    if (input.push && this.pushSender.enabled) {
+      for (const subscription of await this.pushSubscriptions.idsOfUser(tx.manager, input.userId)) {
+        await this.jobs.enqueue(
+          tx.manager,
+          'push_deliver',
+          { notification_id: notification.id, push_subscription_id: subscription.id },
+          { singletonKey: `push:${notification.id}:${subscription.id}` },
+        );
+      }
+    }
+    return toNotificationResponse(notification);
+  }
+
+  async list(userId: string, filter: NotificationFilter): Promise<NotificationPageResult> {
+    const page = await this.notifications.page(userId, filter);
+    return { items: page.items.map(toNotificationResponse), total: page.total, unreadCount: page.unreadCount };
+  }
+
+  async setRead(userId: string, id: string, read: boolean): Promise<NotificationResponseDto> {
+    return this.uow.run(async (tx) => {
+      await this.findOwned(tx, userId, id);
+      return toNotificationResponse(await this.notifications.setRead(tx.manager, id, read, new Date()));
+    });
+  }
+
+  markAllRead(userId: string): Promise<number> {
+    return this.notifications.markAllRead(userId, new Date());
+  }
+
+  async remove(userId: string, id: string): Promise<void> {
+    await this.uow.run(async (tx) => {
+      await this.findOwned(tx, userId, id);
+      await this.notifications.delete(tx.manager, id);
+    });
+  }
+
+  private async findOwned(tx: Transaction, userId: string, id: string): Promise<void> {
+    const notification = await this.notifications.findById(id, tx.manager);
+    if (!notification) throw new NotFoundError('Notification');
+    if (notification.userId !== userId) throw new ForbiddenError();
+  }
+}
