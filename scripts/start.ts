@@ -35,7 +35,10 @@ async function main(): Promise<void> {
     { name: 'worker', script: join(__dirname, '..', 'apps', 'worker', 'src', 'main.js') },
   ];
   const launch = (entry: Supervised): void => {
-    entry.child = spawn(process.execPath, [...process.execArgv, entry.script], { env, stdio: 'inherit' });
+    entry.child = spawn(process.execPath, [...process.execArgv, entry.script], {
+      env,
+      stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    });
     entry.child.on('exit', (code, signal) => {
       entry.child = undefined;
       if (stopping) return;

@@ -24,6 +24,8 @@ export function closeOnSignal(close: () => Promise<void>, log: (message: string)
   };
   process.once('SIGINT', handler);
   process.once('SIGTERM', handler);
+  // Under the `npm start` supervisor: if it dies (even by kill -9) the IPC channel closes; stop too.
+  if (process.connected) process.once('disconnect', () => handler('SIGTERM'));
 }
 
 /** Prints a boot failure (bad configuration names the variable) and exits non-zero. */
