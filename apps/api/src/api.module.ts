@@ -10,6 +10,7 @@ import { AllExceptionsFilter } from '@app/core/http/exception.filter';
 import { RateLimitGuard } from '@app/core/http/rate-limit.guard';
 import { IdempotencyInterceptor } from '@app/core/idempotency/idempotency.interceptor';
 import { createValidationPipe } from '@app/core/validation/validation.pipe';
+import { NotesHttpModule } from '@app/notes/notes-http.module';
 import { UsersHttpModule } from '@app/users/users-http.module';
 import { OpsModule } from './ops/ops.module';
 
@@ -19,7 +20,15 @@ export class ApiModule {
   static register(options: CoreModuleOptions): DynamicModule {
     return {
       module: ApiModule,
-      imports: [CoreModule.forRoot(options), ActivityModule, OpsModule, AuthHttpModule, UsersHttpModule, CreditsHttpModule],
+      imports: [
+        CoreModule.forRoot(options),
+        ActivityModule,
+        OpsModule,
+        AuthHttpModule,
+        UsersHttpModule,
+        CreditsHttpModule,
+        NotesHttpModule,
+      ],
       providers: [
         // Guards run in this order: deprecation headers, authentication (401), rate limit (429).
         { provide: APP_GUARD, useClass: DeprecationHeadersGuard },
