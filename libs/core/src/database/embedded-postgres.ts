@@ -34,7 +34,7 @@ export class EmbeddedPostgres {
     this.osUser = process.getuid?.() === 0 ? postgresOsUser() : undefined;
     const wanted = join(resolve(options.dataDir), 'pg');
     const bin = platformBinDir();
-    if (this.osUser && !(traversableByOthers(wanted) && traversableByOthers(bin))) {
+    if (this.osUser && !(traversableByOthers(dirname(wanted)) && traversableByOthers(bin))) {
       // Running as root inside a private (0700) directory: the postgres OS user could not reach
       // the binaries or the data, so both move to world-traversable places under the temp dir.
       const key = createHash('sha256').update(wanted).digest('hex').slice(0, 12);
