@@ -1,8 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AuthGuard } from '@app/auth/auth.guard';
+import { AchievementsHttpModule } from '@app/achievements/achievements-http.module';
 import { AuthHttpModule } from '@app/auth/auth-http.module';
 import { ActivityModule } from '@app/activity/activity.module';
+import { BillingHttpModule } from '@app/billing/billing-http.module';
+import { AiHttpModule } from '@app/ai/ai-http.module';
 import { CoreModule, CoreModuleOptions } from '@app/core/core.module';
 import { CreditsHttpModule } from '@app/credits/credits-http.module';
 import { DeprecationHeadersGuard } from '@app/core/http/deprecated.decorator';
@@ -11,6 +14,7 @@ import { RateLimitGuard } from '@app/core/http/rate-limit.guard';
 import { IdempotencyInterceptor } from '@app/core/idempotency/idempotency.interceptor';
 import { createValidationPipe } from '@app/core/validation/validation.pipe';
 import { NotesHttpModule } from '@app/notes/notes-http.module';
+import { NotificationsHttpModule } from '@app/notifications/notifications-http.module';
 import { UsersHttpModule } from '@app/users/users-http.module';
 import { OpsModule } from './ops/ops.module';
 
@@ -27,7 +31,11 @@ export class ApiModule {
         AuthHttpModule,
         UsersHttpModule,
         CreditsHttpModule,
+        AchievementsHttpModule,
+        BillingHttpModule,
+        NotificationsHttpModule,
         NotesHttpModule,
+        AiHttpModule,
       ],
       providers: [
         // Guards run in this order: deprecation headers, authentication (401), rate limit (429).

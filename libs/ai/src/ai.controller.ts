@@ -1,0 +1,93 @@
+import { Body, Controller, Headers, HttpCode, Post, Res, UseFilters } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AuthUser, CurrentUser } from '@app/core/http/auth-user';
+import { ApiDataResponse, DataEnvelope, ok } from '@app/core/http/envelope';
+import { ApiErrors } from '@app/core/http/error-response.dto';
+import { RateLimitBucket } from '@app/core/http/rate-limit-bucket.decorator';
+import { AiChatService } from './ai-chat.service';
+import { AiChatStreamService } from './ai-chat-stream.service';
+import { AiSubtasksService } from './ai-subtasks.service';
+import { ChatRequestDto } from './dto/chat-request.dto';
+import { ChatDoneEvent, ChatResponseDto } from './dto/chat-response.dto';
+import { GenerateSubtasksDto, GenerateSubtasksResponseDto } from './dto/generate-subtasks.dto';
+import { SseReplayFilter } from './sse-replay.filter';
+
+const TASK_HEADER = {
+  name: 'X-Task-Id',
+  required: false,
+  description: 'Alternative to `task_id` (a UUID); ignored when the body has `task_id`',
+};
+
+@ApiTags('ai')
+@ApiBearerAuth()
+@ApiErrors(401, 429)
+@RateLimitBucket('ai')
+@Controller('ai')
+export class AiController {
+  constructor(
+    private readonly chatService: AiChatService,
+    private readonly streamService: AiChatStreamService,
+    private readonly subtasks: AiSubtasksService,
+  ) {}
+
+  @Post('chat')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Chat with the AI assistant (JSON answer with suggested actions); 1 credit' })
+  @ApiHeader(TASK_HEADER)
+  @ApiDataResponse(ChatResponseDto)
+  @ApiErrors(400, 402, 403, 404, [429, 'RATE_LIMIT_EXCEEDED or AI_TASK_LIMIT_REACHED'], [503, 'AI_SERVICE_UNAVAILABLE'])
+  async chat(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: ChatRequestDto,
+    @Headers('x-task-id') taskHeader?: string,
+  ): Promise<DataEnvelope<ChatResponseDto>> {
+    return ok(await this.chatService.chat(user, dto, taskHeader));
+  }
+
+  @Post('chat/stream')
+  @HttpCode(200)
+  @UseFilters(SseReplayFilter)
+  @ApiOperation({
+    summary: 'Chat with the AI assistant as a Server-Sent-Events stream; 1 credit',
+    description:
+      'Events (each a single `data:` line): `{"type":"delta","text"}`, then `{"type":"done",…}` or ' +
+      '`{"type":"error","code","message"}`, then the literal `[DONE]`. Errors before the stream are JSON.',
+  })
+  @ApiHeader(TASK_HEADER)
+  @ApiProduces('text/event-stream')
+  @ApiResponse({
+    status: 200,
+    description: 'text/event-stream of delta, done/error and [DONE] events',
+    schema: { type: 'string' },
+  })
+  @ApiErrors(400, 402, 403, 404, [429, 'RATE_LIMIT_EXCEEDED or AI_TASK_LIMIT_REACHED'], [503, 'AI_SERVICE_UNAVAILABLE'])
+  chatStream(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: ChatRequestDto,
+    @Res() response: Response,
+    @Headers('x-task-id') taskHeader?: string,
+  ): Promise<ChatDoneEvent> {
+    return this.streamService.stream(user, dto, taskHeader, response);
+  }
+
+  @Post('generate-subtasks')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Suggest subtasks for a task (at most the user's suggestion limit); 1 credit" })
+  @ApiDataResponse(GenerateSubtasksResponseDto)
+  @ApiErrors(
+    400,
+    402,
+    403,
+    404,
+    [409, 'ARCHIVED'],
+    [429, 'RATE_LIMIT_EXCEEDED or AI_TASK_LIMIT_REACHED'],
+    [503, 'AI_SERVICE_UNAVAILABLE'],
+  )
+  async generateSubtasks(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: GenerateSubtasksDto,
+  ): Promise<DataEnvelope<GenerateSubtasksResponseDto>> {
+    return ok(await this.subtasks.generate(user, dto.task_id));
+  }
+}
