@@ -1,9 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { AchievementsModule } from '@app/achievements/achievements.module';
 import { AuthModule } from '@app/auth/auth.module';
 import { ActivityModule } from '@app/activity/activity.module';
+import { BillingModule } from '@app/billing/billing.module';
 import { CoreModule, CoreModuleOptions } from '@app/core/core.module';
 import { CreditsModule } from '@app/credits/credits.module';
+import { NotificationsModule } from '@app/notifications/notifications.module';
 import { UsersModule } from '@app/users/users.module';
 import { HeartbeatService } from './heartbeat.service';
 import { JobExecutor } from './job-executor';
@@ -16,7 +19,7 @@ export class WorkerModule {
   static register(options: Omit<CoreModuleOptions, 'role'>): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot({ ...options, role: 'worker', poolSize: 8 }), DiscoveryModule, ActivityModule, AuthModule, UsersModule, CreditsModule],
+      imports: [CoreModule.forRoot({ ...options, role: 'worker', poolSize: 8 }), DiscoveryModule, ActivityModule, AuthModule, UsersModule, CreditsModule, AchievementsModule, BillingModule, NotificationsModule],
       providers: [JobRegistry, JobExecutor, JobRunner, HeartbeatService],
       exports: [JobRegistry, JobExecutor, JobRunner, HeartbeatService],
     };

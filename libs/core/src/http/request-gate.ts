@@ -5,6 +5,8 @@ import { sendError } from './error-response';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Routes that verify a signature over `rawBody` and parse it themselves afterwards. */
+const SIGNED_RAW_BODY_PATHS = new Set(['/api/v1/webhooks/checkout']);
 const MIDDLEWARE_METHOD_COUNT = 8;
 
 export type RequestWithRawBody = Request & { rawBody?: Buffer };
@@ -73,7 +75,13 @@ export function jsonBodyGate(): RequestHandler {
       const body = Buffer.concat(chunks);
       raw.rawBody = body;
       const result = parseBody(body, request.headers['content-type']);
-      if (result instanceof DomainError) return sendError(request, response, result);
+      if (result instanceof DomainError) {
+        // A signed webhook answers 401 for a bad signature before any JSON error (api.md §14).
+        if (result.status !== 400 || !SIGNED_RAW_BODY_PATHS.has(request.path))
+          return sendError(request, response, result);
+        raw.body = {};
+        return next();
+      }
       raw.body = result;
       next();
     });

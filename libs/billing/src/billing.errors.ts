@@ -1,0 +1,31 @@
+import { DomainError, ServiceUnavailableError } from '@app/core/errors/domain-error';
+
+export class PaymentServiceUnavailableError extends ServiceUnavailableError {
+  constructor(message = 'The payment service is unavailable; try again later') {
+    super('PAYMENT_SERVICE_UNAVAILABLE', message);
+  }
+}
+
+export class WebhookNotConfiguredError extends ServiceUnavailableError {
+  constructor() {
+    super('WEBHOOK_NOT_CONFIGURED', 'Payment webhooks are not configured (CHECKOUT_WEBHOOK_SECRET is unset)');
+  }
+}
+
+export class InvalidSignatureError extends DomainError {
+  constructor() {
+    super(401, 'INVALID_SIGNATURE', 'Webhook signature missing or invalid');
+  }
+}
+
+export class AlreadyProError extends DomainError {
+  constructor() {
+    super(409, 'ALREADY_PRO', 'You already have an active Pro subscription');
+  }
+}
+
+export class NoActiveSubscriptionError extends DomainError {
+  constructor(message: string) {
+    super(409, 'NO_ACTIVE_SUBSCRIPTION', message);
+  }
+}

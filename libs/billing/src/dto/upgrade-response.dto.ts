@@ -1,0 +1,14 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { SubscriptionStatusDto } from './subscription-status.dto';
+
+/** The status as it stands (before payment) plus the created payment session. */
+export class UpgradeResponseDto extends SubscriptionStatusDto {
+  @ApiProperty({
+    description: 'Hosted payment page to send the user to',
+    example: 'https://pay.checkout.com/page/hpp_abc',
+  })
+  checkout_url: string;
+
+  @ApiProperty({ description: 'Hosted payment session id', example: 'hpp_abc123' })
+  session_id: string;
+}

@@ -1,0 +1,22 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export const WEBHOOK_IGNORE_REASONS = [
+  'duplicate',
+  'unknown_event_type',
+  'unknown_user',
+  'unknown_subscription',
+  'invalid_payload',
+] as const;
+export type WebhookIgnoreReason = (typeof WEBHOOK_IGNORE_REASONS)[number];
+
+/** The webhook acknowledgement (not enveloped). */
+export class WebhookAckDto {
+  @ApiProperty({ enum: ['ok'], example: 'ok' })
+  status: 'ok';
+
+  @ApiProperty({ description: 'Whether the event changed anything', example: true })
+  processed: boolean;
+
+  @ApiProperty({ description: 'Why nothing (more) was done', enum: WEBHOOK_IGNORE_REASONS, required: false })
+  reason?: WebhookIgnoreReason;
+}
