@@ -1,6 +1,8 @@
 import { RequestMethod } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import type { Options } from 'pino-http';
 import type { AppConfig } from '../config/app-config';
 import { requestIdFor } from '../http/request-id';
 
@@ -37,38 +39,36 @@ type LoggedRequest = IncomingMessage & {
 };
 
 /** Structured JSON logs (nestjs-pino): one line per request with id, user, route, status, latency. */
-export function loggerOptions(config: AppConfig): Params {
+export function loggerOptions(config: AppConfig, destination?: DestinationStream): Params {
+  const options: Options = {
+    level: config.LOG_LEVEL,
+    messageKey: 'message',
+    base: { service: 'perpetua-flow-api' },
+    // The request gate already chose the id (and sent X-Request-ID); keep it.
+    genReqId: (request: IncomingMessage) => (request as LoggedRequest).id ?? requestIdFor(request),
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: {
+      req: (request: LoggedRequest) => ({
+        id: request.id,
+        method: request.method,
+        url: redactUrl(request.originalUrl ?? request.url),
+      }),
+      res: (response: ServerResponse) => ({ status: response.statusCode }),
+    },
+    customAttributeKeys: { reqId: 'request_id', responseTime: 'latency_ms' },
+    customProps: (request: IncomingMessage) => {
+      const logged = request as LoggedRequest;
+      return { user_id: logged.user?.id, route: logged.route?.path };
+    },
+    customLogLevel: (_request: IncomingMessage, response: ServerResponse, error?: Error) =>
+      error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+    autoLogging: {
+      ignore: (request: IncomingMessage) => request.url === '/health/live' || request.url === '/metrics',
+    },
+    quietReqLogger: true,
+  };
   return {
     forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-    pinoHttp: {
-      level: config.LOG_LEVEL,
-      messageKey: 'message',
-      base: { service: 'perpetua-flow-api' },
-      genReqId: (request: IncomingMessage, response: ServerResponse) => {
-        const id = requestIdFor(request);
-        response.setHeader('X-Request-ID', id);
-        return id;
-      },
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      serializers: {
-        req: (request: LoggedRequest) => ({
-          id: request.id,
-          method: request.method,
-          url: redactUrl(request.originalUrl ?? request.url),
-        }),
-        res: (response: ServerResponse) => ({ status: response.statusCode }),
-      },
-      customAttributeKeys: { reqId: 'request_id', responseTime: 'latency_ms' },
-      customProps: (request: IncomingMessage) => {
-        const logged = request as LoggedRequest;
-        return { user_id: logged.user?.id, route: logged.route?.path };
-      },
-      customLogLevel: (_request: IncomingMessage, response: ServerResponse, error?: Error) =>
-        error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
-      autoLogging: {
-        ignore: (request: IncomingMessage) => request.url === '/health/live' || request.url === '/metrics',
-      },
-      quietReqLogger: true,
-    },
+    pinoHttp: destination ? [options, destination] : options,
   };
 }
