@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EventBus } from '@app/core/events/event-bus';
+import { NoteConverted } from '@app/notes/note.events';
 import { TaskCompleted } from '@app/tasks/task.events';
 import { AchievementProgressService } from './achievement-progress.service';
 
@@ -32,6 +33,13 @@ export class AchievementTriggers implements OnModuleInit {
       });
       tx.collect(UNLOCKED_ACHIEVEMENTS, ...outcome.unlocked);
       tx.collect(STREAK, outcome.currentStreak);
+    });
+    this.bus.on(NoteConverted, 'tx', 'achievements-note-converted', async (event, tx) => {
+      if (!event.payload.first_conversion) return;
+      tx.collect(
+        UNLOCKED_ACHIEVEMENTS,
+        ...(await this.progress.recordNoteConversion(tx, event.userId, event.occurredAt)),
+      );
     });
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { NotificationTriggers } from './notification-triggers';
 import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
 import { PushDeliveryJobs } from './push-delivery.jobs';
@@ -13,6 +14,7 @@ import { PushSubscriptionsService } from './push-subscriptions.service';
   providers: [
     NotificationsRepository,
     NotificationsService,
+    NotificationTriggers,
     PushSubscriptionsRepository,
     PushSubscriptionsService,
     PushEndpointPolicy,

@@ -77,8 +77,8 @@ export function jsonBodyGate(): RequestHandler {
       const result = parseBody(body, request.headers['content-type']);
       if (result instanceof DomainError) {
         // A signed webhook answers 401 for a bad signature before any JSON error (api.md §14).
-        if (result.status !== 400 || !SIGNED_RAW_BODY_PATHS.has(request.path))
-          return sendError(request, response, result);
+        const deferred = result.status === 400 && SIGNED_RAW_BODY_PATHS.has(request.path);
+        if (!deferred) return sendError(request, response, result);
         raw.body = {};
         return next();
       }
