@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AuthGuard } from '@app/auth/auth.guard';
 import { AchievementsHttpModule } from '@app/achievements/achievements-http.module';
 import { AuthHttpModule } from '@app/auth/auth-http.module';
+import { ActivityHttpModule } from '@app/activity/activity-http.module';
 import { ActivityModule } from '@app/activity/activity.module';
 import { BillingHttpModule } from '@app/billing/billing-http.module';
 import { AiHttpModule } from '@app/ai/ai-http.module';
@@ -14,7 +15,10 @@ import { RateLimitGuard } from '@app/core/http/rate-limit.guard';
 import { IdempotencyInterceptor } from '@app/core/idempotency/idempotency.interceptor';
 import { createValidationPipe } from '@app/core/validation/validation.pipe';
 import { NotesHttpModule } from '@app/notes/notes-http.module';
+import { FocusHttpModule } from '@app/focus/focus-http.module';
 import { NotificationsHttpModule } from '@app/notifications/notifications-http.module';
+import { RecoveryHttpModule } from '@app/recovery/recovery-http.module';
+import { TasksHttpModule } from '@app/tasks/tasks-http.module';
 import { UsersHttpModule } from '@app/users/users-http.module';
 import { OpsModule } from './ops/ops.module';
 
@@ -36,6 +40,10 @@ export class ApiModule {
         NotificationsHttpModule,
         NotesHttpModule,
         AiHttpModule,
+        TasksHttpModule,
+        RecoveryHttpModule,
+        FocusHttpModule,
+        ActivityHttpModule,
       ],
       providers: [
         // Guards run in this order: deprecation headers, authentication (401), rate limit (429).

@@ -7,6 +7,8 @@ import { BillingModule } from '@app/billing/billing.module';
 import { CoreModule, CoreModuleOptions } from '@app/core/core.module';
 import { CreditsModule } from '@app/credits/credits.module';
 import { NotificationsModule } from '@app/notifications/notifications.module';
+import { RecoveryModule } from '@app/recovery/recovery.module';
+import { TasksModule } from '@app/tasks/tasks.module';
 import { UsersModule } from '@app/users/users.module';
 import { HeartbeatService } from './heartbeat.service';
 import { JobExecutor } from './job-executor';
@@ -19,7 +21,7 @@ export class WorkerModule {
   static register(options: Omit<CoreModuleOptions, 'role'>): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot({ ...options, role: 'worker', poolSize: 8 }), DiscoveryModule, ActivityModule, AuthModule, UsersModule, CreditsModule, AchievementsModule, BillingModule, NotificationsModule],
+      imports: [CoreModule.forRoot({ ...options, role: 'worker', poolSize: 8 }), DiscoveryModule, ActivityModule, AuthModule, UsersModule, CreditsModule, AchievementsModule, BillingModule, NotificationsModule, TasksModule, RecoveryModule],
       providers: [JobRegistry, JobExecutor, JobRunner, HeartbeatService],
       exports: [JobRegistry, JobExecutor, JobRunner, HeartbeatService],
     };

@@ -15,7 +15,11 @@ export class ActivityRecorder implements OnModuleInit {
     this.bus.onEvery((event, definition, tx) => this.record(event, definition, tx));
   }
 
-  private async record(event: DomainEvent<unknown>, definition: EventDefinition<unknown>, tx: Transaction): Promise<void> {
+  private async record(
+    event: DomainEvent<unknown>,
+    definition: EventDefinition<unknown>,
+    tx: Transaction,
+  ): Promise<void> {
     if (!definition.activity) return;
     const entry = definition.activity(event.payload, event);
     await tx.manager.query(

@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { TaskEntity } from '@app/core/database/entities';
+import { ArchivedError } from '@app/core/errors/domain-error';
+import { MetricsService } from '@app/core/metrics/metrics.service';
+import { toTaskResponse } from './dto/task-response.dto';
+import { owned } from './ownership';
+import { TaskDetails } from './task-details';
+import { TaskVersionConflictError } from './tasks.errors';
+import { TasksRepository } from './tasks.repository';
+
+/** Existence, ownership, version and archived checks shared by every task-scoped write. */
+@Injectable()
+export class TaskAccess {
+  constructor(
+    private readonly tasks: TasksRepository,
+    private readonly details: TaskDetails,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async findOwned(userId: string, taskId: string, manager?: EntityManager): Promise<TaskEntity> {
+    return owned(await this.tasks.findById(taskId, manager), userId, 'Task');
+  }
+
+  /** Locks the task row for the rest of the transaction, then checks ownership. */
+  async lockOwned(manager: EntityManager, userId: string, taskId: string): Promise<TaskEntity> {
+    return owned(await this.tasks.lockById(manager, taskId), userId, 'Task');
+  }
+
+  /** Locks an archivable child's parent row and refuses writes under an archived task. */
+  async lockWritable(manager: EntityManager, userId: string, taskId: string): Promise<TaskEntity> {
+    const task = await this.lockOwned(manager, userId, taskId);
+    if (task.archived) throw new ArchivedError('Task');
+    return task;
+  }
+
+  /** A present `version` must equal the stored one (api.md §1.7); absent means last write wins. */
+  async assertVersion(manager: EntityManager, task: TaskEntity, expected: number | undefined): Promise<void> {
+    if (expected === undefined || expected === task.version) return;
+    this.metrics.taskVersionConflicts.inc();
+    throw new TaskVersionConflictError(toTaskResponse(await this.details.view(task.id, manager)));
+  }
+}

@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { STREAK, UNLOCKED_ACHIEVEMENTS } from '@app/achievements/achievement-triggers';
+import type { TaskEntity } from '@app/core/database/entities';
+import type { ActivitySource, TaskCompletionMode } from '@app/core/database/enums';
+import { ArchivedError } from '@app/core/errors/domain-error';
+import type { Transaction } from '@app/core/events/transaction';
+import { UnitOfWork } from '@app/core/events/unit-of-work';
+import { MetricsService } from '@app/core/metrics/metrics.service';
+import { FocusService } from '@app/focus/focus.service';
+import { ForceCompleteResponseDto } from './dto/force-complete-response.dto';
+import { toTaskDetailResponse } from './dto/task-detail-response.dto';
+import type { UnlockedAchievementDto } from '@app/achievements/dto/unlocked-achievement.dto';
+import { StreakReader } from './streak-reader';
+import { SubtaskCompleted } from './subtasks/subtask.events';
+import { SubtasksRepository } from './subtasks/subtasks.repository';
+import { TaskAccess } from './task-access';
+import { TaskDetails } from './task-details';
+import { TaskCompleted } from './task.events';
+import { completionFields } from './task-rules';
+import { AlreadyCompletedError } from './tasks.errors';
+import { TasksRepository } from './tasks.repository';
+import { RecurringTrigger } from './templates/recurring-trigger';
+
+export function unlockedAchievements(tx: Transaction): UnlockedAchievementDto[] {
+  return tx.collected<UnlockedAchievementDto>(UNLOCKED_ACHIEVEMENTS);
+}
+
+/** Task completion with its side effects, in the order and transaction of rules.md §3.2. */
+@Injectable()
+export class TaskCompletion {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly tasks: TasksRepository,
+    private readonly subtasks: SubtasksRepository,
+    private readonly access: TaskAccess,
+    private readonly details: TaskDetails,
+    private readonly focus: FocusService,
+    private readonly recurring: RecurringTrigger,
+    private readonly streaks: StreakReader,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /** Step 1 (completed, completed_at, completed_by, version+1) and the side effects; task row locked. */
+  async complete(
+    tx: Transaction,
+    task: TaskEntity,
+    mode: TaskCompletionMode,
+    source: ActivitySource,
+    now: Date,
+  ): Promise<TaskEntity> {
+    const completed = await this.tasks.update(tx.manager, task, {
+      ...completionFields(mode, now),
+      version: task.version + 1,
+      updatedAt: now,
+    });
+    return this.afterCompleted(tx, completed, source, now);
+  }
+
+  /**
+   * Steps 2–5 for a task whose row was just marked completed: end its focus session, count it
+   * once for statistics, enqueue its successor, emit `task.completed` (whose `tx` handlers update
+   * statistics, streak and achievements).
+   */
+  async afterCompleted(tx: Transaction, task: TaskEntity, source: ActivitySource, now: Date): Promise<TaskEntity> {
+    let current = task;
+    const ended = await this.focus.endActiveOnTask(tx, task.userId, task.id, now, source);
+    if (ended) current = { ...current, focusTimeSeconds: ended.focusTimeSeconds, updatedAt: now };
+    const counted = !current.statsCounted;
+    if (counted) current = await this.tasks.update(tx.manager, current, { statsCounted: true });
+    await this.recurring.onInstanceCompleted(tx, current);
+    await tx.emit(
+      TaskCompleted,
+      {
+        task_id: current.id,
+        completed_by: current.completedBy ?? 'manual',
+        completed_at: now,
+        template_id: current.templateId,
+        counted,
+        focus_time_seconds: current.focusTimeSeconds,
+        estimated_duration: current.estimatedDuration,
+      },
+      { userId: current.userId, source, occurredAt: now },
+    );
+    this.metrics.taskOperations.inc({ operation: 'complete' });
+    return current;
+  }
+
+  /** `POST /tasks/{id}/force-complete`: every incomplete subtask and the task (no auto-completion). */
+  forceComplete(userId: string, taskId: string, version: number | undefined): Promise<ForceCompleteResponseDto> {
+    return this.uow.run(async (tx) => {
+      const task = await this.access.lockOwned(tx.manager, userId, taskId);
+      await this.access.assertVersion(tx.manager, task, version);
+      if (task.archived) throw new ArchivedError('Task');
+      if (task.completed) throw new AlreadyCompletedError();
+      const now = new Date();
+      for (const subtaskId of await this.subtasks.completeAll(tx.manager, taskId, now)) {
+        await tx.emit(
+          SubtaskCompleted,
+          { subtask_id: subtaskId, task_id: taskId, auto_check: false },
+          { userId, source: 'user', occurredAt: now },
+        );
+      }
+      await this.complete(tx, task, 'force', 'user', now);
+      const streak = tx.collected<number>(STREAK)[0] ?? (await this.streaks.currentStreak(tx.manager, userId, now));
+      return {
+        task: toTaskDetailResponse(await this.details.load(taskId, tx.manager)),
+        unlocked_achievements: unlockedAchievements(tx),
+        streak,
+      };
+    });
+  }
+}

@@ -1,0 +1,239 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { TaskEntity } from '@app/core/database/entities';
+import type { ActivitySource, TaskPriority } from '@app/core/database/enums';
+import { ArchivedError } from '@app/core/errors/domain-error';
+import type { Transaction } from '@app/core/events/transaction';
+import { UnitOfWork } from '@app/core/events/unit-of-work';
+import { ListEnvelope, paginated } from '@app/core/http/envelope';
+import { MetricsService } from '@app/core/metrics/metrics.service';
+import { TaskDetailResponseDto, toTaskDetailResponse } from './dto/task-detail-response.dto';
+import { TaskResponseDto, toTaskResponse } from './dto/task-response.dto';
+import type { TaskWithAchievementsResponseDto } from './dto/task-with-achievements-response.dto';
+import type { ListTasksQueryDto } from './dto/list-tasks-query.dto';
+import { TaskAccess } from './task-access';
+import type { TaskActor } from './task-actor';
+import { TaskCompletion, unlockedAchievements } from './task-completion.service';
+import { TaskDetails } from './task-details';
+import {
+  TaskArchived,
+  TaskCreated,
+  TaskHidden,
+  TaskReopened,
+  TaskUnarchived,
+  TaskUnhidden,
+  TaskUpdated,
+} from './task.events';
+import { TaskLimits } from './task-limits';
+import {
+  assertDescriptionLength,
+  assertDueDateWithinWindow,
+  assertPatchedDueDate,
+  completionFields,
+  isBlockedByArchive,
+  planTaskPatch,
+  reopenFields,
+  TaskPatch,
+  TaskPatchPlan,
+} from './task-rules';
+import { AlreadyCompletedError } from './tasks.errors';
+import { TasksRepository } from './tasks.repository';
+
+/** Fields of a new task (api.md §5 `POST /tasks`), as validated by `CreateTaskDto`. */
+export interface CreateTaskInput {
+  title: string;
+  description?: string | null;
+  priority?: TaskPriority;
+  due_date?: Date | null;
+  estimated_duration?: number | null;
+}
+
+/** A PATCH body (api.md §5), as validated by `UpdateTaskDto`. */
+export interface UpdateTaskInput extends TaskPatch {
+  version?: number;
+}
+
+/**
+ * Task use cases. Every write takes an actor so confirmed AI actions (source `ai`) reuse the same
+ * rules; the `…InTx` variants join a caller's transaction.
+ */
+@Injectable()
+export class TasksService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly tasks: TasksRepository,
+    private readonly access: TaskAccess,
+    private readonly details: TaskDetails,
+    private readonly limits: TaskLimits,
+    private readonly completion: TaskCompletion,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async list(userId: string, query: ListTasksQueryDto): Promise<ListEnvelope<TaskResponseDto>> {
+    const page = { offset: query.offset, limit: query.limit };
+    const { items, total } = await this.tasks.list(
+      userId,
+      {
+        completed: query.completed,
+        priority: query.priority,
+        hidden: query.hidden,
+        archived: query.archived,
+        templateId: query.template_id,
+        dueBefore: query.due_before,
+        dueAfter: query.due_after,
+      },
+      page,
+    );
+    return paginated(items.map(toTaskResponse), page, total);
+  }
+
+  async get(userId: string, taskId: string): Promise<TaskDetailResponseDto> {
+    await this.access.findOwned(userId, taskId);
+    return toTaskDetailResponse(await this.details.load(taskId));
+  }
+
+  async create(userId: string, input: CreateTaskInput, actor: TaskActor): Promise<TaskResponseDto> {
+    return this.uow.run(async (tx) => {
+      const task = await this.createInTx(tx, userId, input, actor.source);
+      return toTaskResponse({ task, subtaskCount: 0, subtaskCompletedCount: 0 });
+    });
+  }
+
+  /** Creates a task inside the caller's transaction (active-task limit under the locked user row). */
+  async createInTx(
+    tx: Transaction,
+    userId: string,
+    input: CreateTaskInput,
+    source: ActivitySource,
+  ): Promise<TaskEntity> {
+    const now = new Date();
+    const limits = await this.limits.lockedFor(tx.manager, userId);
+    const description = input.description ?? '';
+    assertDescriptionLength(description, limits.maxDescriptionLength);
+    if (input.due_date) assertDueDateWithinWindow(input.due_date, now);
+    await this.limits.assertActiveRoom(tx.manager, userId, limits);
+    const task = await this.tasks.insert(
+      tx.manager,
+      tx.manager.create(TaskEntity, {
+        id: randomUUID(),
+        userId,
+        templateId: null,
+        generatedFromTaskId: null,
+        title: input.title,
+        description,
+        priority: input.priority ?? 'medium',
+        dueDate: input.due_date ?? null,
+        estimatedDuration: input.estimated_duration ?? null,
+        focusTimeSeconds: 0,
+        completed: false,
+        completedAt: null,
+        completedBy: null,
+        statsCounted: false,
+        hidden: false,
+        archived: false,
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+      }),
+    );
+    await tx.emit(TaskCreated, { task_id: task.id, template_id: null }, { userId, source, occurredAt: now });
+    this.metrics.taskOperations.inc({ operation: 'create' });
+    return task;
+  }
+
+  update(
+    userId: string,
+    taskId: string,
+    input: UpdateTaskInput,
+    actor: TaskActor,
+  ): Promise<TaskWithAchievementsResponseDto> {
+    return this.uow.run((tx) => this.updateInTx(tx, userId, taskId, input, actor.source));
+  }
+
+  /**
+   * PATCH semantics of api.md §5: checks (version → archived → stored-value validation), then one
+   * row write with `version + 1`, then events in the apply order un-archive → fields →
+   * completion → hidden → archive.
+   */
+  async updateInTx(
+    tx: Transaction,
+    userId: string,
+    taskId: string,
+    input: UpdateTaskInput,
+    source: ActivitySource,
+  ): Promise<TaskWithAchievementsResponseDto> {
+    const task = await this.access.lockOwned(tx.manager, userId, taskId);
+    await this.access.assertVersion(tx.manager, task, input.version);
+    if (isBlockedByArchive(task, input)) throw new ArchivedError('Task');
+    const plan = planTaskPatch(task, input);
+    assertPatchedDueDate(task, plan);
+    if (plan.fields.description !== undefined) {
+      const limits = await this.limits.readFor(tx.manager, userId);
+      assertDescriptionLength(plan.fields.description, limits.maxDescriptionLength);
+    }
+    const now = new Date();
+    const updated = await this.tasks.update(tx.manager, task, {
+      ...plan.fields,
+      ...(plan.unarchive ? { archived: false } : {}),
+      ...(plan.completion === 'complete' ? completionFields('manual', now) : {}),
+      ...(plan.completion === 'reopen' ? reopenFields() : {}),
+      ...(plan.hidden !== null ? { hidden: plan.hidden } : {}),
+      ...(plan.archive ? { archived: true } : {}),
+      version: task.version + 1,
+      updatedAt: now,
+    });
+    await this.emitPatchEvents(tx, updated, plan, source, now);
+    this.metrics.taskOperations.inc({ operation: 'update' });
+    return this.withAchievements(tx, taskId);
+  }
+
+  /** Manual completion for a confirmed `complete_task` action: a completed task is `ALREADY_COMPLETED`. */
+  complete(
+    userId: string,
+    taskId: string,
+    options: { version?: number },
+    actor: TaskActor,
+  ): Promise<TaskWithAchievementsResponseDto> {
+    return this.uow.run(async (tx) => {
+      const task = await this.access.lockOwned(tx.manager, userId, taskId);
+      await this.access.assertVersion(tx.manager, task, options.version);
+      if (task.archived) throw new ArchivedError('Task');
+      if (task.completed) throw new AlreadyCompletedError();
+      await this.completion.complete(tx, task, 'manual', actor.source, new Date());
+      return this.withAchievements(tx, taskId);
+    });
+  }
+
+  private async withAchievements(tx: Transaction, taskId: string): Promise<TaskWithAchievementsResponseDto> {
+    const view = await this.details.view(taskId, tx.manager);
+    return { ...toTaskResponse(view), unlocked_achievements: unlockedAchievements(tx) };
+  }
+
+  private async emitPatchEvents(
+    tx: Transaction,
+    task: TaskEntity,
+    plan: TaskPatchPlan,
+    source: ActivitySource,
+    now: Date,
+  ): Promise<void> {
+    const options = { userId: task.userId, source, occurredAt: now };
+    const ref = { task_id: task.id };
+    const flagChanged = plan.unarchive || plan.completion !== null || plan.hidden !== null || plan.archive;
+    if (plan.unarchive) await tx.emit(TaskUnarchived, ref, options);
+    if (plan.changedFields.length > 0 || !flagChanged) {
+      await tx.emit(
+        TaskUpdated,
+        {
+          task_id: task.id,
+          changed_fields: plan.changedFields,
+          due_date_changed: plan.changedFields.includes('due_date'),
+        },
+        options,
+      );
+    }
+    if (plan.completion === 'complete') await this.completion.afterCompleted(tx, task, source, now);
+    if (plan.completion === 'reopen') await tx.emit(TaskReopened, ref, options);
+    if (plan.hidden !== null) await tx.emit(plan.hidden ? TaskHidden : TaskUnhidden, ref, options);
+    if (plan.archive) await tx.emit(TaskArchived, ref, options);
+  }
+}
