@@ -1,112 +1,183 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/core/config/app-config';
 import { prepareDatabase } from '@app/core/database/database-bootstrap';
 import { parseTimestamp } from '@app/core/validation/validators';
-import { isJobName, JOB_CATALOGUE, JOB_NAMES, JobName, queueNames } from '@app/core/jobs/job-catalogue';
+import { isJobName, JOB_CATALOGUE, JOB_NAMES, JobName } from '@app/core/jobs/job-catalogue';
 import { JobQueue } from '@app/core/jobs/job-queue.service';
-import type { JobResult } from '@app/core/jobs/job-handler.decorator';
 import { JobExecutor } from '../apps/worker/src/job-executor';
+import { JobLocks, LOCK_TIMEOUT } from '../apps/worker/src/job-lock';
+import { JOB_LOCK_WAIT_MS, QueuedJobProcessor } from '../apps/worker/src/queued-job-processor';
+import { StderrLogger } from '../apps/worker/src/stderr-logger';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 
 const EXIT = { success: 0, failure: 1, unknownJob: 2, lockTimeout: 3 } as const;
-const LOCK_WAIT_MS = 60_000;
 
-const USAGE = `Usage: npm run job -- <job_name> [--now=<ISO-8601 UTC>]
+const USAGE = `Usage: npm run job -- <job_name> [--now=<ISO-8601 date-time>] [--lock-wait=<seconds>]
 
-Runs one job once, in the foreground, with the same handler the job runner uses (jobs.md §3).
-Prints one JSON line; exit codes: 0 success/skipped, 1 failure, 2 unknown job, 3 lock timeout.
+Runs one job once, in the foreground, with the handler the job runner uses (jobs.md §3), and
+prints one JSON line to stdout (logs go to stderr).
+
+  --now=<instant>       evaluate the job as if it were this instant (default: now); for
+                        queue-backed jobs it only sets the handlers' clock
+  --lock-wait=<seconds> how long to wait while the same job runs elsewhere (default 60)
+
+Exit codes: 0 success or skipped, 1 failure, 2 unknown job name, 3 lock timeout.
 
 Jobs:
-${JOB_NAMES.map((name) => `  ${name}${JOB_CATALOGUE[name].queueBacked ? ' (processes the due queued jobs)' : ''}`).join('\n')}`;
+${JOB_NAMES.map((name) => `  ${name}${JOB_CATALOGUE[name].queueBacked ? '  (processes its due queued jobs)' : ''}`).join('\n')}
+`;
+
+interface Options {
+  help: boolean;
+  name?: string;
+  now: Date;
+  lockWaitMs: number;
+}
+
+interface Outcome {
+  status: 'success' | 'skipped' | 'failure';
+  result: Record<string, unknown>;
+  error?: string;
+}
+
+class UsageError extends Error {}
+
+function parseArguments(argv: string[]): Options {
+  const options: Options = { help: false, now: new Date(), lockWaitMs: JOB_LOCK_WAIT_MS };
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.startsWith('--') ? splitFlag(arg) : [undefined, undefined];
+    const value = (): string => {
+      const found = inline ?? argv[++i];
+      if (found === undefined) throw new UsageError(`${flag} needs a value`);
+      return found;
+    };
+    switch (flag) {
+      case undefined:
+        if (arg === '-h') options.help = true;
+        else positional.push(arg);
+        break;
+      case '--help':
+        options.help = true;
+        break;
+      case '--now': {
+        const text = value();
+        const now = parseTimestamp(text);
+        if (!now)
+          throw new UsageError(`--now must be an ISO-8601 date-time such as 2026-01-20T00:00:00Z, got "${text}"`);
+        options.now = now;
+        break;
+      }
+      case '--lock-wait': {
+        const seconds = Number(value());
+        if (!Number.isFinite(seconds) || seconds < 0) throw new UsageError('--lock-wait must be a number of seconds');
+        options.lockWaitMs = seconds * 1000;
+        break;
+      }
+      default:
+        throw new UsageError(`Unknown option ${flag}`);
+    }
+  }
+  if (positional.length > 1) throw new UsageError(`One job name expected, got: ${positional.join(' ')}`);
+  options.name = positional[0];
+  return options;
+}
+
+function splitFlag(arg: string): [string, string | undefined] {
+  const eq = arg.indexOf('=');
+  return eq === -1 ? [arg, undefined] : [arg.slice(0, eq), arg.slice(eq + 1)];
+}
 
 async function main(argv: string[]): Promise<number> {
-  const name = argv.find((arg) => !arg.startsWith('--'));
-  if (!name || argv.includes('--help') || argv.includes('-h')) {
-    console.error(USAGE);
-    return name || argv.includes('--help') || argv.includes('-h') ? EXIT.success : EXIT.unknownJob;
+  let options: Options;
+  try {
+    options = parseArguments(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n\n${USAGE}`);
+    return EXIT.failure;
   }
-  if (!isJobName(name)) {
-    console.error(`Unknown job "${name}".\n\n${USAGE}`);
+  if (options.help) {
+    process.stdout.write(USAGE);
+    return EXIT.success;
+  }
+  if (!options.name || !isJobName(options.name)) {
+    const problem = options.name ? `Unknown job "${options.name}".` : 'No job name given.';
+    process.stderr.write(`${problem} Valid job names:\n${JOB_NAMES.map((name) => `  ${name}`).join('\n')}\n`);
     return EXIT.unknownJob;
   }
-  const nowArg = argv.find((arg) => arg.startsWith('--now='))?.slice('--now='.length);
-  const now = nowArg === undefined ? new Date() : parseTimestamp(nowArg);
-  if (!now) {
-    console.error(`--now must be an ISO-8601 timestamp, got "${nowArg}"`);
-    return EXIT.failure;
-  }
+  const name = options.name;
 
   const config = loadConfig();
-  const database = await prepareDatabase(config);
+  const database = await prepareDatabase(config, (message) => process.stderr.write(`${message}\n`));
   const app = await NestFactory.createApplicationContext(WorkerModule.register({ config, databaseUrl: database.url }), {
-    logger: ['error', 'warn'],
+    logger: new StderrLogger(config.LOG_LEVEL),
   });
-  const startedAt = new Date();
   try {
-    const locked = await withJobLock(app, name, () => run(app, name, now));
-    if (locked === 'timeout') {
-      console.error(`job ${name} is running elsewhere; gave up after ${LOCK_WAIT_MS / 1000} s`);
+    let startedAt = new Date();
+    const outcome = await app.get(JobLocks).withLock(name, options.lockWaitMs, async () => {
+      startedAt = new Date();
+      return run(app, name, options.now);
+    });
+    if (outcome === LOCK_TIMEOUT) {
+      process.stderr.write(`job ${name} is running elsewhere; gave up after ${options.lockWaitMs / 1000} s\n`);
       return EXIT.lockTimeout;
     }
-    print({ job: name, status: locked.status, now, started_at: startedAt, finished_at: new Date(), result: locked.result ?? {} });
-    return EXIT.success;
-  } catch (error) {
-    print({ job: name, status: 'failure', now, started_at: startedAt, finished_at: new Date(), error: String(error) });
-    return EXIT.failure;
+    print({
+      job: name,
+      status: outcome.status,
+      now: options.now,
+      started_at: startedAt,
+      finished_at: new Date(),
+      result: outcome.result,
+      ...(outcome.error ? { error: outcome.error } : {}),
+    });
+    return outcome.status === 'failure' ? EXIT.failure : EXIT.success;
   } finally {
     await app.close();
     await database.embedded?.stop();
   }
 }
 
-async function run(app: INestApplicationContext, name: JobName, now: Date): Promise<JobResult> {
-  const executor = app.get(JobExecutor);
-  if (!JOB_CATALOGUE[name].queueBacked) return executor.execute(name, { now, data: {}, jobId: null, attempt: 1 });
-  const boss = app.get(JobQueue).boss;
-  let processed = 0;
-  let failed = 0;
-  for (const queue of queueNames(name)) {
-    for (;;) {
-      const [job] = await boss.fetch<Record<string, unknown>>(queue, { batchSize: 1 });
-      if (!job) break;
-      try {
-        await executor.execute(name, { now, data: job.data ?? {}, jobId: job.id, attempt: 1 });
-        await boss.complete(queue, job.id);
-        processed++;
-      } catch (error) {
-        await boss.fail(queue, job.id, { message: String(error) });
-        failed++;
-      }
+/** A periodic job runs its handler directly; a queue-backed one processes each job due now once. */
+async function run(app: INestApplicationContext, name: JobName, now: Date): Promise<Outcome> {
+  if (!JOB_CATALOGUE[name].queueBacked) {
+    try {
+      const outcome = await app.get(JobExecutor).execute(name, { now, data: {}, jobId: null, attempt: 1 });
+      return { status: outcome.status, result: outcome.result ?? {} };
+    } catch (error) {
+      return { status: 'failure', result: {}, error: errorText(error) };
     }
   }
-  if (failed > 0) throw new Error(`${failed} of ${processed + failed} queued ${name} jobs failed`);
-  return { status: processed > 0 ? 'success' : 'skipped', result: { processed } };
+  const queue = app.get(JobQueue);
+  const processor = app.get(QueuedJobProcessor);
+  const totals: Record<string, number> = { jobs_processed: 0, jobs_failed: 0 };
+  const errors: string[] = [];
+  const seen = new Set<string>();
+  for (;;) {
+    const [job] = await queue.fetch(name, 1);
+    if (!job || seen.has(job.id)) break;
+    seen.add(job.id);
+    const processed = await processor.process(job, now);
+    if ('result' in processed) {
+      totals.jobs_processed++;
+      for (const [key, value] of Object.entries(processed.result)) {
+        if (typeof value === 'number') totals[key] = (totals[key] ?? 0) + value;
+      }
+    } else {
+      totals.jobs_failed++;
+      if ('error' in processed) errors.push(`${job.id}: ${errorText(processed.error)}`);
+    }
+  }
+  if (totals.jobs_failed > 0) return { status: 'failure', result: totals, error: errors.join('; ') };
+  return { status: totals.jobs_processed > 0 ? 'success' : 'skipped', result: totals };
 }
 
-/** A per-job advisory lock: the same job running elsewhere makes this wait up to 60 s. */
-async function withJobLock<T>(app: INestApplicationContext, name: JobName, work: () => Promise<T>): Promise<T | 'timeout'> {
-  const runner = app.get(DataSource).createQueryRunner();
-  await runner.connect();
-  const key = `perpetua-job:${name}`;
-  try {
-    const deadline = Date.now() + LOCK_WAIT_MS;
-    for (;;) {
-      const [{ locked }]: Array<{ locked: boolean }> = await runner.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [key]);
-      if (locked) break;
-      if (Date.now() > deadline) return 'timeout';
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-    try {
-      return await work();
-    } finally {
-      await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [key]);
-    }
-  } finally {
-    await runner.release();
-  }
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function print(line: Record<string, unknown>): void {
@@ -116,6 +187,6 @@ function print(line: Record<string, unknown>): void {
 main(process.argv.slice(2))
   .then((code) => process.exit(code))
   .catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
+    process.stderr.write(`${errorText(error)}\n`);
     process.exit(EXIT.failure);
   });

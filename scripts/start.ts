@@ -5,6 +5,8 @@ import { embeddedPostgresFor, migrate } from '@app/core/database/database-bootst
 import { closeOnSignal, exitOnBootFailure } from '@app/core/process/shutdown';
 
 const RESTART_DELAY_MS = 1000;
+/** Children get this long to exit after SIGTERM, so the database still stops within the 10-s deadline. */
+const CHILD_STOP_MS = 8500;
 
 interface Supervised {
   name: string;
@@ -55,10 +57,18 @@ async function main(): Promise<void> {
   }, log);
 }
 
+/**
+ * SIGTERM, then SIGKILL if the child is still there after `CHILD_STOP_MS` (it exits on its own well
+ * before: the runner gives unfinished jobs back to the queue; a killed one's jobs expire and retry).
+ */
 function stopChild(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null) return Promise.resolve();
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    child.once('exit', () => resolve());
+    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_STOP_MS);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
     child.kill('SIGTERM');
   });
 }

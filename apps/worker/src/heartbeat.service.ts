@@ -15,7 +15,10 @@ export class HeartbeatService implements OnModuleDestroy {
 
   async start(): Promise<void> {
     await this.beat();
-    this.timer = setInterval(() => void this.beat().catch((error: unknown) => this.logger.warn({ err: error }, 'heartbeat failed')), HEARTBEAT_MS);
+    this.timer = setInterval(
+      () => void this.beat().catch((error: unknown) => this.logger.warn({ err: error }, 'heartbeat failed')),
+      HEARTBEAT_MS,
+    );
     this.timer.unref();
   }
 

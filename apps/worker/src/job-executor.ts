@@ -6,7 +6,11 @@ import { JobRegistry } from './job-registry';
 
 export class UnknownJobError extends Error {}
 
-/** Runs one handler with its context and writes the structured log line and metric of jobs.md §1. */
+/**
+ * Runs one handler with its context and writes the structured log line and the
+ * `jobs_processed_total` metric of jobs.md §1; a failure of a final attempt is the dead-letter
+ * signal (outcome `dead`, error log line).
+ */
 @Injectable()
 export class JobExecutor {
   private readonly logger = new Logger('Jobs');
@@ -20,7 +24,7 @@ export class JobExecutor {
     const handler = this.registry.get(name);
     if (!handler) throw new UnknownJobError(`No handler registered for job ${name}`);
     const started = Date.now();
-    const base = { job: name, job_id: context.jobId, attempt: context.attempt };
+    const base = { job: name, job_id: context.jobId, attempt: context.attempt, now: context.now.toISOString() };
     try {
       const outcome = await handler(context);
       this.metrics.jobsProcessed.inc({ job: name, outcome: outcome.status });
@@ -33,8 +37,8 @@ export class JobExecutor {
       const outcome = finalAttempt ? 'dead' : 'failed';
       this.metrics.jobsProcessed.inc({ job: name, outcome });
       const log = { ...base, outcome, duration_ms: Date.now() - started, err: error };
-      if (finalAttempt) this.logger.error(log, `job ${name} is dead after ${context.attempt} attempts`);
-      else this.logger.warn(log, `job ${name} failed; it will be retried`);
+      if (finalAttempt) this.logger.error(log, `job ${name} is dead after ${context.attempt} attempt(s)`);
+      else this.logger.warn(log, `job ${name} failed (attempt ${context.attempt})`);
       throw error;
     }
   }

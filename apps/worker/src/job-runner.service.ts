@@ -1,15 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type PgBoss from 'pg-boss';
-import { JobName, queueNames, scheduleQueues } from '@app/core/jobs/job-catalogue';
-import { JobQueue } from '@app/core/jobs/job-queue.service';
-import { JobExecutor } from './job-executor';
+import { JOB_NAMES } from '@app/core/jobs/job-catalogue';
 import { JobRegistry } from './job-registry';
+import { JobScheduler } from './job-scheduler';
+import { QueueConsumer } from './queue-consumer';
+import { ReminderClock } from './reminder-clock';
+import { withTimeout } from './timing';
 
-const POLL_SECONDS = 1;
+/** Time running jobs get to finish at shutdown before their claims are released (the process exits within 10 s). */
+export const SHUTDOWN_GRACE_MS = 7000;
 
 /**
- * The runner loop: pg-boss schedules (one job per cron slot across every runner) and workers
- * for each registered job. Stopping takes no new jobs and lets running ones finish.
+ * The runner (jobs.md §1): the scheduler (one job per schedule slot across all runners), the
+ * queue consumer (claims and executes jobs, 4 at a time) and the reminder clock (reminders within
+ * 2 s). Stopping takes no new work, lets running jobs finish within the grace period and gives
+ * the unfinished ones back to the queue.
  */
 @Injectable()
 export class JobRunner {
@@ -17,41 +21,34 @@ export class JobRunner {
   private started = false;
 
   constructor(
-    private readonly queue: JobQueue,
     private readonly registry: JobRegistry,
-    private readonly executor: JobExecutor,
+    private readonly scheduler: JobScheduler,
+    private readonly consumer: QueueConsumer,
+    private readonly reminderClock: ReminderClock,
   ) {}
 
   async start(): Promise<void> {
-    const boss = this.queue.boss;
-    for (const name of this.registry.names()) {
-      for (const { queue, cron } of scheduleQueues(name)) await boss.schedule(queue, cron, {}, { tz: 'UTC' });
-      for (const queue of queueNames(name)) {
-        await boss.work<Record<string, unknown>>(
-          queue,
-          { pollingIntervalSeconds: POLL_SECONDS, batchSize: 1, includeMetadata: true },
-          (jobs) => this.handle(name, jobs),
-        );
-      }
-    }
+    const names = this.registry.names();
+    const missing = JOB_NAMES.filter((name) => !names.includes(name));
+    if (missing.length > 0)
+      this.logger.warn({ jobs: missing }, 'jobs without a handler are neither scheduled nor consumed');
+    this.scheduler.start(names);
+    this.consumer.start(names);
+    if (names.includes('reminder_fire')) await this.reminderClock.start();
     this.started = true;
-    this.logger.log({ jobs: this.registry.names() }, 'job runner started');
+    this.logger.log({ jobs: names }, 'job runner started');
   }
 
-  async stop(): Promise<void> {
+  async stop(graceMs = SHUTDOWN_GRACE_MS): Promise<void> {
     if (!this.started) return;
-    await this.queue.boss.stop({ graceful: true, wait: true, timeout: 8000 });
     this.started = false;
-  }
-
-  private async handle(name: JobName, jobs: Array<PgBoss.JobWithMetadata<Record<string, unknown>>>): Promise<void> {
-    for (const job of jobs) {
-      const attempt = job.retryCount + 1;
-      await this.executor.execute(
-        name,
-        { now: new Date(), data: job.data ?? {}, jobId: job.id, attempt },
-        attempt > job.retryLimit,
-      );
-    }
+    const deadline = Date.now() + graceMs;
+    await this.scheduler.stop();
+    await Promise.all([
+      this.consumer.stop(Math.max(0, deadline - Date.now())),
+      // A reminder run cut short is harmless: each reminder is its own transaction.
+      withTimeout(this.reminderClock.stop(), Math.max(0, deadline - Date.now())),
+    ]);
+    this.logger.log('job runner stopped');
   }
 }

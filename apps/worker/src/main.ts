@@ -8,6 +8,10 @@ import { HeartbeatService } from './heartbeat.service';
 import { JobRunner } from './job-runner.service';
 import { WorkerModule } from './worker.module';
 
+/**
+ * The job runner process. SIGTERM/SIGINT: stop claiming, let running jobs finish (7 s), give the
+ * rest back to the queue, close; the process is gone within 10 s.
+ */
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const database = await prepareDatabase(config, (message) => console.error(message));
@@ -15,13 +19,14 @@ async function bootstrap(): Promise<void> {
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
-  await app.get(HeartbeatService).start();
-  await app.get(JobRunner).start();
+  const runner = app.get(JobRunner);
   closeOnSignal(async () => {
-    await app.get(JobRunner).stop();
+    await runner.stop();
     await app.close();
     await database.embedded?.stop();
   });
+  await app.get(HeartbeatService).start();
+  await runner.start();
 }
 
 bootstrap().catch(exitOnBootFailure);

@@ -49,7 +49,11 @@ export class CoreModule implements OnApplicationShutdown {
         UnitOfWork,
         IdempotencyService,
         IdempotencyJobs,
-        { provide: JobQueue, useFactory: () => new JobQueue({ connectionString: databaseUrl, role }) },
+        {
+          provide: JobQueue,
+          useFactory: () =>
+            new JobQueue({ connectionString: databaseUrl, role, expireSeconds: config.JOB_EXPIRE_SECONDS }),
+        },
       ],
       exports: [
         AppConfig,

@@ -72,6 +72,9 @@ export class AppConfig {
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
 
+  /** Seconds after which a job claimed by a runner that died returns to pending (jobs.md §2). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(86_400) JOB_EXPIRE_SECONDS = 600;
+
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
   }

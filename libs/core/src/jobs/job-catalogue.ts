@@ -1,9 +1,10 @@
 /**
- * Every job of jobs.md §4 with its UTC schedule and attempts. Handlers live in the feature that
- * owns the effect (`@JobHandler(name)`); the worker discovers them and schedules these entries.
+ * Every job of jobs.md §4 with its UTC schedules (job-schedule.ts syntax) and attempts. Handlers
+ * live in the feature that owns the effect (`@JobHandler(name)`); the worker discovers them and
+ * enqueues one job per schedule slot. Queue-backed jobs are enqueued by the features themselves.
  */
 export const JOB_CATALOGUE = {
-  reminder_fire: { schedules: ['* * * * *'], maxAttempts: 3, queueBacked: false },
+  reminder_fire: { schedules: ['@every 30s'], maxAttempts: 3, queueBacked: false },
   push_deliver: { schedules: [], maxAttempts: 3, queueBacked: true },
   recurring_task_generate: { schedules: [], maxAttempts: 4, queueBacked: true },
   streak_calculate: { schedules: ['0 0 * * *'], maxAttempts: 3, queueBacked: false },
@@ -26,18 +27,10 @@ export function isJobName(name: string): name is JobName {
   return Object.prototype.hasOwnProperty.call(JOB_CATALOGUE, name);
 }
 
-/**
- * pg-boss keeps one schedule per queue, so a job's extra schedules (e.g. `credit_expire` daily at
- * 00:00 and hourly at :05) get alias queues `<job>__<n>` that run the same handler.
- */
-export function scheduleQueues(name: JobName): Array<{ queue: string; cron: string }> {
-  return JOB_CATALOGUE[name].schedules.map((cron, index) => ({
-    queue: index === 0 ? name : `${name}__${index}`,
-    cron,
-  }));
-}
+/** jobs.md §2: 1, 5, 15, 30, 60 minutes after failed attempts 1, 2, 3, 4, 5+ (the last value repeats). */
+const RETRY_BACKOFF_SECONDS = [60, 300, 900, 1800, 3600];
 
-export function queueNames(name: JobName): string[] {
-  const aliases = scheduleQueues(name).map((s) => s.queue);
-  return aliases.includes(name) ? aliases : [name, ...aliases];
+/** Seconds until the retry after failed attempt `attempt` (1-based). */
+export function retryBackoffSeconds(attempt: number): number {
+  return RETRY_BACKOFF_SECONDS[Math.min(Math.max(attempt, 1), RETRY_BACKOFF_SECONDS.length) - 1];
 }

@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { UnitOfWork } from '@app/core/events/unit-of-work';
+import { JobContext, JobHandler, JobResult } from '@app/core/jobs/job-handler.decorator';
+import { JobQueue } from '@app/core/jobs/job-queue.service';
+import { MetricsService } from '@app/core/metrics/metrics.service';
+import { MaintenanceRepository } from './maintenance.repository';
+import { StaleVoiceSessionClosed } from './voice-session.events';
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+
+/** Retention periods of jobs.md §4 `maintenance_cleanup`. */
+const RETENTION = {
+  refreshTokensMs: 7 * DAY_MS,
+  completedJobsMs: 7 * DAY_MS,
+  deadJobsMs: 30 * DAY_MS,
+  webhookEventsMs: 90 * DAY_MS,
+  staleVoiceSessionMs: 10 * MINUTE_MS,
+  voiceSessionsMs: 30 * DAY_MS,
+  heartbeatsMs: DAY_MS,
+};
+
+/**
+ * jobs.md §4 `maintenance_cleanup`: retention deletes on the job clock, and the closing of voice
+ * sessions a crashed gateway left `active` (realtime.md §1.4), each in its own transaction.
+ */
+@Injectable()
+export class MaintenanceCleanupJobs {
+  constructor(
+    private readonly maintenance: MaintenanceRepository,
+    private readonly queue: JobQueue,
+    private readonly uow: UnitOfWork,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  @JobHandler('maintenance_cleanup')
+  async cleanup({ now }: JobContext): Promise<JobResult> {
+    const before = (ms: number): Date => new Date(now.getTime() - ms);
+    const refreshTokens = await this.maintenance.deleteRefreshTokens(before(RETENTION.refreshTokensMs));
+    const jobs = await this.queue.deleteFinished(before(RETENTION.completedJobsMs), before(RETENTION.deadJobsMs));
+    const webhookEvents = await this.maintenance.deleteWebhookEvents(before(RETENTION.webhookEventsMs));
+    const aborted = await this.closeStaleVoiceSessions(before(RETENTION.staleVoiceSessionMs), now);
+    const voiceSessions = await this.maintenance.deleteVoiceSessions(before(RETENTION.voiceSessionsMs));
+    const heartbeats = await this.maintenance.deleteHeartbeats(before(RETENTION.heartbeatsMs));
+    return {
+      status: 'success',
+      result: {
+        refresh_tokens_deleted: refreshTokens,
+        jobs_deleted: jobs,
+        webhook_events_deleted: webhookEvents,
+        voice_sessions_aborted: aborted,
+        voice_sessions_deleted: voiceSessions,
+        heartbeats_deleted: heartbeats,
+      },
+    };
+  }
+
+  /**
+   * Aborted with `end_reason = disconnect` and the stored duration and credits: the crashed
+   * gateway's pending reservations go back through `credit_reservation_release`.
+   */
+  private async closeStaleVoiceSessions(startedBefore: Date, now: Date): Promise<number> {
+    let closed = 0;
+    for (const id of await this.maintenance.staleVoiceSessionIds(startedBefore)) {
+      const didClose = await this.uow.run(async (tx) => {
+        const session = await this.maintenance.lockStaleVoiceSession(tx.manager, id, startedBefore);
+        if (!session) return false;
+        await this.maintenance.abortVoiceSession(tx.manager, session.id, now);
+        await tx.emit(
+          StaleVoiceSessionClosed,
+          {
+            session_id: session.id,
+            duration_seconds: session.durationSeconds,
+            credits_used: session.creditsUsed,
+            outcome: 'aborted' as const,
+          },
+          { userId: session.userId, source: 'ai', occurredAt: now },
+        );
+        tx.afterCommit(async () => this.metrics.voiceSessions.inc({ outcome: 'aborted' }));
+        return true;
+      });
+      if (didClose) closed++;
+    }
+    return closed;
+  }
+}
