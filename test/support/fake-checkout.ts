@@ -84,7 +84,8 @@ export async function startFakeCheckout(): Promise<FakeCheckout> {
       const replay = answered.get(key);
       if (replay) return replay;
       const answer = paymentAnswer(request);
-      if (answer.status === 201 && key) answered.set(key, answer);
+      // Checkout.com replays a created payment for a repeated key; scripted answers are not kept.
+      if (answer.status === 201 && key && typeof fake.paymentBehaviour !== 'function') answered.set(key, answer);
       return answer;
     }
     const lookup = /^\/payments\/([^/]+)$/.exec(request.path);

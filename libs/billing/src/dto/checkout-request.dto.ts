@@ -9,8 +9,8 @@ export class CheckoutRequestDto {
     example: 'https://app.example.com/dashboard/subscription/success',
   })
   @IsOptional()
-  @IsString({ message: 'must be a string' })
   @MaxLength(2048, { message: 'must be at most 2048 characters' })
+  @IsString({ message: 'must be a string' })
   success_url?: string;
 
   @ApiProperty({
@@ -19,7 +19,7 @@ export class CheckoutRequestDto {
     example: 'https://app.example.com/dashboard/credits',
   })
   @IsOptional()
-  @IsString({ message: 'must be a string' })
   @MaxLength(2048, { message: 'must be at most 2048 characters' })
+  @IsString({ message: 'must be a string' })
   cancel_url?: string;
 }

@@ -4,8 +4,8 @@ import { CheckoutRequestDto } from './checkout-request.dto';
 
 export class PurchaseCreditsDto extends CheckoutRequestDto {
   @ApiProperty({ description: 'Credits to buy (10 US cents each)', minimum: 1, maximum: 500, example: 100 })
-  @IsInt({ message: 'must be an integer' })
   @Min(1, { message: 'must be at least 1' })
   @Max(500, { message: 'must be at most 500' })
+  @IsInt({ message: 'must be an integer' })
   amount: number;
 }

@@ -10,15 +10,15 @@ export class PushKeysDto {
     description: "Subscriber's P-256 public key (base64url)",
     example: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM',
   })
-  @IsString({ message: 'must be a string' })
   @MaxLength(512)
   @Matches(BASE64URL, { message: BASE64URL_MESSAGE })
+  @IsString({ message: 'must be a string' })
   p256dh: string;
 
   @ApiProperty({ description: 'Authentication secret (base64url)', example: 'tBHItJI5svbpez7KI4CCXg' })
-  @IsString({ message: 'must be a string' })
   @MaxLength(512)
   @Matches(BASE64URL, { message: BASE64URL_MESSAGE })
+  @IsString({ message: 'must be a string' })
   auth: string;
 }
 
@@ -29,22 +29,22 @@ export class RegisterPushSubscriptionDto {
     maxLength: 2048,
     example: 'https://fcm.googleapis.com/fcm/send/abc123',
   })
-  @IsString({ message: 'must be a string' })
   @MaxLength(2048, { message: 'must be at most 2048 characters' })
+  @IsString({ message: 'must be a string' })
   endpoint: string;
 
   @ApiProperty({ description: 'Flat form: P-256 public key (base64url)', required: false })
   @IsOptional()
-  @IsString({ message: 'must be a string' })
   @MaxLength(512)
   @Matches(BASE64URL, { message: BASE64URL_MESSAGE })
+  @IsString({ message: 'must be a string' })
   p256dh_key?: string;
 
   @ApiProperty({ description: 'Flat form: authentication secret (base64url)', required: false })
   @IsOptional()
-  @IsString({ message: 'must be a string' })
   @MaxLength(512)
   @Matches(BASE64URL, { message: BASE64URL_MESSAGE })
+  @IsString({ message: 'must be a string' })
   auth_key?: string;
 
   @ApiProperty({ description: "Browser form: the subscription's keys", type: PushKeysDto, required: false })

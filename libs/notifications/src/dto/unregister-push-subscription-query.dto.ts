@@ -6,7 +6,7 @@ export class UnregisterPushSubscriptionQueryDto {
     description: 'The registered endpoint URL (URL-encoded)',
     example: 'https://fcm.googleapis.com/fcm/send/abc123',
   })
-  @IsString({ message: 'is required' })
   @MaxLength(2048, { message: 'must be at most 2048 characters' })
+  @IsString({ message: 'is required' })
   endpoint: string;
 }
