@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import PgBoss from 'pg-boss';
+import { Client } from 'pg';
 import type { EntityManager } from 'typeorm';
 import { JOB_CATALOGUE, JOB_NAMES, JobName } from './job-catalogue';
 
@@ -56,7 +57,7 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
   readonly expireSeconds: number;
   private readonly logger = new Logger(JobQueue.name);
 
-  constructor(options: JobQueueOptions) {
+  constructor(private readonly options: JobQueueOptions) {
     const worker = options.role === 'worker';
     this.expireSeconds = options.expireSeconds ?? DEFAULT_JOB_EXPIRE_SECONDS;
     this.boss = new PgBoss({
@@ -78,7 +79,7 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     await this.boss.start();
-    for (const name of JOB_NAMES) await this.createQueue(name);
+    await this.createQueues();
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -175,12 +176,33 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
     };
   }
 
-  private async createQueue(name: JobName): Promise<void> {
-    if (await this.boss.getQueue(name)) return;
-    await this.boss.createQueue(name, { name, ...this.jobOptions(name) }).catch((error: unknown) => {
-      // Another process created it between our check and our insert.
-      if (!/already exists|duplicate key/i.test(String(error))) throw error;
-    });
+  /**
+   * Creates the missing queues (a partition each) under one advisory lock: the API and the runner
+   * start together on a new database, and concurrent partition creation deadlocks.
+   */
+  private async createQueues(): Promise<void> {
+    const existing = new Set((await this.boss.getQueues()).map((queue) => queue.name));
+    const missing = JOB_NAMES.filter((name) => !existing.has(name));
+    if (missing.length === 0) return;
+    const client = new Client({ connectionString: this.options.connectionString });
+    await client.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${JOB_QUEUE_SCHEMA}.create_queues`]);
+      for (const name of missing) {
+        // pg-boss's own queue constructor (what `createQueue` calls); a no-op for an existing queue.
+        await client.query(`SELECT ${JOB_QUEUE_SCHEMA}.create_queue($1, $2)`, [
+          name,
+          JSON.stringify({ policy: 'standard', ...this.jobOptions(name) }),
+        ]);
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      await client.end();
+    }
   }
 }
 
