@@ -20,6 +20,7 @@ import { NotificationsHttpModule } from '@app/notifications/notifications-http.m
 import { RecoveryHttpModule } from '@app/recovery/recovery-http.module';
 import { TasksHttpModule } from '@app/tasks/tasks-http.module';
 import { UsersHttpModule } from '@app/users/users-http.module';
+import { VoiceHttpModule } from '@app/voice/voice-http.module';
 import { OpsModule } from './ops/ops.module';
 
 /** The HTTP API: every feature's HTTP module over the shared core, with the api.md §1.9 pipeline. */
@@ -40,6 +41,7 @@ export class ApiModule {
         NotificationsHttpModule,
         NotesHttpModule,
         AiHttpModule,
+        VoiceHttpModule,
         TasksHttpModule,
         RecoveryHttpModule,
         FocusHttpModule,

@@ -1,0 +1,111 @@
+import type { VoiceSessionEndReason, VoiceSessionStatus } from '@app/core/database/enums';
+
+/** BCP-47-ish language code of realtime.md §1.1 and api.md §10.4: 2–16 letters, digits or `-`. */
+export const LANGUAGE_PATTERN = /^[A-Za-z0-9-]{2,16}$/;
+export const MAX_AUDIO_FRAME_BYTES = 32 * 1024;
+export const MAX_BUFFERED_AUDIO_BYTES = 1024 * 1024;
+
+/** How a live session ended (realtime.md §1.4). `protocol` = the client broke the protocol mid-session. */
+export type VoiceEnd =
+  'end_stream' | 'idle' | 'max_duration' | 'insufficient_credits' | 'provider_error' | 'disconnect' | 'protocol';
+
+export interface VoiceEndOutcome {
+  /** `complete.status`; null when no `complete` is sent (the client is gone or broke the protocol). */
+  completeStatus: 'completed' | 'max_duration' | 'insufficient_credits' | 'failed' | null;
+  status: Exclude<VoiceSessionStatus, 'active'>;
+  endReason: VoiceSessionEndReason;
+  action: 'transcription_completed' | 'transcription_failed';
+  /** WebSocket close code after the last message. */
+  closeCode: number;
+}
+
+/** The table of realtime.md §1.4: every end maps to one stored status, end reason and activity action. */
+export function endOutcome(end: VoiceEnd): VoiceEndOutcome {
+  switch (end) {
+    case 'end_stream':
+      return {
+        completeStatus: 'completed',
+        status: 'completed',
+        endReason: 'end_stream',
+        action: 'transcription_completed',
+        closeCode: 1000,
+      };
+    case 'idle':
+      return {
+        completeStatus: 'completed',
+        status: 'completed',
+        endReason: 'idle',
+        action: 'transcription_completed',
+        closeCode: 1000,
+      };
+    case 'max_duration':
+      return {
+        completeStatus: 'max_duration',
+        status: 'completed',
+        endReason: 'max_duration',
+        action: 'transcription_completed',
+        closeCode: 1000,
+      };
+    case 'insufficient_credits':
+      return {
+        completeStatus: 'insufficient_credits',
+        status: 'completed',
+        endReason: 'insufficient_credits',
+        action: 'transcription_completed',
+        closeCode: 1000,
+      };
+    case 'provider_error':
+      return {
+        completeStatus: 'failed',
+        status: 'failed',
+        endReason: 'provider_error',
+        action: 'transcription_failed',
+        closeCode: 1011,
+      };
+    case 'disconnect':
+      return {
+        completeStatus: null,
+        status: 'aborted',
+        endReason: 'disconnect',
+        action: 'transcription_completed',
+        closeCode: 1000,
+      };
+    case 'protocol':
+      return {
+        completeStatus: null,
+        status: 'aborted',
+        endReason: 'disconnect',
+        action: 'transcription_completed',
+        closeCode: 4400,
+      };
+  }
+}
+
+/** Started minutes of `durationSeconds` of audio (`minuteSeconds` is 60 outside tests). */
+export function startedMinutes(durationSeconds: number, minuteSeconds = 60): number {
+  return Math.ceil(Math.max(0, durationSeconds) / minuteSeconds);
+}
+
+/**
+ * Reserved minutes to commit at the end (realtime.md §1.4): the started minutes of the audio, at
+ * most what was reserved; a credit stop pays every minute already reserved; a provider failure
+ * pays nothing.
+ */
+export function chargedMinutes(end: VoiceEnd, reserved: number, started: number): number {
+  if (end === 'provider_error') return 0;
+  if (end === 'insufficient_credits') return reserved;
+  return Math.min(reserved, started);
+}
+
+/** Credits of api.md §10.4 / realtime.md §1.4: per-minute price × started minutes (1–60 s → 5, 61–120 s → 10). */
+export function transcriptionCredits(durationSeconds: number, perMinute: number, minuteSeconds = 60): number {
+  return perMinute * startedMinutes(durationSeconds, minuteSeconds);
+}
+
+/** `full_transcript`: the final segments in order, single spaces. */
+export function joinTranscript(finals: readonly string[]): string {
+  return finals
+    .map((segment) => segment.trim())
+    .filter((segment) => segment !== '')
+    .join(' ');
+}
