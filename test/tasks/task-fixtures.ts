@@ -1,8 +1,34 @@
-import type supertest from 'supertest';
 import { as, loginAs } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 
 export type Api = ReturnType<typeof as>;
+
+/** The documented members the tests read; the rest is compared through assertions. */
+export interface TaskJson {
+  id: string;
+  title: string;
+  due_date: string | null;
+  completed_at: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+  [field: string]: unknown;
+}
+
+export interface SubtaskJson {
+  id: string;
+  title: string;
+  completed_at: string | null;
+  [field: string]: unknown;
+}
+
+export interface ActivityRow {
+  entity_type: string;
+  entity_id: string;
+  action: string;
+  source: string;
+  metadata: Record<string, unknown>;
+}
 
 export interface Member {
   id: string;
@@ -20,14 +46,14 @@ export async function member(t: TestApp, tier: 'free' | 'pro' = 'free'): Promise
   return { id: login.user.id, token: login.accessToken, api: as(t, login.accessToken) };
 }
 
-export async function createTask(api: Api, body: Record<string, unknown> = {}): Promise<Record<string, any>> {
+export async function createTask(api: Api, body: Record<string, unknown> = {}): Promise<TaskJson> {
   const response = await api.post('/api/v1/tasks').send({ title: 'Write the report', ...body });
   if (response.status !== 201)
     throw new Error(`task create failed: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body.data;
 }
 
-export async function createSubtask(api: Api, taskId: string, title = 'Step'): Promise<Record<string, any>> {
+export async function createSubtask(api: Api, taskId: string, title = 'Step'): Promise<SubtaskJson> {
   const response = await api.post(`/api/v1/tasks/${taskId}/subtasks`).send({ title });
   if (response.status !== 201)
     throw new Error(`subtask create failed: ${response.status} ${JSON.stringify(response.body)}`);
@@ -49,13 +75,13 @@ export async function insertTasks(
   );
 }
 
-export async function taskRow(t: TestApp, id: string): Promise<Record<string, any> | undefined> {
+export async function taskRow(t: TestApp, id: string): Promise<Record<string, unknown> | undefined> {
   const [row] = await t.dataSource.query(`SELECT * FROM task_instances WHERE id = $1`, [id]);
   return row;
 }
 
 /** The user's activity entries, oldest first (id tie-break is random within one millisecond). */
-export async function activity(t: TestApp, userId: string, entityId?: string): Promise<Array<Record<string, any>>> {
+export async function activity(t: TestApp, userId: string, entityId?: string): Promise<ActivityRow[]> {
   return t.dataSource.query(
     `SELECT entity_type, entity_id, action, source, metadata FROM activity_logs
      WHERE user_id = $1 AND ($2::text IS NULL OR entity_id = $2) ORDER BY created_at, action`,
@@ -89,8 +115,4 @@ export const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export function inDays(days: number, from = Date.now()): string {
   return new Date(from + days * 86_400_000).toISOString();
-}
-
-export function bodyOf(response: supertest.Response): Record<string, any> {
-  return response.body.data;
 }
