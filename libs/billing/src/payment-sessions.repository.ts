@@ -70,13 +70,16 @@ export class PaymentSessionsRepository {
   }
 
   async expirePending(now: Date): Promise<number> {
-    const rows: Array<{ id: string }> = await this.dataSource.query(
-      `UPDATE payment_sessions SET status = 'expired', updated_at = $1
-       WHERE status = 'pending' AND expires_at <= $1
-       RETURNING id`,
+    const rows: Array<{ count: number }> = await this.dataSource.query(
+      `WITH changed AS (
+         UPDATE payment_sessions SET status = 'expired', updated_at = $1
+         WHERE status = 'pending' AND expires_at <= $1
+         RETURNING 1
+       )
+       SELECT count(*)::int AS count FROM changed`,
       [now],
     );
-    return rows.length;
+    return rows[0].count;
   }
 
   async purchaseUsage(

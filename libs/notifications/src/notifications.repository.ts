@@ -97,25 +97,31 @@ export class NotificationsRepository {
   /** Sets the read state; marking read keeps the first `read_at`, unread clears it. */
   async setRead(manager: EntityManager, id: string, read: boolean, now: Date): Promise<NotificationEntity> {
     const rows: NotificationRow[] = await manager.query(
-      `UPDATE notifications
-       SET read = $2,
-           read_at = CASE WHEN $2 THEN COALESCE(read_at, $3) ELSE NULL END,
-           updated_at = CASE WHEN read = $2 THEN updated_at ELSE $3 END
-       WHERE id = $1
-       RETURNING *`,
+      `WITH changed AS (
+         UPDATE notifications
+         SET read = $2,
+             read_at = CASE WHEN $2 THEN COALESCE(read_at, $3) ELSE NULL END,
+             updated_at = CASE WHEN read = $2 THEN updated_at ELSE $3 END
+         WHERE id = $1
+         RETURNING *
+       )
+       SELECT * FROM changed`,
       [id, read, now],
     );
     return toEntity(rows[0]);
   }
 
   async markAllRead(userId: string, now: Date): Promise<number> {
-    const rows: Array<{ id: string }> = await this.dataSource.query(
-      `UPDATE notifications SET read = true, read_at = $2, updated_at = $2
-       WHERE user_id = $1 AND read = false
-       RETURNING id`,
+    const rows: Array<{ count: number }> = await this.dataSource.query(
+      `WITH changed AS (
+         UPDATE notifications SET read = true, read_at = $2, updated_at = $2
+         WHERE user_id = $1 AND read = false
+         RETURNING 1
+       )
+       SELECT count(*)::int AS count FROM changed`,
       [userId, now],
     );
-    return rows.length;
+    return rows[0].count;
   }
 
   async delete(manager: EntityManager, id: string): Promise<void> {

@@ -47,7 +47,8 @@ export class PushSubscriptionsRepository {
   /** Removes the user's registration of `endpoint`; null when this user has none. */
   async deleteForUser(userId: string, endpoint: string): Promise<string | null> {
     const rows: Array<{ id: string }> = await this.dataSource.query(
-      `DELETE FROM push_subscriptions WHERE user_id = $1 AND endpoint = $2 RETURNING id`,
+      `WITH removed AS (DELETE FROM push_subscriptions WHERE user_id = $1 AND endpoint = $2 RETURNING id)
+       SELECT id FROM removed`,
       [userId, endpoint],
     );
     return rows[0]?.id ?? null;
