@@ -18,7 +18,11 @@ export async function loginAs(
     .post('/api/v1/auth/dev/login')
     .send({ email, ...(options.name ? { name: options.name } : {}), ...(options.tier ? { tier: options.tier } : {}) });
   if (response.status !== 200) throw new Error(`dev login failed: ${response.status} ${JSON.stringify(response.body)}`);
-  return { accessToken: response.body.access_token, refreshToken: response.body.refresh_token, user: response.body.user };
+  return {
+    accessToken: response.body.access_token,
+    refreshToken: response.body.refresh_token,
+    user: response.body.user,
+  };
 }
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';

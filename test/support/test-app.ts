@@ -42,7 +42,10 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
   await withAdmin(admin, (client) => client.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DATABASE}"`));
   return {
     url: databaseUrl(admin, name),
-    drop: () => withAdmin(admin, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      withAdmin(admin, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(
+        () => undefined,
+      ),
   };
 }
 

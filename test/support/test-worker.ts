@@ -18,10 +18,13 @@ export interface TestWorker {
 /** The job runner's module graph on a test app's database (runner loop not started unless asked). */
 export async function createTestWorker(databaseUrl: string, env: Record<string, string> = {}): Promise<TestWorker> {
   const config = loadConfig({ ...baseTestEnv(), ...env, DATABASE_URL: databaseUrl });
-  const context = await NestFactory.createApplicationContext(WorkerModule.register({ config, databaseUrl }), { logger: false });
+  const context = await NestFactory.createApplicationContext(WorkerModule.register({ config, databaseUrl }), {
+    logger: false,
+  });
   return {
     context,
-    runJob: (name, now = new Date(), data = {}) => context.get(JobExecutor).execute(name, { now, data, jobId: null, attempt: 1 }),
+    runJob: (name, now = new Date(), data = {}) =>
+      context.get(JobExecutor).execute(name, { now, data, jobId: null, attempt: 1 }),
     close: () => context.close(),
   };
 }

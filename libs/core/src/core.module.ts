@@ -4,6 +4,7 @@ import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis'
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AppConfig } from './config/app-config';
 import { buildDataSourceOptions } from './database/data-source-options';
 import { EventBus } from './events/event-bus';
@@ -20,6 +21,8 @@ export interface CoreModuleOptions {
   databaseUrl: string;
   role: 'api' | 'worker';
   poolSize?: number;
+  /** Where JSON log lines go (stdout by default); tests capture them. */
+  logDestination?: DestinationStream;
 }
 
 /** Config, database, logging, metrics, events and shared counters: what every app and feature needs. */
@@ -28,12 +31,12 @@ export interface CoreModuleOptions {
 export class CoreModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis | null) {}
 
-  static forRoot({ config, databaseUrl, role, poolSize }: CoreModuleOptions): DynamicModule {
+  static forRoot({ config, databaseUrl, role, poolSize, logDestination }: CoreModuleOptions): DynamicModule {
     return {
       module: CoreModule,
       imports: [
         TypeOrmModule.forRoot({ ...buildDataSourceOptions({ url: databaseUrl, poolSize }) }),
-        LoggerModule.forRoot(loggerOptions(config)),
+        LoggerModule.forRoot(loggerOptions(config, logDestination)),
       ],
       providers: [
         { provide: AppConfig, useValue: config },
