@@ -8,6 +8,9 @@ import { RateLimitBucket } from '@app/core/http/rate-limit-bucket.decorator';
 import { AiChatService } from './ai-chat.service';
 import { AiChatStreamService } from './ai-chat-stream.service';
 import { AiSubtasksService } from './ai-subtasks.service';
+import { ConfirmActionService } from './confirm-action.service';
+import { ConfirmActionDto } from './dto/confirm-action.dto';
+import { ConfirmActionResponseDto } from './dto/confirm-action-response.dto';
 import { ChatRequestDto } from './dto/chat-request.dto';
 import { ChatDoneEvent, ChatResponseDto } from './dto/chat-response.dto';
 import { GenerateSubtasksDto, GenerateSubtasksResponseDto } from './dto/generate-subtasks.dto';
@@ -29,6 +32,7 @@ export class AiController {
     private readonly chatService: AiChatService,
     private readonly streamService: AiChatStreamService,
     private readonly subtasks: AiSubtasksService,
+    private readonly confirmation: ConfirmActionService,
   ) {}
 
   @Post('chat')
@@ -89,5 +93,20 @@ export class AiController {
     @Body() dto: GenerateSubtasksDto,
   ): Promise<DataEnvelope<GenerateSubtasksResponseDto>> {
     return ok(await this.subtasks.generate(user, dto.task_id));
+  }
+
+  @Post('confirm-action')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Execute a confirmed AI suggestion (free; source ai; all or nothing)' })
+  @ApiDataResponse(ConfirmActionResponseDto)
+  @ApiErrors([400, 'VALIDATION_ERROR or INVALID_ACTION'], 403, 404, [
+    409,
+    'CONFLICT, ARCHIVED, ALREADY_COMPLETED or LIMIT_EXCEEDED',
+  ])
+  async confirmAction(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: ConfirmActionDto,
+  ): Promise<DataEnvelope<ConfirmActionResponseDto>> {
+    return ok(await this.confirmation.confirm(user.id, dto));
   }
 }

@@ -1,15 +1,18 @@
 import { Module } from '@nestjs/common';
 import { EffectiveLimitsModule } from '@app/achievements/effective-limits.module';
+import { NotesModule } from '@app/notes/notes.module';
+import { TasksModule } from '@app/tasks/tasks.module';
 import { AiChatService } from './ai-chat.service';
 import { AiChatStreamService } from './ai-chat-stream.service';
 import { AiProviderModule } from './ai-provider.module';
 import { AiSubtasksService } from './ai-subtasks.service';
 import { AiTaskContextRepository } from './ai-task-context.repository';
+import { ConfirmActionService } from './confirm-action.service';
 
 /** The AI assistant (api.md §10): chat, chat stream, subtask generation and confirm-action. */
 @Module({
-  imports: [AiProviderModule, EffectiveLimitsModule],
-  providers: [AiTaskContextRepository, AiChatService, AiChatStreamService, AiSubtasksService],
-  exports: [AiChatService, AiChatStreamService, AiSubtasksService],
+  imports: [AiProviderModule, EffectiveLimitsModule, TasksModule, NotesModule],
+  providers: [AiTaskContextRepository, AiChatService, AiChatStreamService, AiSubtasksService, ConfirmActionService],
+  exports: [AiChatService, AiChatStreamService, AiSubtasksService, ConfirmActionService],
 })
 export class AiModule {}
