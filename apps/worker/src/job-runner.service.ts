@@ -7,7 +7,7 @@ import { ReminderClock } from './reminder-clock';
 import { withTimeout } from './timing';
 
 /** Time running jobs get to finish at shutdown before their claims are released (the process exits within 10 s). */
-export const SHUTDOWN_GRACE_MS = 7000;
+export const SHUTDOWN_GRACE_MS = 6000;
 
 /**
  * The runner (jobs.md §1): the scheduler (one job per schedule slot across all runners), the

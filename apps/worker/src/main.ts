@@ -6,10 +6,14 @@ import { prepareDatabase } from '@app/core/database/database-bootstrap';
 import { closeOnSignal, exitOnBootFailure } from '@app/core/process/shutdown';
 import { HeartbeatService } from './heartbeat.service';
 import { JobRunner } from './job-runner.service';
+import { withTimeout } from './timing';
 import { WorkerModule } from './worker.module';
 
+/** After the runner stopped (6 s at most), closing the database pools may take this long. */
+const CLOSE_TIMEOUT_MS = 2500;
+
 /**
- * The job runner process. SIGTERM/SIGINT: stop claiming, let running jobs finish (7 s), give the
+ * The job runner process. SIGTERM/SIGINT: stop claiming, let running jobs finish (6 s), give the
  * rest back to the queue, close; the process is gone within 10 s.
  */
 async function bootstrap(): Promise<void> {
@@ -22,7 +26,8 @@ async function bootstrap(): Promise<void> {
   const runner = app.get(JobRunner);
   closeOnSignal(async () => {
     await runner.stop();
-    await app.close();
+    // A released job's handler may still wait on the database; its transaction dies with the process.
+    await withTimeout(app.close(), CLOSE_TIMEOUT_MS);
     await database.embedded?.stop();
   });
   await app.get(HeartbeatService).start();
