@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { UnitOfWork } from '@app/core/events/unit-of-work';
+import { RecurringGenerationFailed } from '@app/tasks/templates/template.events';
 import { as, expectError, loginAs } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 import { notify } from './notification-fixtures';
@@ -192,6 +194,33 @@ describe('Notifications', () => {
         .send();
       expect(expectError(res, 400, 'VALIDATION_ERROR').details).toEqual([
         { field: 'Idempotency-Key', message: 'is required on this request' },
+      ]);
+    });
+  });
+
+  describe('system notifications', () => {
+    it('should tell the user once when a recurring instance could not be generated', async () => {
+      const { accessToken, user } = await loginAs(t);
+      const payload = {
+        template_id: randomUUID(),
+        triggered_by_task_id: randomUUID(),
+        title: 'Water plants',
+        error: 'boom',
+      };
+      for (let i = 0; i < 2; i++) {
+        await t.app
+          .get(UnitOfWork)
+          .run((tx) => tx.emit(RecurringGenerationFailed, payload, { userId: user.id, source: 'system' }));
+      }
+      const res = await as(t, accessToken).get('/api/v1/notifications');
+      expect(res.body.data).toEqual([
+        expect.objectContaining({
+          type: 'system',
+          title: 'Recurring task not created',
+          body: "Could not create the next occurrence of 'Water plants'. You can generate it from the template.",
+          action_url: null,
+          task_id: null,
+        }),
       ]);
     });
   });

@@ -1,5 +1,5 @@
 import { Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '@app/core/http/auth-user';
 import { ApiErrors } from '@app/core/http/error-response.dto';
 import { SkipRateLimit } from '@app/core/http/rate-limit-bucket.decorator';
@@ -18,6 +18,23 @@ export class CheckoutWebhookController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Checkout.com payment events (signed with Cko-Signature; processed once per event id)' })
   @ApiHeader({ name: 'Cko-Signature', required: true, description: 'Hex HMAC-SHA256 of the raw body' })
+  @ApiBody({
+    description: 'A Checkout.com event (integrations.md §4.3); verified over the raw bytes before parsing',
+    schema: {
+      type: 'object',
+      required: ['id'],
+      properties: {
+        id: { type: 'string', example: 'evt_az5sblvku4ge3dwpztvyizgcau', description: 'Event id (deduplication key)' },
+        type: {
+          type: 'string',
+          example: 'payment_captured',
+          description: 'Event type (`event_type` accepted instead)',
+        },
+        created_on: { type: 'string', format: 'date-time', description: 'Event time' },
+        data: { type: 'object', description: 'Event data: payment id, source, reference, metadata, …' },
+      },
+    },
+  })
   @ApiOkResponse({ type: WebhookAckDto, description: 'Acknowledged (not enveloped)' })
   @ApiErrors(
     400,
