@@ -1,6 +1,8 @@
 import { AchievementDefinitionEntity } from './achievement-definition.entity';
 import { ActivityLogEntity } from './activity-log.entity';
+import { CalendarFeedEntity } from './calendar-feed.entity';
 import { CreditLedgerEntryEntity } from './credit-ledger-entry.entity';
+import { DataExportEntity } from './data-export.entity';
 import { DeletionTombstoneEntity } from './deletion-tombstone.entity';
 import { FocusSessionEntity } from './focus-session.entity';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
@@ -11,9 +13,11 @@ import { PaymentSessionEntity } from './payment-session.entity';
 import { PushSubscriptionEntity } from './push-subscription.entity';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { ReminderEntity } from './reminder.entity';
+import { RetainedPaymentRecordEntity } from './retained-payment-record.entity';
 import { SubscriptionPaymentEntity } from './subscription-payment.entity';
 import { SubscriptionEntity } from './subscription.entity';
 import { SubtaskEntity } from './subtask.entity';
+import { SyncChangeEntity } from './sync-change.entity';
 import { TaskTemplateEntity } from './task-template.entity';
 import { TaskEntity } from './task.entity';
 import { UserAchievementStateEntity } from './user-achievement-state.entity';
@@ -25,7 +29,9 @@ import { WebhookEventEntity } from './webhook-event.entity';
 export {
   AchievementDefinitionEntity,
   ActivityLogEntity,
+  CalendarFeedEntity,
   CreditLedgerEntryEntity,
+  DataExportEntity,
   DeletionTombstoneEntity,
   FocusSessionEntity,
   IdempotencyKeyEntity,
@@ -36,9 +42,11 @@ export {
   PushSubscriptionEntity,
   RefreshTokenEntity,
   ReminderEntity,
+  RetainedPaymentRecordEntity,
   SubscriptionEntity,
   SubscriptionPaymentEntity,
   SubtaskEntity,
+  SyncChangeEntity,
   TaskEntity,
   TaskTemplateEntity,
   UserAchievementEntity,
@@ -73,4 +81,8 @@ export const ENTITIES = [
   ActivityLogEntity,
   IdempotencyKeyEntity,
   JobRunnerHeartbeatEntity,
+  CalendarFeedEntity,
+  DataExportEntity,
+  RetainedPaymentRecordEntity,
+  SyncChangeEntity,
 ];
