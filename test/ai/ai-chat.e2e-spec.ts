@@ -118,6 +118,18 @@ describe('POST /api/v1/ai/chat', () => {
     );
   });
 
+  it('should expose AI requests and consumed credits as metrics', async () => {
+    const { accessToken } = await loginAs(t);
+    await as(t, accessToken).post('/api/v1/ai/chat').send({ message: 'Hello' }).expect(200);
+    fake.mode = 'error';
+    await as(t, accessToken).post('/api/v1/ai/chat').send({ message: 'Hello' }).expect(503);
+    const metrics = (await t.http.get('/metrics')).text;
+    expect(metrics).toMatch(/ai_requests_total\{operation="chat",outcome="success"\} \d+/);
+    expect(metrics).toMatch(/ai_requests_total\{operation="chat",outcome="failure"\} \d+/);
+    expect(metrics).toMatch(/ai_credits_consumed_total\{operation="chat"\} \d+/);
+    expect(metrics).toMatch(/credits_granted_total\{credit_type="kickstart"\} \d+/);
+  });
+
   it('should use a plain-text answer as the response and still charge it', async () => {
     const { accessToken } = await loginAs(t);
     fake.content = 'Just do the report.';

@@ -112,6 +112,7 @@ describe('WS /api/v1/ws/voice/transcribe', () => {
       source: 'ai',
       metadata: { status: 'completed', end_reason: 'end_stream', duration_seconds: 1, credits_used: 5 },
     });
+    expect((await t.http.get('/metrics')).text).toMatch(/voice_sessions_total\{outcome="completed"\} \d+/);
   });
 
   it('should authenticate with a first auth message and relay audio buffered before connected', async () => {

@@ -41,7 +41,13 @@ export class VoiceController {
   }
 
   @Get('voice-sessions/:id')
-  @ApiOperation({ summary: 'A voice-transcription session, e.g. to recover the transcript after a disconnect' })
+  @ApiOperation({
+    summary: 'A voice-transcription session, e.g. to recover the transcript after a disconnect',
+    description:
+      'Sessions come from the WebSocket `GET /api/v1/ws/voice/transcribe` (token as `?token=` or a first ' +
+      '`{"type":"auth","token"}` message; binary audio frames ≤ 32 KiB; `end_stream`, `ping`; server messages ' +
+      '`connected`, `transcript`, `warning`, `error`, `complete`, `pong`; Pro only, 300 s, 5 credits per started minute).',
+  })
   @ApiDataResponse(VoiceSessionResponseDto)
   @ApiErrors(400, 403, 404)
   async session(
