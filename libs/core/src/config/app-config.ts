@@ -53,8 +53,6 @@ export class AppConfig {
   @Transform(emptyToUndefined) @IsOptional() @IsString() VAPID_PUBLIC_KEY?: string;
   @Transform(emptyToUndefined) @IsOptional() @IsString() VAPID_PRIVATE_KEY?: string;
   @Transform(emptyToUndefined) @IsOptional() @IsString() VAPID_SUBJECT?: string;
-  /** Test-only escape hatch: lets push endpoints on http/loopback through outside production. */
-  @Transform(toBool) @IsBoolean() PUSH_ALLOW_INSECURE_ENDPOINTS = false;
   /** Optional PEM file of extra CA certificates trusted for https push endpoints (tests: a self-signed push service). */
   @Transform(emptyToUndefined) @IsOptional() @IsString() PUSH_CA_CERT_FILE?: string;
 

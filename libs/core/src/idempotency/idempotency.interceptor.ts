@@ -1,5 +1,4 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import type { Response } from 'express';
 import { from, Observable, throwError } from 'rxjs';
 import { catchError, finalize, mergeMap } from 'rxjs/operators';
@@ -35,8 +34,6 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return throwError(() => ValidationError.field('Idempotency-Key', message));
     }
     const userId = request.user.id;
-    const status: number =
-      Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) ?? (request.method === 'POST' ? 201 : 200);
     return from(
       this.idempotency.claim({
         userId,
@@ -55,7 +52,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
         const response = context.switchToHttp().getResponse<Response>();
         return next.handle().pipe(
           mergeMap(async (body: unknown) => {
-            await this.idempotency.complete(claim.id, { status, headers: replayHeaders(response), body });
+            // Nest sets the route's status before the handler, which may change it (201 vs 200).
+            await this.idempotency.complete(claim.id, {
+              status: response.statusCode,
+              headers: replayHeaders(response),
+              body,
+            });
             return body;
           }),
           catchError((error: unknown) => from(this.recordFailure(claim.id, error, requestIdOf(request)))),
