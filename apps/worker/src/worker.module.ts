@@ -40,7 +40,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        CoreModule.forRoot({ ...options, role: 'worker', poolSize: 12 }),
+        CoreModule.forRoot({ ...options, role: 'worker', poolSize: 16 }),
         DiscoveryModule,
         JobsModule,
         ActivityModule,

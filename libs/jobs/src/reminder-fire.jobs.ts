@@ -9,6 +9,8 @@ import { DueCursor, ReminderFiringRepository } from './reminder-firing.repositor
 import { REMINDER_NOTIFICATION_TITLE, reminderBody } from './reminder-message';
 
 const BATCH_SIZE = 500;
+/** Reminders fired concurrently, each in its own transaction. */
+const LANES = 8;
 
 type FiringOutcome = 'fired' | 'skipped';
 
@@ -34,20 +36,27 @@ export class ReminderFireJobs {
     let cursor: DueCursor | null = null;
     for (;;) {
       const batch = await this.reminders.due(now, cursor, BATCH_SIZE);
-      for (const due of batch) {
-        try {
-          const outcome = await this.uow.run((tx) => this.fireOne(tx, due.id, now));
-          if (outcome) counts[outcome]++;
-        } catch (error) {
-          // One reminder's failure never stops the batch; it stays pending for the next run.
-          counts.errors++;
-          this.logger.error({ err: error, reminder_id: due.id }, 'reminder could not be fired');
-        }
-      }
+      let next = 0;
+      // A few transactions at once, so that a burst of reminders due together is not served one by one.
+      const lane = async (): Promise<void> => {
+        while (next < batch.length) await this.fireSafely(batch[next++].id, now, counts);
+      };
+      await Promise.all(Array.from({ length: Math.min(LANES, batch.length) }, lane));
       if (batch.length < BATCH_SIZE) break;
       cursor = batch[batch.length - 1];
     }
     return { status: 'success', result: counts };
+  }
+
+  /** One reminder's failure never stops the batch; it stays pending for the next run. */
+  private async fireSafely(id: string, now: Date, counts: Record<FiringOutcome | 'errors', number>): Promise<void> {
+    try {
+      const outcome = await this.uow.run((tx) => this.fireOne(tx, id, now));
+      if (outcome) counts[outcome]++;
+    } catch (error) {
+      counts.errors++;
+      this.logger.error({ err: error, reminder_id: id }, 'reminder could not be fired');
+    }
   }
 
   private async fireOne(tx: Transaction, id: string, now: Date): Promise<FiringOutcome | null> {
