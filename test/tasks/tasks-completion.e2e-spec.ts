@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { StreakReader } from '@app/tasks/streak-reader';
 import { expectError } from '../support/factories';
 import type { TestApp } from '../support/test-app';
 import { activity, createSubtask, createTask, createTasksTestApp, member, TASK_KEYS, taskRow } from './task-fixtures';
@@ -127,5 +128,19 @@ describe('Tasks: completion side effects and force-complete', () => {
     );
     expect(state.lifetime_tasks_completed).toBe(5);
     await expect(taskRow(t, tasks[0].id)).resolves.toMatchObject({ stats_counted: true });
+  });
+
+  it('should read the current streak as 0 once a UTC day was missed (fallback when no handler reports it)', async () => {
+    const alice = await member(t);
+    await t.dataSource.query(
+      `UPDATE user_achievement_states SET current_streak = 4, last_completion_date = '2026-03-10' WHERE user_id = $1`,
+      [alice.id],
+    );
+    const reader = t.app.get(StreakReader);
+    const read = (iso: string): Promise<number> => reader.currentStreak(t.dataSource.manager, alice.id, new Date(iso));
+    await expect(read('2026-03-10T08:00:00.000Z')).resolves.toBe(4);
+    await expect(read('2026-03-11T23:59:59.999Z')).resolves.toBe(4);
+    await expect(read('2026-03-12T00:00:00.000Z')).resolves.toBe(0);
+    await expect(reader.currentStreak(t.dataSource.manager, randomUUID(), new Date())).resolves.toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { SubtaskEntity } from '@app/core/database/entities';
 
 /** Subtask rows; callers lock the parent task row before any write (data-model.md §5). */
@@ -72,9 +72,5 @@ export class SubtasksRepository {
       [taskId, now],
     );
     return rows.map((row) => row.id);
-  }
-
-  findByIds(manager: EntityManager, ids: string[]): Promise<SubtaskEntity[]> {
-    return manager.find(SubtaskEntity, { where: { id: In(ids) } });
   }
 }
