@@ -18,6 +18,7 @@ import { NotesHttpModule } from '@app/notes/notes-http.module';
 import { FocusHttpModule } from '@app/focus/focus-http.module';
 import { NotificationsHttpModule } from '@app/notifications/notifications-http.module';
 import { RecoveryHttpModule } from '@app/recovery/recovery-http.module';
+import { SyncHttpModule } from '@app/sync/sync-http.module';
 import { TasksHttpModule } from '@app/tasks/tasks-http.module';
 import { UsersHttpModule } from '@app/users/users-http.module';
 import { VoiceHttpModule } from '@app/voice/voice-http.module';
@@ -46,6 +47,7 @@ export class ApiModule {
         RecoveryHttpModule,
         FocusHttpModule,
         ActivityHttpModule,
+        SyncHttpModule,
       ],
       providers: [
         // Guards run in this order: deprecation headers, authentication (401), rate limit (429).
