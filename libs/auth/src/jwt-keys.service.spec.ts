@@ -44,7 +44,7 @@ describe(JwtKeysService.name, () => {
     expect(sut.jwks().keys).toEqual([
       { kty: 'RSA', use: 'sig', alg: 'RS256', kid: sut.kid, n: expect.any(String), e: 'AQAB' },
     ]);
-    expect(sut.verificationKey(sut.kid)).toBe(current.publicPem);
+    expect(sut.verificationKey(sut.kid)?.equals(createPublicKey(current.publicPem))).toBe(true);
   });
 
   it('should use JWT_KEY_ID when set', async () => {
@@ -62,7 +62,7 @@ describe(JwtKeysService.name, () => {
     const retiredKid = await jwkThumbprint(createPublicKey(retired.publicPem));
 
     expect(sut.jwks().keys.map((key) => key.kid)).toEqual([sut.kid, retiredKid]);
-    expect(sut.verificationKey(retiredKid)).toBe(retired.publicPem);
+    expect(sut.verificationKey(retiredKid)?.equals(createPublicKey(retired.publicPem))).toBe(true);
     expect(sut.kid).not.toBe(retiredKid);
   });
 

@@ -9,7 +9,6 @@ import {
   parsePreviousPublicKeys,
   PublicJwk,
   toPublicJwk,
-  toSpkiPem,
 } from './jwt-keys';
 
 export interface JwksDocument {
@@ -26,7 +25,7 @@ export class JwtKeysService implements OnModuleInit {
   private readonly logger = new Logger(JwtKeysService.name);
   private signingKey: KeyObject;
   private signingKid: string;
-  private verificationPems = new Map<string, string>();
+  private verificationKeys = new Map<string, KeyObject>();
   private jwksDocument: JwksDocument = { keys: [] };
 
   constructor(private readonly config: AppConfig) {}
@@ -35,16 +34,16 @@ export class JwtKeysService implements OnModuleInit {
     const pair = this.loadSigningPair();
     const currentKid = this.config.JWT_KEY_ID ?? (await jwkThumbprint(pair.publicKey));
     const keys: PublicJwk[] = [toPublicJwk(pair.publicKey, currentKid)];
-    const pems = new Map([[currentKid, toSpkiPem(pair.publicKey)]]);
+    const verificationKeys = new Map([[currentKid, pair.publicKey]]);
     for (const previous of parsePreviousPublicKeys(this.config.JWT_PREVIOUS_PUBLIC_KEYS)) {
       const kid = await jwkThumbprint(previous);
-      if (pems.has(kid) || previous.equals(pair.publicKey)) continue;
+      if (verificationKeys.has(kid) || previous.equals(pair.publicKey)) continue;
       keys.push(toPublicJwk(previous, kid));
-      pems.set(kid, toSpkiPem(previous));
+      verificationKeys.set(kid, previous);
     }
     this.signingKey = pair.privateKey;
     this.signingKid = currentKid;
-    this.verificationPems = pems;
+    this.verificationKeys = verificationKeys;
     this.jwksDocument = { keys };
   }
 
@@ -58,9 +57,12 @@ export class JwtKeysService implements OnModuleInit {
     return this.signingKid;
   }
 
-  /** PEM public key a token naming `kid` must be signed with, if that key is known. */
-  verificationKey(kid: unknown): string | undefined {
-    return typeof kid === 'string' ? this.verificationPems.get(kid) : undefined;
+  /**
+   * Public key a token naming `kid` must be signed with, if that key is known. A parsed key
+   * object, so that verifying a token does not parse a PEM on every request.
+   */
+  verificationKey(kid: unknown): KeyObject | undefined {
+    return typeof kid === 'string' ? this.verificationKeys.get(kid) : undefined;
   }
 
   jwks(): JwksDocument {

@@ -43,7 +43,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       secretOrKeyProvider: (_request: unknown, rawJwtToken: string, done: (err: unknown, key?: string) => void) => {
         const key = keys.verificationKey(headerKid(rawJwtToken));
-        if (key) done(null, key);
+        // jsonwebtoken verifies with a KeyObject as well (the typings only name string | Buffer).
+        if (key) done(null, key as unknown as string);
         else done(new Error('token names no known signing key'));
       },
       algorithms: ['RS256'],
