@@ -63,6 +63,7 @@ export class FocusService {
         ? await this.activeSessionById(tx, userId, dto.session_id)
         : await this.activeSessionOnTask(tx, userId, dto.task_id as string);
       const ended = await this.endSession(tx, session, new Date(), 'user');
+      if (!ended) throw new NotFoundError('Active focus session');
       return { ...toFocusSessionResponse(ended.session), focus_time_seconds: ended.focusTimeSeconds };
     });
   }
@@ -97,12 +98,19 @@ export class FocusService {
     return session;
   }
 
+  /**
+   * Locks the session's task before touching the session (the order completion and deletion use,
+   * so they never deadlock with a new start), then ends it unless it ended meanwhile.
+   */
   private async endSession(
     tx: Transaction,
-    session: FocusSessionEntity,
+    found: FocusSessionEntity,
     now: Date,
     source: ActivitySource,
-  ): Promise<EndedFocusSession> {
+  ): Promise<EndedFocusSession | null> {
+    await this.sessions.lockTask(tx.manager, found.taskId);
+    const session = await this.sessions.findById(tx.manager, found.id);
+    if (!session || session.endedAt) return null;
     const duration = focusDurationSeconds(session.startedAt, now);
     const ended = await this.sessions.end(tx.manager, session, now, duration);
     const focusTimeSeconds = await this.sessions.creditTask(tx.manager, session.taskId, duration, now);
