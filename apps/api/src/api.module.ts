@@ -6,6 +6,7 @@ import { AuthHttpModule } from '@app/auth/auth-http.module';
 import { ActivityHttpModule } from '@app/activity/activity-http.module';
 import { ActivityModule } from '@app/activity/activity.module';
 import { BillingHttpModule } from '@app/billing/billing-http.module';
+import { CalendarHttpModule } from '@app/calendar/calendar-http.module';
 import { AiHttpModule } from '@app/ai/ai-http.module';
 import { CoreModule, CoreModuleOptions } from '@app/core/core.module';
 import { CreditsHttpModule } from '@app/credits/credits-http.module';
@@ -48,6 +49,7 @@ export class ApiModule {
         FocusHttpModule,
         ActivityHttpModule,
         SyncHttpModule,
+        CalendarHttpModule,
       ],
       providers: [
         // Guards run in this order: deprecation headers, authentication (401), rate limit (429).

@@ -1,0 +1,123 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { generateRefreshToken, hashRefreshToken } from '@app/auth/refresh-token';
+import { DomainError, NotFoundError } from '@app/core/errors/domain-error';
+import type { DeletedDto } from '@app/core/http/envelope';
+import { RateLimitGuard } from '@app/core/http/rate-limit.guard';
+import type { RateLimitBucketName } from '@app/core/http/rate-limit-bucket.decorator';
+import { MetricsService } from '@app/core/metrics/metrics.service';
+import { renderCalendar } from './calendar-rules';
+import { CalendarFeedsRepository } from './calendar-feeds.repository';
+import type { CalendarFeedDto } from './dto/calendar-feed.dto';
+import { isNotModified, nextLastModified, RequestConditions } from './http-conditions';
+
+export const FEED_PATH = '/api/v1/calendar-feed';
+/** 256 random bits, base64url: 43 characters. */
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+export interface FeedRequest extends RequestConditions {
+  token: string;
+  /** TCP peer address: the rate-limit key for unknown tokens. */
+  clientIp: string;
+}
+
+export interface FeedResponse {
+  status: 200 | 304;
+  /** Empty for 304. */
+  body: string;
+  headers: Record<string, string>;
+}
+
+/** The secret calendar feed (docs/calendar-feed.md). */
+@Injectable()
+export class CalendarFeedService {
+  constructor(
+    private readonly feeds: CalendarFeedsRepository,
+    private readonly rateLimit: RateLimitGuard,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /** Creates the feed or rotates its token; the raw token is returned once and stored only hashed. */
+  async issue(userId: string, baseUrl: string): Promise<CalendarFeedDto> {
+    // Same construction as refresh tokens: 256 random bits, stored as SHA-256.
+    const token = generateRefreshToken();
+    const feed = await this.feeds.issueToken(userId, hashRefreshToken(token), new Date());
+    const url = `${baseUrl}${FEED_PATH}/${token}.ics`;
+    return {
+      id: feed.id,
+      token,
+      url,
+      webcal_url: url.replace(/^https?:/, 'webcal:'),
+      created_at: feed.createdAt.toISOString(),
+    };
+  }
+
+  async revoke(userId: string): Promise<DeletedDto> {
+    const id = await this.feeds.deleteForUser(userId);
+    if (!id) throw new NotFoundError('Calendar feed');
+    return { id, deleted: true };
+  }
+
+  /**
+   * The calendar for a feed token. Unknown tokens count against the client IP's auth bucket
+   * (guessing is throttled); known ones against a bucket of their own (calendar services poll
+   * from shared addresses). Answers 304 when the client's copy is current.
+   */
+  async serve(request: FeedRequest): Promise<FeedResponse> {
+    const hash = hashRefreshToken(request.token);
+    const found = TOKEN_PATTERN.test(request.token) ? await this.feeds.findByTokenHash(hash) : null;
+    const feed = found && sameDigest(found.tokenHash, hash) ? found : null;
+    const limits = feed
+      ? await this.limit('general', `calendar-feed:${feed.id}`)
+      : await this.limit('auth', `calendar-feed-miss:${request.clientIp}`);
+    if (!feed) throw new DomainError(404, 'NOT_FOUND', 'Calendar feed not found', {}, undefined, limits);
+
+    const body = renderCalendar(await this.feeds.content(feed.userId));
+    const contentHash = createHash('sha256').update(body, 'utf8').digest('hex');
+    const lastModified =
+      feed.contentHash === contentHash && feed.contentChangedAt
+        ? feed.contentChangedAt
+        : await this.feeds.recordContent(feed.id, contentHash, nextLastModified(new Date(), feed.contentChangedAt));
+    const etag = `"${Buffer.from(contentHash, 'hex').toString('base64url')}"`;
+    const headers = {
+      ...limits,
+      ETag: etag,
+      'Last-Modified': lastModified.toUTCString(),
+      'Cache-Control': 'private, no-cache',
+    };
+    if (isNotModified(request, etag, lastModified)) return { status: 304, body: '', headers };
+    return {
+      status: 200,
+      body,
+      headers: {
+        ...headers,
+        'Content-Type': 'text/calendar; charset=utf-8',
+        'Content-Disposition': 'inline; filename="perpetua-flow.ics"',
+      },
+    };
+  }
+
+  /** Counts one request; the rate-limit headers of api.md §1.12, or a 429 carrying them. */
+  private async limit(bucket: RateLimitBucketName, identity: string): Promise<Record<string, string>> {
+    const { allowed, limit, remaining, resetAt } = await this.rateLimit.hit(bucket, identity);
+    const headers = {
+      'X-RateLimit-Limit': String(limit),
+      'X-RateLimit-Remaining': String(remaining),
+      'X-RateLimit-Reset': String(Math.ceil(resetAt / 1000)),
+    };
+    if (allowed) return headers;
+    this.metrics.rateLimitHits.inc({ bucket });
+    const retryAfter = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
+    throw new DomainError(429, 'RATE_LIMIT_EXCEEDED', 'Rate limit exceeded', { retry_after: retryAfter }, undefined, {
+      ...headers,
+      'Retry-After': String(retryAfter),
+    });
+  }
+}
+
+/** Constant-time comparison of two hex SHA-256 digests. */
+function sameDigest(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'hex');
+  const right = Buffer.from(b, 'hex');
+  return left.length === right.length && timingSafeEqual(left, right);
+}
