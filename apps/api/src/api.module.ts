@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AuthGuard } from '@app/auth/auth.guard';
+import { AccountHttpModule } from '@app/account/account-http.module';
 import { AchievementsHttpModule } from '@app/achievements/achievements-http.module';
 import { AuthHttpModule } from '@app/auth/auth-http.module';
 import { ActivityHttpModule } from '@app/activity/activity-http.module';
@@ -50,6 +51,7 @@ export class ApiModule {
         ActivityHttpModule,
         SyncHttpModule,
         CalendarHttpModule,
+        AccountHttpModule,
       ],
       providers: [
         // Guards run in this order: deprecation headers, authentication (401), rate limit (429).

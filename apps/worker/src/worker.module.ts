@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { AccountModule } from '@app/account/account.module';
 import { AchievementsModule } from '@app/achievements/achievements.module';
 import { AuthModule } from '@app/auth/auth.module';
 import { ActivityModule } from '@app/activity/activity.module';
@@ -9,6 +10,7 @@ import { CreditsModule } from '@app/credits/credits.module';
 import { JobsModule } from '@app/jobs/jobs.module';
 import { NotificationsModule } from '@app/notifications/notifications.module';
 import { RecoveryModule } from '@app/recovery/recovery.module';
+import { SyncModule } from '@app/sync/sync.module';
 import { TasksModule } from '@app/tasks/tasks.module';
 import { UsersModule } from '@app/users/users.module';
 import { HeartbeatService } from './heartbeat.service';
@@ -52,6 +54,8 @@ export class WorkerModule {
         NotificationsModule,
         TasksModule,
         RecoveryModule,
+        AccountModule,
+        SyncModule,
       ],
       providers: [...RUNNER_PROVIDERS],
       exports: [...RUNNER_PROVIDERS],

@@ -17,6 +17,10 @@ export const JOB_CATALOGUE = {
   tombstone_cleanup: { schedules: ['10 3 * * *'], maxAttempts: 3, queueBacked: false },
   idempotency_key_cleanup: { schedules: ['15 * * * *'], maxAttempts: 3, queueBacked: false },
   maintenance_cleanup: { schedules: ['30 * * * *'], maxAttempts: 3, queueBacked: false },
+  // Issue #9 (docs/export-and-deletion.md, docs/sync.md).
+  data_export: { schedules: [], maxAttempts: 3, queueBacked: true },
+  data_export_cleanup: { schedules: ['45 * * * *'], maxAttempts: 3, queueBacked: false },
+  sync_change_prune: { schedules: ['20 3 * * *'], maxAttempts: 3, queueBacked: false },
 } as const satisfies Record<string, { schedules: readonly string[]; maxAttempts: number; queueBacked: boolean }>;
 
 export type JobName = keyof typeof JOB_CATALOGUE;
