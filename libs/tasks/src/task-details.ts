@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { NotFoundError } from '@app/core/errors/domain-error';
 import type { TaskDetailView } from './dto/task-detail-response.dto';
 import type { TaskView } from './dto/task-response.dto';
+import { owned } from './ownership';
 import { RemindersRepository } from './reminders/reminders.repository';
 import { SubtasksRepository } from './subtasks/subtasks.repository';
 import { TasksRepository } from './tasks.repository';
@@ -24,9 +25,19 @@ export class TaskDetails {
   }
 
   async load(taskId: string, manager?: EntityManager): Promise<TaskDetailView> {
-    const view = await this.view(taskId, manager);
-    const subtasks = await this.subtasks.listByTask(taskId, manager);
-    const reminders = await this.reminders.listByTask(taskId, manager);
+    return this.withChildren(await this.view(taskId, manager), manager);
+  }
+
+  /** The caller's task as a TaskDetail: unknown → 404, another user's → 403 (checked on the same read). */
+  async loadOwned(userId: string, taskId: string): Promise<TaskDetailView> {
+    const view = await this.tasks.findView(taskId);
+    owned(view?.task ?? null, userId, 'Task');
+    return this.withChildren(view!);
+  }
+
+  private async withChildren(view: TaskView, manager?: EntityManager): Promise<TaskDetailView> {
+    const subtasks = await this.subtasks.listByTask(view.task.id, manager);
+    const reminders = await this.reminders.listByTask(view.task.id, manager);
     return { ...view, subtasks, reminders };
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { TaskEntity } from '@app/core/database/entities';
-import type { TaskPriority } from '@app/core/database/enums';
+import type { TaskCompletionMode, TaskPriority } from '@app/core/database/enums';
 import type { TaskView } from './dto/task-response.dto';
 
 export interface TaskListFilters {
@@ -20,8 +20,34 @@ export interface Page {
   limit: number;
 }
 
-const SUBTASK_COUNT = '(SELECT count(*)::int FROM subtasks s WHERE s.task_id = t.id)';
-const SUBTASK_COMPLETED_COUNT = '(SELECT count(*)::int FROM subtasks s WHERE s.task_id = t.id AND s.completed)';
+/** Subtask counts of the task row `t` (one aggregate over its subtasks). */
+const WITH_COUNTS = `CROSS JOIN LATERAL (
+  SELECT count(*)::int AS subtask_count, (count(*) FILTER (WHERE s.completed))::int AS subtask_completed_count
+  FROM subtasks s WHERE s.task_id = t.id) c`;
+
+interface TaskRow {
+  id: string;
+  user_id: string;
+  template_id: string | null;
+  generated_from_task_id: string | null;
+  title: string;
+  description: string;
+  priority: TaskPriority;
+  due_date: Date | null;
+  estimated_duration: number | null;
+  focus_time_seconds: number;
+  completed: boolean;
+  completed_at: Date | null;
+  completed_by: TaskCompletionMode | null;
+  stats_counted: boolean;
+  hidden: boolean;
+  archived: boolean;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+  subtask_count: number;
+  subtask_completed_count: number;
+}
 
 /** Task rows. Ownership is checked by the services; list queries always filter on `user_id`. */
 @Injectable()
@@ -63,49 +89,78 @@ export class TasksRepository {
 
   /** The task with its subtask counts (one statement). */
   async findView(id: string, manager: EntityManager = this.dataSource.manager): Promise<TaskView | null> {
-    const [view] = await this.views(this.withCounts(manager).where('t.id = :id', { id }));
-    return view ?? null;
-  }
-
-  /** One page of the user's tasks with subtask counts in the same statement, plus one count. */
-  async list(userId: string, filters: TaskListFilters, page: Page): Promise<{ items: TaskView[]; total: number }> {
-    const query = this.withCounts(this.dataSource.manager).where('t.user_id = :userId', { userId });
-    applyFilters(query, filters);
-    const items = await this.views(
-      query.clone().orderBy('t.createdAt', 'DESC').addOrderBy('t.id', 'DESC').offset(page.offset).limit(page.limit),
+    const rows: TaskRow[] = await manager.query(
+      `SELECT t.*, c.* FROM task_instances t ${WITH_COUNTS} WHERE t.id = $1`,
+      [id],
     );
-    return { items, total: await query.getCount() };
+    return rows.length > 0 ? toView(rows[0]) : null;
   }
 
-  private withCounts(manager: EntityManager): SelectQueryBuilder<TaskEntity> {
-    return manager
-      .createQueryBuilder(TaskEntity, 't')
-      .addSelect(SUBTASK_COUNT, 'subtask_count')
-      .addSelect(SUBTASK_COMPLETED_COUNT, 'subtask_completed_count');
-  }
-
-  private async views(query: SelectQueryBuilder<TaskEntity>): Promise<TaskView[]> {
-    const { entities, raw } = await query.getRawAndEntities<{
-      t_id: string;
-      subtask_count: number;
-      subtask_completed_count: number;
-    }>();
-    const counts = new Map(raw.map((row) => [row.t_id, row]));
-    return entities.map((task) => ({
-      task,
-      subtaskCount: counts.get(task.id)?.subtask_count ?? 0,
-      subtaskCompletedCount: counts.get(task.id)?.subtask_completed_count ?? 0,
-    }));
+  /**
+   * One page of the user's tasks with their subtask counts and the total in one statement (the
+   * total is a window count over the filtered rows, taken before the page is cut); a page past
+   * the end has no row to carry it and counts separately.
+   */
+  async list(userId: string, filters: TaskListFilters, page: Page): Promise<{ items: TaskView[]; total: number }> {
+    const params: unknown[] = [userId];
+    const where = ['t.user_id = $1', ...filterConditions(filters, params)].join(' AND ');
+    const rows: Array<TaskRow & { total_count: string }> = await this.dataSource.query(
+      `SELECT t.*, c.* FROM (
+         SELECT t.*, count(*) OVER () AS total_count FROM task_instances t WHERE ${where}
+         ORDER BY t.created_at DESC, t.id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}
+       ) t ${WITH_COUNTS}
+       ORDER BY t.created_at DESC, t.id DESC`,
+      [...params, page.limit, page.offset],
+    );
+    if (rows.length > 0 || page.offset === 0) {
+      return { items: rows.map(toView), total: rows.length > 0 ? Number(rows[0].total_count) : 0 };
+    }
+    const [counted]: Array<{ total: string }> = await this.dataSource.query(
+      `SELECT count(*) AS total FROM task_instances t WHERE ${where}`,
+      params,
+    );
+    return { items: [], total: Number(counted.total) };
   }
 }
 
-function applyFilters(query: SelectQueryBuilder<TaskEntity>, filters: TaskListFilters): void {
-  if (filters.completed !== undefined) query.andWhere('t.completed = :completed', { completed: filters.completed });
-  if (filters.priority !== undefined) query.andWhere('t.priority = :priority', { priority: filters.priority });
-  if (!filters.hidden) query.andWhere('t.hidden = false');
-  if (filters.archived !== undefined) query.andWhere('t.archived = :archived', { archived: filters.archived });
-  if (filters.templateId !== undefined)
-    query.andWhere('t.template_id = :templateId', { templateId: filters.templateId });
-  if (filters.dueBefore !== undefined) query.andWhere('t.due_date <= :dueBefore', { dueBefore: filters.dueBefore });
-  if (filters.dueAfter !== undefined) query.andWhere('t.due_date >= :dueAfter', { dueAfter: filters.dueAfter });
+function toView(row: TaskRow): TaskView {
+  const task = Object.assign(new TaskEntity(), {
+    id: row.id,
+    userId: row.user_id,
+    templateId: row.template_id,
+    generatedFromTaskId: row.generated_from_task_id,
+    title: row.title,
+    description: row.description,
+    priority: row.priority,
+    dueDate: row.due_date,
+    estimatedDuration: row.estimated_duration,
+    focusTimeSeconds: row.focus_time_seconds,
+    completed: row.completed,
+    completedAt: row.completed_at,
+    completedBy: row.completed_by,
+    statsCounted: row.stats_counted,
+    hidden: row.hidden,
+    archived: row.archived,
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+  return { task, subtaskCount: row.subtask_count, subtaskCompletedCount: row.subtask_completed_count };
+}
+
+/** SQL conditions on `t` for the filters, their values appended to `params` ($2, $3, …). */
+function filterConditions(filters: TaskListFilters, params: unknown[]): string[] {
+  const conditions: string[] = [];
+  const add = (sql: string, value: unknown): void => {
+    params.push(value);
+    conditions.push(sql.replace('?', `$${params.length}`));
+  };
+  if (filters.completed !== undefined) add('t.completed = ?', filters.completed);
+  if (filters.priority !== undefined) add('t.priority = ?', filters.priority);
+  if (!filters.hidden) conditions.push('t.hidden = false');
+  if (filters.archived !== undefined) add('t.archived = ?', filters.archived);
+  if (filters.templateId !== undefined) add('t.template_id = ?', filters.templateId);
+  if (filters.dueBefore !== undefined) add('t.due_date <= ?', filters.dueBefore);
+  if (filters.dueAfter !== undefined) add('t.due_date >= ?', filters.dueAfter);
+  return conditions;
 }

@@ -88,8 +88,7 @@ export class TasksService {
   }
 
   async get(userId: string, taskId: string): Promise<TaskDetailResponseDto> {
-    await this.access.findOwned(userId, taskId);
-    return toTaskDetailResponse(await this.details.load(taskId));
+    return toTaskDetailResponse(await this.details.loadOwned(userId, taskId));
   }
 
   async create(userId: string, input: CreateTaskInput, actor: TaskActor): Promise<TaskResponseDto> {
