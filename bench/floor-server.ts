@@ -20,7 +20,7 @@ const RATE_LIMIT = Number(process.env.RATE_LIMIT_GENERAL ?? 100);
 const PRIORITIES = new Set(['low', 'medium', 'high']);
 
 const SQL = {
-  user: `SELECT id, google_id, email, name, avatar_url, timezone, tier, created_at, updated_at FROM users WHERE id = $1 LIMIT 1`,
+  user: 'SELECT id, email FROM users WHERE id = $1',
   claimKey: `INSERT INTO idempotency_keys (user_id, key, request_method, request_path, request_hash, state, locked_until, created_at, expires_at)
     VALUES ($1, $2, $3, $4, $5, 'in_progress', now() + make_interval(secs => $6), now(), now() + make_interval(hours => $7))
     ON CONFLICT (user_id, key) DO NOTHING RETURNING id`,

@@ -62,7 +62,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (typeof jti !== 'string' || jti === '' || typeof exp !== 'number') {
       throw new UnauthorizedError('Invalid access token');
     }
-    const user = await this.users.findById(sub.toLowerCase());
+    const user = await this.users.findIdentity(sub.toLowerCase());
     if (!user) throw new UnauthorizedError('The user of this access token no longer exists');
     return { id: user.id, email: user.email, tokenId: jti, tokenExpiresAt: exp };
   }

@@ -20,6 +20,18 @@ export class UsersRepository {
     return manager.findOne(UserEntity, { where: { id } });
   }
 
+  /**
+   * Id and email of an existing user: the check every authenticated request makes that its
+   * token's user still exists, as one plain statement (no query builder, no entity mapping).
+   */
+  async findIdentity(id: string): Promise<{ id: string; email: string } | null> {
+    const rows: Array<{ id: string; email: string }> = await this.dataSource.query(
+      'SELECT id, email FROM users WHERE id = $1',
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
   findByGoogleId(manager: EntityManager, googleId: string): Promise<UserEntity | null> {
     return manager.findOne(UserEntity, { where: { googleId } });
   }
