@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { WsAdapter } from '@nestjs/platform-ws';
 import cors from 'cors';
 import type { NextFunction, Request, Response } from 'express';
+import type { Server } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@app/core/config/app-config';
 import { RequestContext } from '@app/core/context/request-context';
@@ -37,7 +38,10 @@ export function configureApp(app: NestExpressApplication): void {
   app.useLogger(app.get(Logger));
   app.useWebSocketAdapter(new WsAdapter(app));
   app.disable('x-powered-by');
+  // Responses are `Cache-Control: no-store`: a body hash per response (Express's ETag) buys nothing.
+  app.set('etag', false);
   app.set('query parser', 'simple');
+  keepConnectionsAlive(app);
 
   app.use((request: Request, response: Response, next: NextFunction) => {
     const id = requestIdFor(request);
@@ -47,7 +51,9 @@ export function configureApp(app: NestExpressApplication): void {
   });
   app.use(httpMetrics(app.get(MetricsService)));
   app.use((request: Request, _response: Response, next: NextFunction) => {
-    const alias = VERSIONED_ALIASES.find((path) => request.url === `/${API_PREFIX}${path}` || request.url.startsWith(`/${API_PREFIX}${path}?`));
+    const alias = VERSIONED_ALIASES.find(
+      (path) => request.url === `/${API_PREFIX}${path}` || request.url.startsWith(`/${API_PREFIX}${path}?`),
+    );
     if (alias) request.url = request.url.slice(API_PREFIX.length + 1);
     next();
   });
@@ -70,6 +76,17 @@ export function configureApp(app: NestExpressApplication): void {
     ],
   });
   setupSwagger(app);
+}
+
+/**
+ * Idle keep-alive connections stay open 75 s (Node's default is 5 s): longer than the idle timeout
+ * of the usual load balancers (60 s), which must be the side that closes them, and longer than a
+ * client's pause between requests, so a request never races the server closing its connection.
+ */
+function keepConnectionsAlive(app: NestExpressApplication): void {
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = 75_000;
+  server.headersTimeout = 76_000;
 }
 
 function corsMiddleware(config: AppConfig): ReturnType<typeof cors> {
