@@ -19,25 +19,28 @@ const POOL_SIZE = Number(process.env.POOL_SIZE ?? 20);
 const RATE_LIMIT = Number(process.env.RATE_LIMIT_GENERAL ?? 100);
 const PRIORITIES = new Set(['low', 'medium', 'high']);
 
+const WITH_COUNTS = `CROSS JOIN LATERAL (
+  SELECT count(*)::int AS subtask_count, (count(*) FILTER (WHERE s.completed))::int AS subtask_completed_count
+  FROM subtasks s WHERE s.task_id = t.id) c`;
+
 const SQL = {
   user: 'SELECT id, email FROM users WHERE id = $1',
   claimKey: `INSERT INTO idempotency_keys (user_id, key, request_method, request_path, request_hash, state, locked_until, created_at, expires_at)
     VALUES ($1, $2, $3, $4, $5, 'in_progress', now() + make_interval(secs => $6), now(), now() + make_interval(hours => $7))
     ON CONFLICT (user_id, key) DO NOTHING RETURNING id`,
   completeKey: `UPDATE idempotency_keys SET state = 'completed', locked_until = NULL, response_status = $2, response_headers = $3, response_body = $4 WHERE id = $1`,
-  taskById: `SELECT * FROM task_instances WHERE id = $1 LIMIT 1`,
   lockTask: `SELECT * FROM task_instances WHERE id = $1 FOR UPDATE`,
-  view: `SELECT t.*, (SELECT count(*)::int FROM subtasks s WHERE s.task_id = t.id) AS subtask_count,
-    (SELECT count(*)::int FROM subtasks s WHERE s.task_id = t.id AND s.completed) AS subtask_completed_count
-    FROM task_instances t WHERE t.id = $1`,
-  list: `SELECT t.*, (SELECT count(*)::int FROM subtasks s WHERE s.task_id = t.id) AS subtask_count,
-    (SELECT count(*)::int FROM subtasks s WHERE s.task_id = t.id AND s.completed) AS subtask_completed_count
-    FROM task_instances t WHERE t.user_id = $1 AND t.hidden = false ORDER BY t.created_at DESC, t.id DESC LIMIT $2 OFFSET $3`,
-  count: `SELECT COUNT(1) AS cnt FROM task_instances t WHERE t.user_id = $1 AND t.hidden = false`,
+  view: `SELECT t.*, c.* FROM task_instances t ${WITH_COUNTS} WHERE t.id = $1`,
+  list: `SELECT t.*, c.* FROM (
+      SELECT t.*, count(*) OVER () AS total_count FROM task_instances t WHERE t.user_id = $1 AND t.hidden = false
+      ORDER BY t.created_at DESC, t.id DESC LIMIT $2 OFFSET $3
+    ) t ${WITH_COUNTS} ORDER BY t.created_at DESC, t.id DESC`,
   subtasks: `SELECT * FROM subtasks WHERE task_id = $1 ORDER BY order_index ASC, id ASC`,
   reminders: `SELECT * FROM reminders WHERE task_id = $1 ORDER BY scheduled_at ASC, id ASC`,
   limits: `SELECT u.tier,
-      COALESCE(SUM(d.perk_value) FILTER (WHERE d.perk_type = 'max_tasks'), 0)::int AS max_tasks
+      COALESCE(SUM(d.perk_value) FILTER (WHERE d.perk_type = 'max_tasks'), 0)::int AS max_tasks,
+      COALESCE(SUM(d.perk_value) FILTER (WHERE d.perk_type = 'max_notes'), 0)::int AS max_notes,
+      COALESCE(SUM(d.perk_value) FILTER (WHERE d.perk_type = 'daily_credits'), 0)::int AS daily_credits
     FROM (SELECT id, tier FROM users WHERE id = $1 FOR UPDATE) u
     LEFT JOIN user_achievements ua ON ua.user_id = u.id
     LEFT JOIN achievement_definitions d ON d.id = ua.achievement_id
@@ -191,18 +194,16 @@ async function list(userId: string, query: URLSearchParams): Promise<Row> {
   const offset = Number(query.get('offset') ?? 0);
   const limit = Number(query.get('limit') ?? 25);
   const { rows } = await pool.query(SQL.list, [userId, limit, offset]);
-  const { rows: counted } = await pool.query(SQL.count, [userId]);
-  const total = Number(counted[0].cnt);
+  const total = rows.length > 0 ? Number(rows[0].total_count) : 0;
   return { data: rows.map(taskJson), pagination: { offset, limit, total, has_more: offset + rows.length < total } };
 }
 
 async function detail(userId: string, taskId: string): Promise<Row> {
-  await ownedTask(userId, taskId, SQL.taskById);
-  const { rows: views } = await pool.query(SQL.view, [taskId]);
+  const view = await ownedTask(userId, taskId, SQL.view);
   const { rows: subtasks } = await pool.query(SQL.subtasks, [taskId]);
   const { rows: reminders } = await pool.query(SQL.reminders, [taskId]);
   return {
-    data: { ...taskJson(views[0]), subtasks: subtasks.map(subtaskJson), reminders: reminders.map(reminderJson) },
+    data: { ...taskJson(view), subtasks: subtasks.map(subtaskJson), reminders: reminders.map(reminderJson) },
   };
 }
 
