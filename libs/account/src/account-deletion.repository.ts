@@ -28,12 +28,13 @@ export class AccountDeletionRepository {
     await manager.query(
       `INSERT INTO retained_payment_records
          (payment_id, purpose, amount_cents, currency, credits, period_start, period_end, paid_at, account_deleted_at, retain_until)
-       SELECT payment_id, 'pro_subscription', $4, $5, NULL, period_start, period_end, created_at, $2, $3
+       SELECT payment_id, 'pro_subscription', $4::int, $5::char(3), NULL::int, period_start, period_end, created_at,
+              $2::timestamptz, $3::timestamptz
        FROM subscription_payments
        WHERE user_id = $1 AND outcome = 'captured' AND reported_by <> 'dev_login'
        UNION ALL
-       SELECT substr(operation_ref, length('payment:') + 1), 'credit_purchase', amount * $6, $5, amount, NULL, NULL,
-              created_at, $2, $3
+       SELECT substr(operation_ref, length('payment:') + 1), 'credit_purchase', amount * $6::int, $5::char(3), amount,
+              NULL::timestamptz, NULL::timestamptz, created_at, $2::timestamptz, $3::timestamptz
        FROM ai_credit_ledger
        WHERE user_id = $1 AND operation = 'grant' AND credit_type = 'purchased' AND operation_ref LIKE 'payment:%'
        ON CONFLICT (payment_id) DO NOTHING`,
