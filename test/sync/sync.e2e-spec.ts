@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { encodeCursor } from '@app/sync/sync-cursor';
 import { as, expectError, loginAs } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
+import { createTestWorker } from '../support/test-worker';
 import { eventually, serverState, SyncReplica } from './sync-client';
 
 const DAY_MS = 86_400_000;
@@ -233,6 +234,28 @@ describe('GET /api/v1/sync', () => {
     expectError(await as(t, accessToken).get('/api/v1/sync').query({ since: old }), 410, 'CURSOR_EXPIRED');
     const recent = encodeCursor({ txid: 1n, seq: 1n }, new Date(Date.now() - 88 * DAY_MS));
     expect((await as(t, accessToken).get('/api/v1/sync').query({ since: recent })).status).toBe(200);
+  });
+
+  it('should let sync_change_prune forget tombstones older than 90 days, and only those', async () => {
+    const { accessToken, user } = await loginAs(t);
+    const old = await post(accessToken, '/api/v1/notes', { content: 'old' });
+    const recent = await post(accessToken, '/api/v1/notes', { content: 'recent' });
+    await as(t, accessToken).delete(`/api/v1/notes/${old.id as string}`);
+    await as(t, accessToken).delete(`/api/v1/notes/${recent.id as string}`);
+    await t.dataSource.query(`UPDATE sync_changes SET changed_at = now() - interval '91 days' WHERE entity_id = $1`, [
+      old.id,
+    ]);
+    const worker = await createTestWorker(t.databaseUrl);
+    try {
+      const result = await worker.runJob('sync_change_prune', new Date());
+      expect(result).toEqual({ status: 'success', result: { tombstones_deleted: expect.any(Number) } });
+    } finally {
+      await worker.close();
+    }
+    const rows = await t.dataSource.query(`SELECT entity_id FROM sync_changes WHERE user_id = $1 AND deleted`, [
+      user.id,
+    ]);
+    expect(rows).toEqual([{ entity_id: recent.id }]);
   });
 
   it('should require authentication', async () => {
