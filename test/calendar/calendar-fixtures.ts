@@ -13,7 +13,10 @@ export async function issueFeed(t: TestApp, token: string): Promise<{ id: string
 
 /** GET of the feed URL's path, without any Authorization header (as a calendar app polls). */
 export function fetchFeed(t: TestApp, url: string): supertest.Test {
-  return t.http.get(new URL(url).pathname).buffer(true).parse(rawText as unknown as Parameters<supertest.Test['parse']>[0]);
+  return t.http
+    .get(new URL(url).pathname)
+    .buffer(true)
+    .parse(rawText as unknown as Parameters<supertest.Test['parse']>[0]);
 }
 
 /** Parses the body with ical.js, the real RFC 5545 parser, and returns the VTODOs by UID. */
