@@ -260,7 +260,7 @@ describe('Notes', () => {
       expect(res.headers).toMatchObject({
         deprecation: '@1772323200',
         sunset: 'Mon, 01 Mar 2027 00:00:00 GMT',
-        link: '</api/v1/notes/{id}>; rel="successor-version"',
+        link: `</api/v1/notes/${note.id}>; rel="successor-version"`,
       });
     });
 

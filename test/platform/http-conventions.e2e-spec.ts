@@ -21,9 +21,9 @@ describe('HTTP conventions (api.md §1)', () => {
     });
 
     it('should answer a known path with another method with 405 and Allow', async () => {
-      const response = await t.http.delete('/api/v1/users/me').set('Authorization', `Bearer ${token}`);
+      const response = await t.http.put('/api/v1/users/me').set('Authorization', `Bearer ${token}`);
       expectError(response, 405, 'METHOD_NOT_ALLOWED');
-      expect(response.headers.allow).toBe('GET, HEAD, PATCH');
+      expect(response.headers.allow).toBe('DELETE, GET, HEAD, PATCH');
     });
 
     it('should echo a well-formed X-Request-ID and replace a malformed one', async () => {

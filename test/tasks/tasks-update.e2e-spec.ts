@@ -259,7 +259,7 @@ describe('Tasks: PATCH and the deprecated PUT', () => {
       expect(response.body.data).toMatchObject({ title: 'Via PUT', version: 2, unlocked_achievements: [] });
       expect(response.headers.deprecation).toBe('@1772323200');
       expect(response.headers.sunset).toBe('Mon, 01 Mar 2027 00:00:00 GMT');
-      expect(response.headers.link).toContain('rel="successor-version"');
+      expect(response.headers.link).toBe(`</api/v1/tasks/${task.id}>; rel="successor-version"`);
       const missing = await alice.api.put(`/api/v1/tasks/${randomUUID()}`).send({ title: 'x' });
       expectError(missing, 404, 'NOT_FOUND');
       expect(missing.headers.deprecation).toBe('@1772323200');

@@ -1,7 +1,7 @@
 import { applyDecorators, CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiOperation } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 
 /** Deprecation of api.md §1.14 (RFC 9745 `Deprecation`, RFC 8594 `Sunset`) for the PUT aliases. */
 export const PUT_ALIAS_DEPRECATION = { deprecatedAt: 1772323200, sunset: 'Mon, 01 Mar 2027 00:00:00 GMT' };
@@ -26,10 +26,14 @@ export class DeprecationHeadersGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const successor = this.reflector.get<string | undefined>(DEPRECATION_SUCCESSOR, context.getHandler());
     if (successor && context.getType() === 'http') {
+      const request = context.switchToHttp().getRequest<Request>();
       const response = context.switchToHttp().getResponse<Response>();
+      const link = successor.replace(/\{(\w+)\}/g, (placeholder, name: string) =>
+        String(request.params[name] ?? placeholder),
+      );
       response.setHeader('Deprecation', `@${PUT_ALIAS_DEPRECATION.deprecatedAt}`);
       response.setHeader('Sunset', PUT_ALIAS_DEPRECATION.sunset);
-      response.setHeader('Link', `<${successor}>; rel="successor-version"`);
+      response.setHeader('Link', `<${link}>; rel="successor-version"`);
     }
     return true;
   }
