@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@app/core/config/app-config';
 import { RequestContext } from '@app/core/context/request-context';
+import { admissionGate } from '@app/core/http/admission-gate';
 import { jsonBodyGate, routeGate, RouteLayer } from '@app/core/http/request-gate';
 import { requestIdFor } from '@app/core/http/request-id';
 import { MetricsService } from '@app/core/metrics/metrics.service';
@@ -15,6 +16,8 @@ import { securityHeaders } from './security-headers';
 import { setupSwagger, VERSIONED_ALIASES } from './swagger';
 
 export const API_PREFIX = 'api/v1';
+/** API requests worked on at once (6 × the database pool); later ones wait in arrival order. */
+const ADMISSION_LIMIT = 128;
 const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-ID', 'X-Task-Id'];
 const EXPOSED_HEADERS = [
   'X-Request-ID',
@@ -50,6 +53,7 @@ export function configureApp(app: NestExpressApplication): void {
     RequestContext.run({ requestId: id }, next);
   });
   app.use(httpMetrics(app.get(MetricsService)));
+  app.use(admissionGate(ADMISSION_LIMIT));
   app.use((request: Request, _response: Response, next: NextFunction) => {
     const alias = VERSIONED_ALIASES.find(
       (path) => request.url === `/${API_PREFIX}${path}` || request.url.startsWith(`/${API_PREFIX}${path}?`),

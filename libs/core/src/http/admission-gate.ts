@@ -1,0 +1,44 @@
+import { AsyncResource } from 'node:async_hooks';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+
+/** Requests that wait on an outside service (AI provider, speech) and would hold a slot for seconds. */
+const UNGATED = [/^\/api\/v1\/ai\//, /^\/api\/v1\/notes\/[^/]+\/convert/, /^\/api\/v1\/ws\//];
+
+/**
+ * Bounds the API requests worked on at once; the others wait their turn in arrival order before
+ * any work starts (authentication, database). Under a flood of connections the process then
+ * holds a bounded working set (memory) and each admitted request finishes quickly instead of
+ * every request advancing slowly side by side while holding pooled connections and row locks.
+ * Only `/api/v1` is gated (health, metrics and docs always answer); requests that wait on an
+ * outside provider are not gated either. A request leaves its slot when its response is
+ * finished or its connection closes.
+ */
+export function admissionGate(limit: number): RequestHandler {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  const admitNext = (): void => {
+    const next = waiting.shift();
+    if (next) next();
+  };
+  return (request: Request, response: Response, next: NextFunction) => {
+    if (!request.path.startsWith('/api/v1/') || UNGATED.some((path) => path.test(request.path))) return next();
+    let state: 'waiting' | 'admitted' | 'done' = 'waiting';
+    const admit = AsyncResource.bind(() => {
+      if (state !== 'waiting') return admitNext();
+      state = 'admitted';
+      active++;
+      next();
+    });
+    const leave = (): void => {
+      if (state === 'admitted') {
+        active--;
+        admitNext();
+      }
+      state = 'done';
+    };
+    response.once('finish', leave);
+    response.once('close', leave);
+    if (active < limit) admit();
+    else waiting.push(admit);
+  };
+}
