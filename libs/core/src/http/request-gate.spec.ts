@@ -1,5 +1,5 @@
 import { DomainError } from '../errors/domain-error';
-import { parseBody } from './request-gate';
+import { MAX_JSON_DEPTH, parseBody } from './request-gate';
 
 describe('parseBody', () => {
   const json = 'application/json';
@@ -31,5 +31,19 @@ describe('parseBody', () => {
     expect(parseBody(Buffer.from('{"a":{"b":"x\\u0000"}}'), json)).toMatchObject({ details: [{ field: 'a.b' }] });
     expect(parseBody(Buffer.from('{"list":["ok","\\ud800"]}'), json)).toMatchObject({ details: [{ field: 'list.1' }] });
     expect(parseBody(Buffer.from('{"emoji":"\\ud83d\\ude00"}'), json)).toEqual({ emoji: '😀' });
+  });
+
+  it('should reject bodies nested deeper than the limit without exhausting the stack', () => {
+    const nested = (depth: number): string => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+    expect(parseBody(Buffer.from(nested(MAX_JSON_DEPTH)), json)).not.toBeInstanceOf(DomainError);
+    expect(parseBody(Buffer.from(nested(MAX_JSON_DEPTH + 1)), json)).toMatchObject({
+      status: 400,
+      code: 'VALIDATION_ERROR',
+      details: [{ field: Array(MAX_JSON_DEPTH).fill('a').join('.') }],
+    });
+    expect(parseBody(Buffer.from(nested(100_000)), json)).toMatchObject({ status: 400, code: 'VALIDATION_ERROR' });
+    expect(parseBody(Buffer.from(`{"list":${'['.repeat(50_000)}${']'.repeat(50_000)}}`), json)).toMatchObject({
+      status: 400,
+    });
   });
 });

@@ -110,24 +110,52 @@ export function parseBody(body: Buffer, contentType: string | undefined): Record
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return new ValidationError([], 'The JSON body must be an object');
   }
-  const badField = findUnstorableString(parsed, '');
-  if (badField !== undefined) {
-    return ValidationError.field(badField || 'body', 'must not contain U+0000 or unpaired surrogates');
-  }
+  const problem = findUnusableValue(parsed);
+  if (problem) return ValidationError.field(problem.field || 'body', problem.message);
   return parsed as Record<string, unknown>;
 }
 
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** No documented body nests deeper than a few levels; deeper ones would overflow recursive consumers. */
+export const MAX_JSON_DEPTH = 32;
 
-/** PostgreSQL cannot store U+0000 or unpaired surrogates; returns the dot path of the first such string. */
-function findUnstorableString(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return UNSTORABLE.test(value) ? path : undefined;
-  if (typeof value !== 'object' || value === null) return undefined;
-  for (const [key, child] of Object.entries(value)) {
-    const childPath = path ? `${path}.${key}` : key;
-    if (UNSTORABLE.test(key)) return childPath;
-    const found = findUnstorableString(child, childPath);
-    if (found !== undefined) return found;
+interface Node {
+  value: unknown;
+  depth: number;
+  parent: Node | null;
+  key: string;
+}
+
+function pathOf(node: Node): string {
+  const keys: string[] = [];
+  for (let current: Node | null = node; current?.parent; current = current.parent) keys.unshift(current.key);
+  return keys.join('.');
+}
+
+/**
+ * The first string PostgreSQL cannot store (U+0000, unpaired surrogates), in a value or a key, or
+ * a nesting deeper than MAX_JSON_DEPTH. Iterative, so no body can exhaust the call stack.
+ */
+function findUnusableValue(root: object): { field: string; message: string } | undefined {
+  const stack: Node[] = [{ value: root, depth: 0, parent: null, key: '' }];
+  while (stack.length > 0) {
+    const node = stack.pop() as Node;
+    if (typeof node.value === 'string') {
+      if (UNSTORABLE.test(node.value))
+        return { field: pathOf(node), message: 'must not contain U+0000 or unpaired surrogates' };
+      continue;
+    }
+    if (typeof node.value !== 'object' || node.value === null) continue;
+    if (node.depth >= MAX_JSON_DEPTH)
+      return { field: pathOf(node), message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` };
+    const children = Object.entries(node.value);
+    for (let index = children.length - 1; index >= 0; index--) {
+      const [key, value] = children[index];
+      const child: Node = { value, depth: node.depth + 1, parent: node, key };
+      if (UNSTORABLE.test(key))
+        return { field: pathOf(child), message: 'must not contain U+0000 or unpaired surrogates' };
+      stack.push(child);
+    }
   }
   return undefined;
 }
