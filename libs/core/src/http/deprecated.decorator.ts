@@ -28,8 +28,9 @@ export class DeprecationHeadersGuard implements CanActivate {
     if (successor && context.getType() === 'http') {
       const request = context.switchToHttp().getRequest<Request>();
       const response = context.switchToHttp().getResponse<Response>();
+      // Path parameters are client text: percent-encoded, they can never break the header.
       const link = successor.replace(/\{(\w+)\}/g, (placeholder, name: string) =>
-        String(request.params[name] ?? placeholder),
+        request.params[name] === undefined ? placeholder : encodeURIComponent(String(request.params[name])),
       );
       response.setHeader('Deprecation', `@${PUT_ALIAS_DEPRECATION.deprecatedAt}`);
       response.setHeader('Sunset', PUT_ALIAS_DEPRECATION.sunset);
