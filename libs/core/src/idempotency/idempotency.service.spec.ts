@@ -16,4 +16,14 @@ describe(IdempotencyService.name, () => {
       'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     );
   });
+
+  it('should keep paths that fit the column and shorten longer ones to a unique 500-character form', () => {
+    expect(IdempotencyService.storedPath('/api/v1/tasks?x=1')).toBe('/api/v1/tasks?x=1');
+    const long = `/api/v1/tasks/${'x'.repeat(5000)}`;
+    const stored = IdempotencyService.storedPath(long);
+    expect(stored).toHaveLength(500);
+    expect(stored.startsWith('/api/v1/tasks/xxx')).toBe(true);
+    expect(IdempotencyService.storedPath(long)).toBe(stored);
+    expect(IdempotencyService.storedPath(`${long}y`)).not.toBe(stored);
+  });
 });

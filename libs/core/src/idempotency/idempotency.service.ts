@@ -5,6 +5,8 @@ import { DomainError } from '../errors/domain-error';
 
 const LEASE_SECONDS = 60;
 const RETENTION_HOURS = 24;
+/** Length of `idempotency_keys.request_path` (data-model.md §21). */
+const STORED_PATH_LENGTH = 500;
 
 export interface IdempotencyRequest {
   userId: string;
@@ -69,14 +71,25 @@ export class IdempotencyService {
     return createHash('sha256').update(rawBody).digest('hex');
   }
 
+  /**
+   * The path as stored: unchanged when it fits the column, otherwise its head plus the SHA-256 of
+   * the whole path (a URL of any length must not turn into a database error).
+   */
+  static storedPath(path: string): string {
+    if (path.length <= STORED_PATH_LENGTH) return path;
+    const digest = createHash('sha256').update(path).digest('hex');
+    return `${path.slice(0, STORED_PATH_LENGTH - digest.length - 1)}#${digest}`;
+  }
+
   async claim(request: IdempotencyRequest): Promise<IdempotencyClaim> {
     const hash = IdempotencyService.fingerprint(request.rawBody);
+    const path = IdempotencyService.storedPath(request.path);
     for (let attempt = 0; attempt < 3; attempt++) {
       const inserted: Array<{ id: string }> = await this.dataSource.query(
         `INSERT INTO idempotency_keys (user_id, key, request_method, request_path, request_hash, state, locked_until, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, 'in_progress', now() + make_interval(secs => $6), now(), now() + make_interval(hours => $7))
          ON CONFLICT (user_id, key) DO NOTHING RETURNING id`,
-        [request.userId, request.key, request.method, request.path, hash, LEASE_SECONDS, RETENTION_HOURS],
+        [request.userId, request.key, request.method, path, hash, LEASE_SECONDS, RETENTION_HOURS],
       );
       if (inserted.length > 0) return { kind: 'claimed', id: inserted[0].id };
 
@@ -94,9 +107,7 @@ export class IdempotencyService {
         continue;
       }
       const sameRequest =
-        existing.request_method === request.method &&
-        existing.request_path === request.path &&
-        existing.request_hash === hash;
+        existing.request_method === request.method && existing.request_path === path && existing.request_hash === hash;
       if (!sameRequest) throw new IdempotencyConflictError();
       if (existing.state === 'completed') {
         return {
