@@ -58,4 +58,17 @@ describe('fuzzer findings', () => {
     expect(other.status).toBe(409);
     expect(((await other.json()) as { error: { code: string } }).error.code).toBe('IDEMPOTENCY_CONFLICT');
   });
+
+  it('should answer a request head over 16 KiB with the error envelope, not a bare 431', async () => {
+    const response = await fetch(`${t.baseUrl}/api/v1/tasks/${'😀'.repeat(3000)}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    expect(response.status).toBe(431);
+    const body = (await response.json()) as { error: { code: string; message: string; request_id: string } };
+    expect(body.error).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      details: [],
+      request_id: response.headers.get('x-request-id'),
+    });
+  });
 });

@@ -11,6 +11,7 @@ import { admissionGate } from '@app/core/http/admission-gate';
 import { jsonBodyGate, routeGate, RouteLayer } from '@app/core/http/request-gate';
 import { requestIdFor } from '@app/core/http/request-id';
 import { MetricsService } from '@app/core/metrics/metrics.service';
+import { answerClientErrors } from './client-error';
 import { httpMetrics } from './http-metrics.middleware';
 import { securityHeaders } from './security-headers';
 import { setupSwagger, VERSIONED_ALIASES } from './swagger';
@@ -45,6 +46,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.set('etag', false);
   app.set('query parser', 'simple');
   keepConnectionsAlive(app);
+  answerClientErrors(app.getHttpServer() as Server);
 
   app.use((request: Request, response: Response, next: NextFunction) => {
     const id = requestIdFor(request);
