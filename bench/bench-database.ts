@@ -94,7 +94,7 @@ export async function seed(
 ): Promise<BenchUser[]> {
   const logins = await inBatches(
     Array.from({ length: userCount }, (_, i) => i),
-    8,
+    16,
     async (i): Promise<{ id: string; token: string }> => {
       const response = await fetch(`${apiUrl}/api/v1/auth/dev/login`, {
         method: 'POST',

@@ -17,8 +17,11 @@ export interface PhaseFigures {
   /** Highest VmRSS sampled during the product's run, and VmHWM (lifetime peak) after it. */
   apiRssMb: number;
   apiHwmMb: number;
-  /** 1-minute load average of the machine before the phase (other processes distort the figures). */
+  /** 1-minute load average of the machine before and after the phase (other processes distort the figures). */
   loadBefore: number;
+  loadAfter: number;
+  /** CPU time each server process used per request (user + system): independent of other load on the machine. */
+  cpuMsPerRequest: { product: number; floor: number };
 }
 
 export interface BenchFigures {
@@ -112,7 +115,7 @@ function phaseTable(phase: PhaseFigures): string[] {
     loadRow('product (API)', phase.product),
     loadRow('floor (node:http + pg)', phase.floor),
     '',
-    `Throughput ratio product / floor: **${ratio} %**. API RSS: ${phase.apiRssMb} MB highest sample during the run, VmHWM ${phase.apiHwmMb} MB. Machine load average before the phase: ${phase.loadBefore}.`,
+    `Throughput ratio product / floor: **${ratio} %**. Server CPU per request: product ${phase.cpuMsPerRequest.product} ms, floor ${phase.cpuMsPerRequest.floor} ms. API RSS: ${phase.apiRssMb} MB highest sample during the run, VmHWM ${phase.apiHwmMb} MB. Machine load average (1 min) ${phase.loadBefore} before, ${phase.loadAfter} after (2 CPUs; anything above ~2.5 besides the bench itself means other processes took CPU).`,
   ];
   for (const [name, result] of [
     ['product', phase.product],
@@ -183,7 +186,7 @@ export function renderReport(figures: BenchFigures, previousFile: string): strin
     '| Figure | Value |',
     '|---|---|',
     `| Webhook processing (signed \`payment_captured\`, credit purchase), ${webhooks.latency.count} sequential | p50 ${webhooks.latency.p50} ms, p95 ${webhooks.latency.p95} ms, p99 ${webhooks.latency.p99} ms, ${webhooks.errors} errors |`,
-    `| AI chat overhead over a fake provider answering in ${ai.providerDelayMs} ms, ${ai.latency.count} sequential | p50 ${ai.overhead.p50} ms, p95 ${ai.overhead.p95} ms, p99 ${ai.overhead.p99} ms, ${ai.errors} errors |`,
+    `| AI chat overhead over a fake provider answering in ${ai.providerDelayMs} ms, ${ai.latency.count} sequential calls of 20 users (each warmed by one call) | p50 ${ai.overhead.p50} ms, p95 ${ai.overhead.p95} ms, p99 ${ai.overhead.p99} ms, ${ai.errors} errors |`,
     `| Cold start (\`npm start\` style, empty DATA_DIR: initdb, migrations, API, runner) to /health/ready 200 | ${starts.coldMs} ms |`,
     `| Warm start (same DATA_DIR) to /health/ready 200 | ${starts.warmMs} ms |`,
     '',

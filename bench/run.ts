@@ -9,7 +9,18 @@ import { startFakeOpenAi } from '../test/support/fake-openai';
 import { benchDatabase, seed } from './bench-database';
 import type { BenchUser } from './crud-mix';
 import type { LoadConfig, LoadResult } from './load-generator';
-import { exited, freePort, launch, Launched, launchTs, memoryOf, ROOT, stop, waitForStatus } from './processes';
+import {
+  cpuMsOf,
+  exited,
+  freePort,
+  launch,
+  Launched,
+  launchTs,
+  memoryOf,
+  ROOT,
+  stop,
+  waitForStatus,
+} from './processes';
 import { BenchFigures, checks, PhaseFigures, renderReport } from './report';
 import { measureAiOverhead, measureStarts, measureWebhooks } from './side-figures';
 import { round } from './stats';
@@ -58,8 +69,9 @@ async function runLoad(
   mode: LoadConfig['mode'],
   url: string,
   usersFile: string,
-  watchedPid?: number,
-): Promise<{ result: LoadResult; rssMb: number }> {
+  server: Launched,
+  watchRss: boolean,
+): Promise<{ result: LoadResult; rssMb: number; cpuMsPerRequest: number }> {
   const config: LoadConfig = {
     mode,
     url,
@@ -77,8 +89,9 @@ async function runLoad(
   );
   let rssMb = 0;
   const sampler = setInterval(() => {
-    if (watchedPid) rssMb = Math.max(rssMb, memoryOf(watchedPid).rssMb);
+    if (watchRss) rssMb = Math.max(rssMb, memoryOf(server.pid).rssMb);
   }, 250);
+  const cpuBefore = cpuMsOf(server.pid);
   try {
     await exited(launchTs(`load ${name}`, 'bench/load-generator.ts', [configFile], env, join(WORK_DIR, 'load.log')));
   } finally {
@@ -88,7 +101,10 @@ async function runLoad(
   log(
     `${name}: ${result.rps} req/s, p50 ${result.latency.p50} ms, p95 ${result.latency.p95} ms, p99 ${result.latency.p99} ms, errors ${result.errors + result.non2xx}`,
   );
-  return { result, rssMb };
+  // Warm-up and measured requests: the same mix, so CPU per request is their average.
+  const served = result.requests * (1 + config.warmupSeconds / config.durationSeconds);
+  const cpuMsPerRequest = round((cpuMsOf(server.pid) - cpuBefore) / Math.max(1, served), 2);
+  return { result, rssMb, cpuMsPerRequest };
 }
 
 /**
@@ -108,7 +124,7 @@ async function drain(url: string, user: BenchUser): Promise<void> {
 
 async function phase(
   mode: LoadConfig['mode'],
-  api: Launched,
+  servers: { api: Launched; floor: Launched },
   urls: { api: string; floor: string },
   users: BenchUser[],
   usersFile: string,
@@ -116,11 +132,19 @@ async function phase(
   const label = mode === 'closed' ? 'saturation' : 'users';
   const loadBefore = round(loadavg()[0], 2);
   await drain(urls.api, users[0]);
-  const product = await runLoad(`${label}-product`, mode, urls.api, usersFile, api.pid);
-  const apiHwmMb = memoryOf(api.pid).peakMb;
+  const product = await runLoad(`${label}-product`, mode, urls.api, usersFile, servers.api, true);
+  const apiHwmMb = memoryOf(servers.api.pid).peakMb;
   await drain(urls.floor, users[0]);
-  const floor = await runLoad(`${label}-floor`, mode, urls.floor, usersFile);
-  return { product: product.result, floor: floor.result, apiRssMb: product.rssMb, apiHwmMb, loadBefore };
+  const floor = await runLoad(`${label}-floor`, mode, urls.floor, usersFile, servers.floor, false);
+  return {
+    product: product.result,
+    floor: floor.result,
+    apiRssMb: product.rssMb,
+    apiHwmMb,
+    loadBefore,
+    loadAfter: round(loadavg()[0], 2),
+    cpuMsPerRequest: { product: product.cpuMsPerRequest, floor: floor.cpuMsPerRequest },
+  };
 }
 
 function reminderFigures(): string {
@@ -209,8 +233,8 @@ async function main(): Promise<void> {
     await waitForStatus(`${floorUrl}/health`, floor);
 
     const urls = { api: apiUrl, floor: floorUrl };
-    const saturation = await phase('closed', api, urls, users, usersFile);
-    const open = await phase('open', api, urls, users, usersFile);
+    const saturation = await phase('closed', { api, floor }, urls, users, usersFile);
+    const open = await phase('open', { api, floor }, urls, users, usersFile);
     log(`webhooks: ${SETTINGS.webhooks} signed events`);
     const webhooks = await measureWebhooks(apiUrl, webhookSecret, users, SETTINGS.webhooks);
     log(`AI chat: ${SETTINGS.aiCalls} calls, provider delay ${SETTINGS.aiProviderDelayMs} ms`);

@@ -61,13 +61,23 @@ export function measureWebhooks(baseUrl: string, secret: string, users: BenchUse
   });
 }
 
-/** `POST /api/v1/ai/chat` against a fake provider that answers after `providerDelayMs`; overhead = latency − delay. */
-export async function measureAiOverhead(baseUrl: string, users: BenchUser[], count: number, providerDelayMs: number) {
-  const calls = await timedCalls(count, async (i) => {
+/**
+ * `POST /api/v1/ai/chat` against a fake provider that answers after `providerDelayMs`; overhead =
+ * latency − delay. Calls are spread over `userCount` users, each warmed by one unmeasured call
+ * first (a user's first AI call of the day also writes the day's lazy credit grant).
+ */
+export async function measureAiOverhead(
+  baseUrl: string,
+  users: BenchUser[],
+  count: number,
+  providerDelayMs: number,
+  userCount = 20,
+) {
+  const chat = async (user: BenchUser): Promise<string | null> => {
     const response = await fetch(`${baseUrl}/api/v1/ai/chat`, {
       method: 'POST',
       headers: {
-        authorization: `Bearer ${users[i % users.length].token}`,
+        authorization: `Bearer ${user.token}`,
         'content-type': 'application/json',
         'idempotency-key': randomUUID(),
       },
@@ -75,7 +85,10 @@ export async function measureAiOverhead(baseUrl: string, users: BenchUser[], cou
     });
     const text = await response.text();
     return response.status === 200 ? null : `${response.status} ${text.slice(0, 200)}`;
-  });
+  };
+  const chatUsers = users.slice(-userCount);
+  for (const user of chatUsers) await chat(user);
+  const calls = await timedCalls(count, (i) => chat(chatUsers[i % chatUsers.length]));
   const overhead = (value: number): number => round(value - providerDelayMs);
   return {
     ...calls,
