@@ -32,7 +32,8 @@ import { round } from './stats';
  *
  * Environment: DATABASE_URL (a server to create the `perpetua_bench` database on; default: an
  * embedded cluster under .data/bench), BENCH_DURATION_SECONDS (30), BENCH_WARMUP_SECONDS (10),
- * BENCH_CPU_PROF=1 (write a CPU profile of the API to .data/bench/profiles).
+ * BENCH_CPU_PROF=1 (write a CPU profile of the API to .data/bench/profiles), BENCH_API_NODE_OPTIONS
+ * (NODE_OPTIONS of the API process only, e.g. a heap cap).
  */
 const env = process.env;
 const SETTINGS = {
@@ -200,12 +201,10 @@ async function main(): Promise<void> {
     };
     delete productEnv.REDIS_URL;
     const profile = env.BENCH_CPU_PROF === '1' ? ['--cpu-prof', `--cpu-prof-dir=${join(WORK_DIR, 'profiles')}`] : [];
-    const api = launch(
-      'api',
-      [...profile, join(ROOT, 'dist/apps/api/src/main.js')],
-      productEnv,
-      join(WORK_DIR, 'api.log'),
-    );
+    const apiEnv = env.BENCH_API_NODE_OPTIONS
+      ? { ...productEnv, NODE_OPTIONS: env.BENCH_API_NODE_OPTIONS }
+      : productEnv;
+    const api = launch('api', [...profile, join(ROOT, 'dist/apps/api/src/main.js')], apiEnv, join(WORK_DIR, 'api.log'));
     processes.push(api);
     processes.push(
       launch('runner', [join(ROOT, 'dist/apps/worker/src/main.js')], productEnv, join(WORK_DIR, 'runner.log')),
@@ -256,6 +255,7 @@ async function main(): Promise<void> {
         rateLimit: `RATE_LIMIT_GENERAL/AI/AUTH=${SETTINGS.rateLimit} for the product and the floor`,
         logging: 'product at LOG_LEVEL=info, one JSON line per request to a file (.data/bench/api.log)',
         pool: 'product: its default pool; floor: pg Pool max 20',
+        apiNodeOptions: env.BENCH_API_NODE_OPTIONS ?? 'none',
       },
       saturation,
       open,
