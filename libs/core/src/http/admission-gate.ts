@@ -23,12 +23,6 @@ export function admissionGate(limit: number): RequestHandler {
   return (request: Request, response: Response, next: NextFunction) => {
     if (!request.path.startsWith('/api/v1/') || UNGATED.some((path) => path.test(request.path))) return next();
     let state: 'waiting' | 'admitted' | 'done' = 'waiting';
-    const admit = AsyncResource.bind(() => {
-      if (state !== 'waiting') return admitNext();
-      state = 'admitted';
-      active++;
-      next();
-    });
     const leave = (): void => {
       if (state === 'admitted') {
         active--;
@@ -38,7 +32,18 @@ export function admissionGate(limit: number): RequestHandler {
     };
     response.once('finish', leave);
     response.once('close', leave);
-    if (active < limit) admit();
-    else waiting.push(admit);
+    if (active < limit) {
+      state = 'admitted';
+      active++;
+      return next();
+    }
+    // Admitted later from another request's callbacks: back in this request's async context.
+    const context = new AsyncResource('admissionGate');
+    waiting.push(() => {
+      if (state !== 'waiting') return admitNext();
+      state = 'admitted';
+      active++;
+      context.runInAsyncScope(next);
+    });
   };
 }

@@ -16,20 +16,59 @@ export interface RouteLayer {
   match(path: string): boolean;
 }
 
+/** Route layers bucketed by the first static path segments, so a request tests only its own few. */
+interface RouteIndex {
+  size: number;
+  byPrefix: Map<string, RouteLayer[]>;
+  /** Layers whose leading segments are not static (parameters, wildcards): tested for every path. */
+  anywhere: RouteLayer[];
+}
+
+const PREFIX_SEGMENTS = 3;
+const DYNAMIC_SEGMENT = /[:*{(]/;
+
+/** `api/v1/tasks` for `/api/v1/tasks/…` (Express matches case-insensitively, trailing slash optional). */
+function prefixOf(path: string): string {
+  return path.toLowerCase().split('/').filter(Boolean).slice(0, PREFIX_SEGMENTS).join('/');
+}
+
+function indexRoutes(stack: RouteLayer[]): RouteIndex {
+  const index: RouteIndex = { size: stack.length, byPrefix: new Map(), anywhere: [] };
+  for (const layer of stack) {
+    if (!layer.route) continue;
+    // Nest mounts route-scoped middleware (the request logger) as a route for every method: not an endpoint.
+    if (layer.route._methods().length > MIDDLEWARE_METHOD_COUNT) continue;
+    const path = layer.route.path;
+    const leading = typeof path === 'string' ? path.split('/').filter(Boolean).slice(0, PREFIX_SEGMENTS) : [];
+    if (leading.length === 0 || leading.some((segment) => DYNAMIC_SEGMENT.test(segment))) {
+      index.anywhere.push(layer);
+      continue;
+    }
+    const key = leading.join('/').toLowerCase();
+    index.byPrefix.set(key, [...(index.byPrefix.get(key) ?? []), layer]);
+  }
+  return index;
+}
+
 /**
  * Step 1 of api.md §1.9: unknown path → 404, known path with another method → 405 + `Allow`.
- * The route table is read from the Express router once routes are registered.
+ * The route table is read from the Express router once routes are registered (indexed again
+ * whenever its size changes).
  */
 export function routeGate(getRouterStack: () => RouteLayer[]): RequestHandler {
+  let index: RouteIndex | undefined;
   return (request: Request, response: Response, next: NextFunction) => {
+    const stack = getRouterStack();
+    if (!index || index.size !== stack.length) index = indexRoutes(stack);
     const methods = new Set<string>();
-    for (const layer of getRouterStack()) {
-      if (!layer.route || !layer.match(request.path)) continue;
-      const routeMethods = layer.route._methods();
-      // Nest mounts route-scoped middleware (the request logger) as a route for every method: not an endpoint.
-      if (routeMethods.length > MIDDLEWARE_METHOD_COUNT) continue;
-      for (const method of routeMethods) methods.add(method.toUpperCase());
-    }
+    const collect = (layers: RouteLayer[] | undefined): void => {
+      for (const layer of layers ?? []) {
+        if (!layer.match(request.path)) continue;
+        for (const method of layer.route!._methods()) methods.add(method.toUpperCase());
+      }
+    };
+    collect(index.byPrefix.get(prefixOf(request.path)));
+    collect(index.anywhere);
     if (methods.size === 0) return sendError(request, response, new DomainError(404, 'NOT_FOUND', 'Route not found'));
     if (methods.has('GET')) methods.add('HEAD');
     if (methods.has(request.method)) return next();
@@ -48,13 +87,15 @@ export function routeGate(getRouterStack: () => RouteLayer[]): RequestHandler {
  */
 export function jsonBodyGate(): RequestHandler {
   return (request: Request, response: Response, nextInContext: NextFunction) => {
-    // Stream events fire outside the request's AsyncLocalStorage context; resume inside it.
-    const next = AsyncResource.bind(nextInContext);
     const raw = request as RequestWithRawBody;
     if (!BODY_METHODS.has(request.method)) {
       raw.body = {};
-      return next();
+      return nextInContext();
     }
+    // Stream events fire outside the request's AsyncLocalStorage context; resume inside it. (A
+    // resource rather than AsyncResource.bind, which builds a deprecation wrapper on every call.)
+    const context = new AsyncResource('jsonBodyGate');
+    const next = (error?: unknown): void => context.runInAsyncScope(nextInContext, undefined, error);
     const declared = Number(request.headers['content-length'] ?? 'NaN');
     if (declared > MAX_BODY_BYTES) return tooLarge(request, response);
     const chunks: Buffer[] = [];
