@@ -109,6 +109,31 @@ describe('two job runners on one database', () => {
     expect(delivered.every((payload) => payload.type === 'reminder')).toBe(true);
   }, 60_000);
 
+  it('should fire reminders that fell due while no runner was up as soon as one is back', async () => {
+    for (const runner of runners) await runner.context.get(JobRunner).stop();
+    const { user } = await loginAs(t);
+    const taskId = await insertTask(t.dataSource, user.id);
+    const id = await insertReminder(t.dataSource, { taskId, userId: user.id, scheduledAt: new Date(Date.now() + 200) });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const [before] = await t.dataSource.query(`SELECT fired FROM reminders WHERE id = $1`, [id]);
+    expect(before.fired).toBe(false);
+
+    const back = Date.now();
+    for (const runner of runners) await runner.context.get(JobRunner).start();
+    await eventually(
+      async () => {
+        const [row] = await t.dataSource.query(`SELECT fired FROM reminders WHERE id = $1`, [id]);
+        return row.fired === true;
+      },
+      10_000,
+      'reminder fired after the outage',
+    );
+    expect(Date.now() - back).toBeLessThan(10_000);
+    await expect(
+      t.dataSource.query(`SELECT id FROM notifications WHERE source_ref = $1`, [`reminder:${id}`]),
+    ).resolves.toHaveLength(1);
+  }, 30_000);
+
   it('should fire a reminder created in the past right away', async () => {
     const { user } = await loginAs(t);
     const taskId = await insertTask(t.dataSource, user.id);
@@ -123,12 +148,12 @@ describe('two job runners on one database', () => {
         const [row] = await t.dataSource.query(`SELECT fired FROM reminders WHERE id = $1`, [id]);
         return row.fired === true;
       },
-      5000,
+      10_000,
       'reminder fired',
     );
     const notifications = await t.dataSource.query(`SELECT id FROM notifications WHERE source_ref = $1`, [
       `reminder:${id}`,
     ]);
     expect(notifications).toHaveLength(1);
-  });
+  }, 30_000);
 });
