@@ -33,7 +33,8 @@ import { round } from './stats';
  * Environment: DATABASE_URL (a server to create the `perpetua_bench` database on; default: an
  * embedded cluster under .data/bench), BENCH_DURATION_SECONDS (30), BENCH_WARMUP_SECONDS (10),
  * BENCH_CPU_PROF=1 (write a CPU profile of the API to .data/bench/profiles), BENCH_API_NODE_OPTIONS
- * (NODE_OPTIONS of the API process only, e.g. a heap cap).
+ * (NODE_OPTIONS of the API process; default: the heap cap README "Deployment shape" recommends;
+ * empty: none).
  */
 const env = process.env;
 const SETTINGS = {
@@ -49,6 +50,8 @@ const SETTINGS = {
   /** Generous limits so that rate limiting does not shape the benchmark (documented in the report). */
   rateLimit: 1_000_000,
 };
+/** README "Deployment shape": API processes run with a 192 MB old-generation cap. */
+const API_NODE_OPTIONS = env.BENCH_API_NODE_OPTIONS ?? '--max-old-space-size=192';
 const WORK_DIR = join(ROOT, '.data', 'bench');
 const RESULTS_FILE = join(ROOT, 'bench', 'RESULTS.md');
 const REMINDERS_FILE = join(ROOT, 'bench', 'RESULTS-reminders.md');
@@ -201,9 +204,7 @@ async function main(): Promise<void> {
     };
     delete productEnv.REDIS_URL;
     const profile = env.BENCH_CPU_PROF === '1' ? ['--cpu-prof', `--cpu-prof-dir=${join(WORK_DIR, 'profiles')}`] : [];
-    const apiEnv = env.BENCH_API_NODE_OPTIONS
-      ? { ...productEnv, NODE_OPTIONS: env.BENCH_API_NODE_OPTIONS }
-      : productEnv;
+    const apiEnv = { ...productEnv, NODE_OPTIONS: API_NODE_OPTIONS };
     const api = launch('api', [...profile, join(ROOT, 'dist/apps/api/src/main.js')], apiEnv, join(WORK_DIR, 'api.log'));
     processes.push(api);
     processes.push(
@@ -255,7 +256,7 @@ async function main(): Promise<void> {
         rateLimit: `RATE_LIMIT_GENERAL/AI/AUTH=${SETTINGS.rateLimit} for the product and the floor`,
         logging: 'product at LOG_LEVEL=info, one JSON line per request to a file (.data/bench/api.log)',
         pool: 'product: its default pool; floor: pg Pool max 20',
-        apiNodeOptions: env.BENCH_API_NODE_OPTIONS ?? 'none',
+        apiNodeOptions: API_NODE_OPTIONS || 'none',
       },
       saturation,
       open,
