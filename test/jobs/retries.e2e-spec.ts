@@ -10,8 +10,10 @@ import { MetricsService } from '@app/core/metrics/metrics.service';
 import { JobExecutor } from '../../apps/worker/src/job-executor';
 import { JobLocks } from '../../apps/worker/src/job-lock';
 import { JobRegistry } from '../../apps/worker/src/job-registry';
+import { QueueConsumer } from '../../apps/worker/src/queue-consumer';
 import { QueuedJobProcessor } from '../../apps/worker/src/queued-job-processor';
 import { baseTestEnv, createTestDatabase } from '../support/test-app';
+import { eventually } from './job-fixtures';
 
 /** A handler that always fails, standing in for a provider that is down. */
 @Injectable()
@@ -19,6 +21,25 @@ class FailingJobs {
   @JobHandler('push_deliver')
   async deliver(): Promise<JobResult> {
     throw new Error('push service unreachable');
+  }
+}
+
+/** A handler that runs until the test lets it finish. */
+@Injectable()
+class BlockingJobs {
+  entered = 0;
+  private release?: () => void;
+  private readonly gate = new Promise<void>((resolve) => (this.release = resolve));
+
+  @JobHandler('recurring_task_generate')
+  async generate(): Promise<JobResult> {
+    this.entered++;
+    await this.gate;
+    return { status: 'success', result: { generated: 1 } };
+  }
+
+  finish(): void {
+    this.release?.();
   }
 }
 
@@ -55,7 +76,7 @@ describe('job retries and the dead state', () => {
       {
         module: class RetryTestModule {},
         imports: [CoreModule.forRoot({ config, databaseUrl: database.url, role: 'worker' }), DiscoveryModule],
-        providers: [JobRegistry, JobExecutor, JobLocks, QueuedJobProcessor, FailingJobs],
+        providers: [JobRegistry, JobExecutor, JobLocks, QueuedJobProcessor, QueueConsumer, FailingJobs, BlockingJobs],
       },
       { logger },
     );
@@ -150,5 +171,21 @@ describe('job retries and the dead state', () => {
       `SELECT count(*)::int AS count FROM pgboss.job WHERE singleton_key = 'push:dedupe:1'`,
     );
     expect(count).toBe(1);
+  });
+
+  it('should let the consumer release a job still running at stop and ignore its late outcome', async () => {
+    const blocking = context.get(BlockingJobs);
+    const consumer = context.get(QueueConsumer);
+    const id = (await queue.enqueue(null, 'recurring_task_generate', { template_id: 't' }))!;
+    consumer.start(['recurring_task_generate']);
+    await eventually(async () => blocking.entered === 1, 10_000, 'job started');
+
+    await consumer.stop(200);
+    blocking.finish();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    expect(await db.query(`SELECT state, retry_limit FROM pgboss.job WHERE id = $1`, [id])).toEqual([
+      { state: 'retry', retry_limit: 4 },
+    ]);
   });
 });
