@@ -156,7 +156,7 @@ describe('maintenance_cleanup (jobs.md §4)', () => {
         entity_type: 'voice_session',
         action: 'transcription_completed',
         source: 'ai',
-        metadata: { status: 'aborted', end_reason: 'disconnect', duration_seconds: 42, credits_used: 5 },
+        metadata: { status: 'aborted', end_reason: 'disconnect', duration_seconds: 42, credits_used: 0 },
       },
     ]);
 

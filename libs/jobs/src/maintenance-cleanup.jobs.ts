@@ -2,12 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
 import { JobContext, JobHandler, JobResult } from '@app/core/jobs/job-handler.decorator';
 import { JobQueue } from '@app/core/jobs/job-queue.service';
-import { MetricsService } from '@app/core/metrics/metrics.service';
+import { STALE_SESSION_MS, VoiceSessionsService } from '@app/voice/voice-sessions.service';
 import { MaintenanceRepository } from './maintenance.repository';
-import { StaleVoiceSessionClosed } from './voice-session.events';
 
-const MINUTE_MS = 60_000;
-const DAY_MS = 24 * 60 * MINUTE_MS;
+const DAY_MS = 24 * 60 * 60_000;
 
 /** Retention periods of jobs.md §4 `maintenance_cleanup`. */
 const RETENTION = {
@@ -15,7 +13,6 @@ const RETENTION = {
   completedJobsMs: 7 * DAY_MS,
   deadJobsMs: 30 * DAY_MS,
   webhookEventsMs: 90 * DAY_MS,
-  staleVoiceSessionMs: 10 * MINUTE_MS,
   voiceSessionsMs: 30 * DAY_MS,
   heartbeatsMs: DAY_MS,
 };
@@ -30,7 +27,7 @@ export class MaintenanceCleanupJobs {
     private readonly maintenance: MaintenanceRepository,
     private readonly queue: JobQueue,
     private readonly uow: UnitOfWork,
-    private readonly metrics: MetricsService,
+    private readonly voiceSessions: VoiceSessionsService,
   ) {}
 
   @JobHandler('maintenance_cleanup')
@@ -39,7 +36,7 @@ export class MaintenanceCleanupJobs {
     const refreshTokens = await this.maintenance.deleteRefreshTokens(before(RETENTION.refreshTokensMs));
     const jobs = await this.queue.deleteFinished(before(RETENTION.completedJobsMs), before(RETENTION.deadJobsMs));
     const webhookEvents = await this.maintenance.deleteWebhookEvents(before(RETENTION.webhookEventsMs));
-    const aborted = await this.closeStaleVoiceSessions(before(RETENTION.staleVoiceSessionMs), now);
+    const aborted = await this.closeStaleVoiceSessions(before(STALE_SESSION_MS), now);
     const voiceSessions = await this.maintenance.deleteVoiceSessions(before(RETENTION.voiceSessionsMs));
     const heartbeats = await this.maintenance.deleteHeartbeats(before(RETENTION.heartbeatsMs));
     return {
@@ -56,8 +53,9 @@ export class MaintenanceCleanupJobs {
   }
 
   /**
-   * Aborted with `end_reason = disconnect` and the stored duration and credits: the crashed
-   * gateway's pending reservations go back through `credit_reservation_release`.
+   * Closed exactly as the gateway's check 4 closes them (realtime.md §1.4: `aborted`, `disconnect`,
+   * activity `transcription_completed`); the crashed gateway's pending reservations go back through
+   * `credit_reservation_release`.
    */
   private async closeStaleVoiceSessions(startedBefore: Date, now: Date): Promise<number> {
     let closed = 0;
@@ -65,18 +63,14 @@ export class MaintenanceCleanupJobs {
       const didClose = await this.uow.run(async (tx) => {
         const session = await this.maintenance.lockStaleVoiceSession(tx.manager, id, startedBefore);
         if (!session) return false;
-        await this.maintenance.abortVoiceSession(tx.manager, session.id, now);
-        await tx.emit(
-          StaleVoiceSessionClosed,
-          {
-            session_id: session.id,
-            duration_seconds: session.durationSeconds,
-            credits_used: session.creditsUsed,
-            outcome: 'aborted' as const,
-          },
-          { userId: session.userId, source: 'ai', occurredAt: now },
-        );
-        tx.afterCommit(async () => this.metrics.voiceSessions.inc({ outcome: 'aborted' }));
+        await this.voiceSessions.close(tx, session, {
+          end: 'disconnect',
+          endedAt: now,
+          durationSeconds: session.durationSeconds,
+          creditsUsed: 0,
+          transcript: session.transcript,
+          errorCode: null,
+        });
         return true;
       });
       if (didClose) closed++;

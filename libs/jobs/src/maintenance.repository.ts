@@ -1,12 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-
-export interface StaleVoiceSession {
-  id: string;
-  userId: string;
-  durationSeconds: number;
-  creditsUsed: number;
-}
+import { VoiceSessionEntity } from '@app/core/database/entities';
 
 /** The retention deletes and stale-session queries of `maintenance_cleanup` (jobs.md §4). */
 @Injectable()
@@ -40,30 +34,12 @@ export class MaintenanceRepository {
   }
 
   /** Locks a session that is still active and stale; null when its gateway closed it meanwhile. */
-  async lockStaleVoiceSession(
-    manager: EntityManager,
-    id: string,
-    startedBefore: Date,
-  ): Promise<StaleVoiceSession | null> {
-    const rows: Array<{ id: string; user_id: string; duration_seconds: number; credits_used: number }> =
-      await manager.query(
-        `SELECT id, user_id, duration_seconds, credits_used FROM voice_sessions
-         WHERE id = $1 AND status = 'active' AND started_at <= $2
-         FOR UPDATE`,
-        [id, startedBefore],
-      );
-    const row = rows[0];
-    return row
-      ? { id: row.id, userId: row.user_id, durationSeconds: row.duration_seconds, creditsUsed: row.credits_used }
-      : null;
-  }
-
-  async abortVoiceSession(manager: EntityManager, id: string, now: Date): Promise<void> {
-    await manager.query(
-      `UPDATE voice_sessions SET status = 'aborted', end_reason = 'disconnect', ended_at = $2, updated_at = $2
-       WHERE id = $1`,
-      [id, now],
-    );
+  lockStaleVoiceSession(manager: EntityManager, id: string, startedBefore: Date): Promise<VoiceSessionEntity | null> {
+    return manager
+      .createQueryBuilder(VoiceSessionEntity, 's')
+      .setLock('pessimistic_write')
+      .where("s.id = :id AND s.status = 'active' AND s.started_at <= :startedBefore", { id, startedBefore })
+      .getOne();
   }
 
   private async delete(sql: string, cutoff: Date): Promise<number> {
