@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { FakeCheckout, paymentEvent, postWebhook, startFakeCheckout } from '../support/fake-checkout';
 import { loginAs } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -7,12 +8,21 @@ describe('fuzzer findings', () => {
   let t: TestApp;
   let token: string;
 
+  let checkout: FakeCheckout;
+  let userId: string;
+
   beforeAll(async () => {
-    t = await createTestApp();
-    token = (await loginAs(t)).accessToken;
+    checkout = await startFakeCheckout();
+    t = await createTestApp(checkout.env());
+    const login = await loginAs(t);
+    token = login.accessToken;
+    userId = login.user.id;
   });
 
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await checkout.close();
+  });
 
   const send = (method: string, path: string, body: string): Promise<Response> =>
     fetch(`${t.baseUrl}${path}`, {
@@ -70,5 +80,23 @@ describe('fuzzer findings', () => {
       details: [],
       request_id: response.headers.get('x-request-id'),
     });
+  });
+
+  it('should acknowledge a signed capture whose payment id no ledger entry can hold as invalid_payload, not 500', async () => {
+    for (const event of [
+      paymentEvent({ paymentId: `pay_${'y'.repeat(300)}`, metadata: { user_id: userId } }),
+      { id: `evt_${'x'.repeat(300)}`, type: 'subscription_renewed', data: { user_id: userId } },
+    ]) {
+      const response = await postWebhook(t, event, checkout.webhookSecret);
+      expect([response.status, response.body]).toEqual([
+        200,
+        { status: 'ok', processed: false, reason: 'invalid_payload' },
+      ]);
+    }
+    const grants = await t.dataSource.query(
+      `SELECT 1 FROM ai_credit_ledger WHERE user_id = $1 AND credit_type <> 'kickstart'`,
+      [userId],
+    );
+    expect(grants).toEqual([]);
   });
 });

@@ -61,6 +61,9 @@ export function declaredSeriesId(data: JsonObject): string | null {
   return stringField(data, 'subscription_id') ?? stringField(metadata(data), 'subscription_id');
 }
 
+/** Grants keep `payment:<id>` in `operation_ref` (200 characters); Checkout.com ids are far shorter. */
+export const MAX_PAYMENT_ID_LENGTH = 192;
+
 export function paymentIdOf(event: CheckoutEvent): string {
   return (event.data && stringField(event.data, 'id')) ?? event.id;
 }

@@ -18,6 +18,7 @@ import {
   declaredSeriesId,
   declaredUserId,
   instrumentOf,
+  MAX_PAYMENT_ID_LENGTH,
   paymentIdOf,
   paymentSessionRef,
   readCheckoutEvent,
@@ -129,6 +130,8 @@ export class CheckoutWebhookService {
       paymentId: paymentIdOf(event),
       receivedAt,
     };
+    // An id no grant or payment record can hold is unusable data, not a reason to fail (and be retried) forever.
+    if (resolution.paymentId.length > MAX_PAYMENT_ID_LENGTH) return ignored('invalid_payload');
     switch (event.type) {
       case 'payment_captured':
       case 'subscription_renewed':
