@@ -5,7 +5,7 @@ import { loadConfig } from '@app/core/config/app-config';
 import { prepareDatabase } from '@app/core/database/database-bootstrap';
 import { closeOnSignal, exitOnBootFailure } from '@app/core/process/shutdown';
 import { ApiModule } from './api.module';
-import { configureApp } from './http/configure-app';
+import { configureApp, listen } from './http/configure-app';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
@@ -15,7 +15,7 @@ async function bootstrap(): Promise<void> {
     { bodyParser: false, bufferLogs: true },
   );
   configureApp(app);
-  await app.listen(config.PORT);
+  await listen(app, config.PORT);
   closeOnSignal(async () => {
     await app.close();
     await database.embedded?.stop();

@@ -84,6 +84,28 @@ export function configureApp(app: NestExpressApplication): void {
   setupSwagger(app);
 }
 
+/** Pending connections the kernel queues until the API accepts them (Node's default is 511). */
+const LISTEN_BACKLOG = 4096;
+
+/**
+ * Starts listening with a deep accept queue: a burst of new connections (clients reconnecting
+ * after a deploy, 1000 at once in the bench) overflowed the default 511, and the dropped
+ * handshakes were retried by the clients after 1, 3, 7 s — requests timed out before the API
+ * even saw them. The kernel caps the value at `net.core.somaxconn`.
+ */
+export async function listen(app: NestExpressApplication, port: number): Promise<void> {
+  await app.init();
+  const server = app.getHttpServer() as Server;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, backlog: LISTEN_BACKLOG }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  app.flushLogs();
+}
+
 /**
  * Idle keep-alive connections stay open 75 s (Node's default is 5 s): longer than the idle timeout
  * of the usual load balancers (60 s), which must be the side that closes them, and longer than a
