@@ -359,7 +359,11 @@ server.keepAliveTimeout = 75_000;
 server.headersTimeout = 76_000;
 
 loadKeys()
-  .then(() => server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log('floor server ready')))
+  .then(() =>
+    server.listen({ port: Number(process.env.PORT), host: '127.0.0.1', backlog: 4096 }, () =>
+      console.log('floor server ready'),
+    ),
+  )
   .catch((error: unknown) => {
     console.error(error);
     process.exit(1);
