@@ -1,4 +1,5 @@
 import { NotFoundException } from '@nestjs/common';
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { DomainError, LimitExceededError, ValidationError } from './domain-error';
 import { toDomainError, toErrorEnvelope } from './error-envelope';
 
@@ -25,6 +26,8 @@ describe('error envelope', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     expect(toDomainError(refused)).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
     expect(toDomainError(new Error('Connection terminated unexpectedly'))).toMatchObject({ status: 503 });
+    expect(toDomainError(new QueryRunnerAlreadyReleasedError())).toMatchObject({ status: 503 });
+    expect(toDomainError(new QueryRunnerProviderAlreadyReleasedError())).toMatchObject({ status: 503 });
   });
 
   it('should keep domain errors and translate Nest HTTP exceptions', () => {

@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { DomainError, ErrorDetail } from './domain-error';
 
 export interface ErrorEnvelope {
@@ -40,6 +41,11 @@ export class InternalError extends DomainError {
 
 function isDatabaseDown(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
+  // TypeORM releases a transaction's query runner when its connection dies; the next statement of
+  // that transaction (often COMMIT) then fails with one of these instead of the connection's error.
+  if (error instanceof QueryRunnerAlreadyReleasedError || error instanceof QueryRunnerProviderAlreadyReleasedError) {
+    return true;
+  }
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && DATABASE_DOWN_CODES.has(code)) return true;
   const driverError = (error as { driverError?: unknown }).driverError;
