@@ -1,11 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import supertest from 'supertest';
+import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/core/config/app-config';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApp } from '../../apps/api/src/http/configure-app';
-import { baseTestEnv, createTestDatabase } from '../support/test-app';
+import { FakeCheckout, paymentEvent, postWebhook, signWebhook, startFakeCheckout } from '../support/fake-checkout';
+import { FakeGoogle, startFakeGoogle } from '../support/fake-google';
+import { FakeOpenAi, startFakeOpenAi } from '../support/fake-openai';
+import { baseTestEnv, createTestDatabase, TestApp } from '../support/test-app';
 
 describe('structured logs', () => {
   const lines: Array<Record<string, unknown>> = [];
@@ -58,5 +63,112 @@ describe('structured logs', () => {
     expect(everything).not.toContain(accessToken);
     expect(everything).not.toContain(refreshToken);
     expect(everything).not.toContain('secret-query-token');
+  });
+});
+
+describe('structured logs never carry secrets', () => {
+  const OPENAI_KEY = 'sk-live-never-log-this-0123456789';
+  const DEEPGRAM_KEY = 'dg-never-log-this-0123456789';
+  const lines: string[] = [];
+  let app: NestExpressApplication;
+  let http: supertest.Agent;
+  let dropDatabase: () => Promise<void>;
+  let openAi: FakeOpenAi;
+  let google: FakeGoogle;
+  let checkout: FakeCheckout;
+
+  beforeAll(async () => {
+    [openAi, google, checkout] = await Promise.all([startFakeOpenAi(), startFakeGoogle(), startFakeCheckout()]);
+    const database = await createTestDatabase();
+    dropDatabase = database.drop;
+    const config = loadConfig({
+      ...baseTestEnv(),
+      ...google.env(),
+      ...checkout.env(),
+      OPENAI_API_KEY: OPENAI_KEY,
+      OPENAI_BASE_URL: openAi.url,
+      DEEPGRAM_API_KEY: DEEPGRAM_KEY,
+      DEEPGRAM_URL: 'http://127.0.0.1:1',
+      LOG_LEVEL: 'trace',
+      DATABASE_URL: database.url,
+    });
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        lines.push(chunk.toString());
+        callback();
+      },
+    });
+    app = await NestFactory.create<NestExpressApplication>(
+      ApiModule.register({ config, databaseUrl: database.url, role: 'api', poolSize: 3, logDestination: destination }),
+      { bodyParser: false, logger: false },
+    );
+    configureApp(app);
+    await app.init();
+    http = supertest.agent(app.getHttpServer());
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await dropDatabase();
+    await Promise.all([openAi.close(), google.close(), checkout.close()]);
+  });
+
+  it('should log neither Google ID tokens, webhook signatures and secrets, nor provider keys, also on failures', async () => {
+    const idToken = await google.mint();
+    const login = await http.post('/api/v1/auth/google/callback').send({ id_token: idToken });
+    expect(login.status).toBe(200);
+    const forged = `${idToken.slice(0, -8)}AAAAAAAA`;
+    expect((await http.post('/api/v1/auth/google/callback').send({ id_token: forged })).status).toBe(401);
+
+    const event = JSON.stringify(
+      paymentEvent({ metadata: { user_id: login.body.user.id, purpose: 'credit_purchase', credits: 10 } }),
+    );
+    const signature = signWebhook(event, checkout.webhookSecret);
+    const accepted = await postWebhook({ http } as unknown as TestApp, event, checkout.webhookSecret);
+    expect(accepted.status).toBe(200);
+    const wrong = await http
+      .post('/api/v1/webhooks/checkout')
+      .set('Content-Type', 'application/json')
+      .set('Cko-Signature', `${signature.slice(0, -4)}beef`)
+      .send(event);
+    expect(wrong.status).toBe(401);
+
+    const token = login.body.access_token as string;
+    const chat = (): supertest.Test =>
+      http
+        .post('/api/v1/ai/chat')
+        .set('Authorization', `Bearer ${token}`)
+        .set('Idempotency-Key', randomUUID())
+        .send({ message: 'Hello' });
+    expect((await chat()).status).toBe(200);
+    openAi.mode = 'error';
+    expect((await chat()).status).toBe(503);
+    openAi.mode = 'malformed';
+    expect((await chat()).status).toBe(503);
+    await app.get(DataSource).query(`UPDATE users SET tier = 'pro' WHERE id = $1`, [login.body.user.id]);
+    const transcription = await http
+      .post('/api/v1/ai/transcribe')
+      .set('Authorization', `Bearer ${token}`)
+      .set('Idempotency-Key', randomUUID())
+      .send({ audio_url: 'https://cdn.example.com/a.webm', duration_seconds: 5 });
+    expect([transcription.status, transcription.body.error?.code]).toEqual([503, 'TRANSCRIPTION_SERVICE_UNAVAILABLE']);
+
+    expect(openAi.requests[0].authorization).toBe(`Bearer ${OPENAI_KEY}`);
+    const everything = lines.join('');
+    expect(everything.length).toBeGreaterThan(0);
+    for (const secret of [
+      idToken,
+      idToken.split('.')[2],
+      forged.split('.')[2],
+      signature,
+      checkout.webhookSecret,
+      checkout.secretKey,
+      OPENAI_KEY,
+      DEEPGRAM_KEY,
+      token,
+      login.body.refresh_token as string,
+    ]) {
+      expect(everything).not.toContain(secret);
+    }
   });
 });
