@@ -45,6 +45,9 @@ interface TaskRow {
   version: number;
   created_at: Date;
   updated_at: Date;
+}
+
+interface TaskViewRow extends TaskRow {
   subtask_count: number;
   subtask_completed_count: number;
 }
@@ -59,17 +62,19 @@ export class TasksRepository {
   }
 
   /** Locks the task row: every write to a task, its subtasks or reminders serialises on it. */
-  lockById(manager: EntityManager, id: string): Promise<TaskEntity | null> {
-    return manager
-      .createQueryBuilder(TaskEntity, 't')
-      .setLock('pessimistic_write')
-      .where('t.id = :id', { id })
-      .getOne();
+  async lockById(manager: EntityManager, id: string): Promise<TaskEntity | null> {
+    const rows: TaskRow[] = await manager.query('SELECT * FROM task_instances WHERE id = $1 FOR UPDATE', [id]);
+    return rows.length > 0 ? toTask(rows[0]) : null;
   }
 
   /** Active = not completed, not archived, not hidden (rules.md §1). */
-  countActive(manager: EntityManager, userId: string): Promise<number> {
-    return manager.count(TaskEntity, { where: { userId, completed: false, archived: false, hidden: false } });
+  async countActive(manager: EntityManager, userId: string): Promise<number> {
+    const [row]: Array<{ active: number }> = await manager.query(
+      `SELECT count(*)::int AS active FROM task_instances
+       WHERE user_id = $1 AND completed = false AND archived = false AND hidden = false`,
+      [userId],
+    );
+    return row.active;
   }
 
   async insert(manager: EntityManager, task: TaskEntity): Promise<TaskEntity> {
@@ -89,7 +94,7 @@ export class TasksRepository {
 
   /** The task with its subtask counts (one statement). */
   async findView(id: string, manager: EntityManager = this.dataSource.manager): Promise<TaskView | null> {
-    const rows: TaskRow[] = await manager.query(
+    const rows: TaskViewRow[] = await manager.query(
       `SELECT t.*, c.* FROM task_instances t ${WITH_COUNTS} WHERE t.id = $1`,
       [id],
     );
@@ -104,7 +109,7 @@ export class TasksRepository {
   async list(userId: string, filters: TaskListFilters, page: Page): Promise<{ items: TaskView[]; total: number }> {
     const params: unknown[] = [userId];
     const where = ['t.user_id = $1', ...filterConditions(filters, params)].join(' AND ');
-    const rows: Array<TaskRow & { total_count: string }> = await this.dataSource.query(
+    const rows: Array<TaskViewRow & { total_count: string }> = await this.dataSource.query(
       `SELECT t.*, c.* FROM (
          SELECT t.*, count(*) OVER () AS total_count FROM task_instances t WHERE ${where}
          ORDER BY t.created_at DESC, t.id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}
@@ -123,8 +128,12 @@ export class TasksRepository {
   }
 }
 
-function toView(row: TaskRow): TaskView {
-  const task = Object.assign(new TaskEntity(), {
+function toView(row: TaskViewRow): TaskView {
+  return { task: toTask(row), subtaskCount: row.subtask_count, subtaskCompletedCount: row.subtask_completed_count };
+}
+
+function toTask(row: TaskRow): TaskEntity {
+  return Object.assign(new TaskEntity(), {
     id: row.id,
     userId: row.user_id,
     templateId: row.template_id,
@@ -145,7 +154,6 @@ function toView(row: TaskRow): TaskView {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   });
-  return { task, subtaskCount: row.subtask_count, subtaskCompletedCount: row.subtask_completed_count };
 }
 
 /** SQL conditions on `t` for the filters, their values appended to `params` ($2, $3, …). */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, LessThan } from 'typeorm';
 import { ReminderEntity } from '@app/core/database/entities';
+import type { ReminderMethod, ReminderType } from '@app/core/database/enums';
 import type { Page } from '../tasks.repository';
 
 export interface ReminderListFilters {
@@ -9,13 +10,50 @@ export interface ReminderListFilters {
   fired?: boolean;
 }
 
+interface ReminderRow {
+  id: string;
+  task_id: string;
+  user_id: string;
+  type: ReminderType;
+  offset_minutes: number | null;
+  scheduled_at: Date;
+  method: ReminderMethod;
+  fired: boolean;
+  fired_at: Date | null;
+  skipped: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function toReminder(row: ReminderRow): ReminderEntity {
+  return Object.assign(new ReminderEntity(), {
+    id: row.id,
+    taskId: row.task_id,
+    userId: row.user_id,
+    type: row.type,
+    offsetMinutes: row.offset_minutes,
+    scheduledAt: row.scheduled_at,
+    method: row.method,
+    fired: row.fired,
+    firedAt: row.fired_at,
+    skipped: row.skipped,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+}
+
 /** Reminder rows; callers lock the task row before writes (≤ 5 per task, data-model.md §6). */
 @Injectable()
 export class RemindersRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  listByTask(taskId: string, manager: EntityManager = this.dataSource.manager): Promise<ReminderEntity[]> {
-    return manager.find(ReminderEntity, { where: { taskId }, order: { scheduledAt: 'ASC', id: 'ASC' } });
+  /** A task's reminders by scheduled_at: one plain statement, as every task detail reads it. */
+  async listByTask(taskId: string, manager: EntityManager = this.dataSource.manager): Promise<ReminderEntity[]> {
+    const rows: ReminderRow[] = await manager.query(
+      'SELECT * FROM reminders WHERE task_id = $1 ORDER BY scheduled_at, id',
+      [taskId],
+    );
+    return rows.map(toReminder);
   }
 
   async list(

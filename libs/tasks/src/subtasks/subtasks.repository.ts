@@ -1,14 +1,45 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { SubtaskEntity } from '@app/core/database/entities';
+import type { SubtaskSource } from '@app/core/database/enums';
+
+interface SubtaskRow {
+  id: string;
+  task_id: string;
+  title: string;
+  completed: boolean;
+  completed_at: Date | null;
+  order_index: number;
+  source: SubtaskSource;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function toSubtask(row: SubtaskRow): SubtaskEntity {
+  return Object.assign(new SubtaskEntity(), {
+    id: row.id,
+    taskId: row.task_id,
+    title: row.title,
+    completed: row.completed,
+    completedAt: row.completed_at,
+    orderIndex: row.order_index,
+    source: row.source,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+}
 
 /** Subtask rows; callers lock the parent task row before any write (data-model.md §5). */
 @Injectable()
 export class SubtasksRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  listByTask(taskId: string, manager: EntityManager = this.dataSource.manager): Promise<SubtaskEntity[]> {
-    return manager.find(SubtaskEntity, { where: { taskId }, order: { orderIndex: 'ASC' } });
+  /** A task's subtasks by order_index: one plain statement, as every task detail reads it. */
+  async listByTask(taskId: string, manager: EntityManager = this.dataSource.manager): Promise<SubtaskEntity[]> {
+    const rows: SubtaskRow[] = await manager.query('SELECT * FROM subtasks WHERE task_id = $1 ORDER BY order_index', [
+      taskId,
+    ]);
+    return rows.map(toSubtask);
   }
 
   findById(manager: EntityManager, id: string): Promise<SubtaskEntity | null> {
