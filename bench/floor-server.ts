@@ -35,8 +35,8 @@ const SQL = {
       SELECT t.*, count(*) OVER () AS total_count FROM task_instances t WHERE t.user_id = $1 AND t.hidden = false
       ORDER BY t.created_at DESC, t.id DESC LIMIT $2 OFFSET $3
     ) t ${WITH_COUNTS} ORDER BY t.created_at DESC, t.id DESC`,
-  subtasks: `SELECT * FROM subtasks WHERE task_id = $1 ORDER BY order_index ASC, id ASC`,
-  reminders: `SELECT * FROM reminders WHERE task_id = $1 ORDER BY scheduled_at ASC, id ASC`,
+  subtasks: 'SELECT * FROM subtasks WHERE task_id = $1 ORDER BY order_index',
+  reminders: 'SELECT * FROM reminders WHERE task_id = $1 ORDER BY scheduled_at, id',
   limits: `SELECT u.tier,
       COALESCE(SUM(d.perk_value) FILTER (WHERE d.perk_type = 'max_tasks'), 0)::int AS max_tasks,
       COALESCE(SUM(d.perk_value) FILTER (WHERE d.perk_type = 'max_notes'), 0)::int AS max_notes,
@@ -45,7 +45,8 @@ const SQL = {
     LEFT JOIN user_achievements ua ON ua.user_id = u.id
     LEFT JOIN achievement_definitions d ON d.id = ua.achievement_id
     GROUP BY u.tier`,
-  countActive: `SELECT COUNT(1) AS cnt FROM task_instances WHERE user_id = $1 AND completed = false AND archived = false AND hidden = false`,
+  countActive: `SELECT count(*)::int AS active FROM task_instances
+    WHERE user_id = $1 AND completed = false AND archived = false AND hidden = false`,
   insertTask: `INSERT INTO task_instances (id, user_id, template_id, generated_from_task_id, title, description, priority, due_date,
       estimated_duration, focus_time_seconds, completed, completed_at, completed_by, stats_counted, hidden, archived, version,
       created_at, updated_at)
@@ -233,7 +234,7 @@ function create(userId: string, body: Row, requestId: string): Promise<Row> {
     const { rows: limits } = await client.query(SQL.limits, [userId]);
     const maxTasks = (limits[0].tier === 'pro' ? 200 : 10) + Number(limits[0].max_tasks);
     const { rows: active } = await client.query(SQL.countActive, [userId]);
-    if (Number(active[0].cnt) >= maxTasks) throw new HttpError(409, 'LIMIT_EXCEEDED');
+    if (Number(active[0].active) >= maxTasks) throw new HttpError(409, 'LIMIT_EXCEEDED');
     const id = randomUUID();
     await client.query(SQL.insertTask, [id, userId, title, description, priority, now]);
     await client.query(SQL.activity, [userId, id, 'task_created', '{"template_id":null}', requestId, now]);
