@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig } from '@app/core/config/app-config';
@@ -6,6 +7,7 @@ import { prepareDatabase } from '@app/core/database/database-bootstrap';
 import { closeOnSignal, exitOnBootFailure } from '@app/core/process/shutdown';
 import { ApiModule } from './api.module';
 import { configureApp, listen } from './http/configure-app';
+import { drainHttpServer } from './http/drain-http';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
@@ -17,6 +19,7 @@ async function bootstrap(): Promise<void> {
   configureApp(app);
   await listen(app, config.PORT);
   closeOnSignal(async () => {
+    await drainHttpServer(app.getHttpServer() as Server);
     await app.close();
     await database.embedded?.stop();
   });
