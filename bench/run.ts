@@ -33,8 +33,7 @@ import { round } from './stats';
  * Environment: DATABASE_URL (a server to create the `perpetua_bench` database on; default: an
  * embedded cluster under .data/bench), BENCH_DURATION_SECONDS (30), BENCH_WARMUP_SECONDS (10),
  * BENCH_CPU_PROF=1 (write a CPU profile of the API to .data/bench/profiles), BENCH_API_NODE_OPTIONS
- * (NODE_OPTIONS of the API process; default: the heap cap README "Deployment shape" recommends;
- * empty: none).
+ * (NODE_OPTIONS of the API process only, e.g. a heap cap; default none).
  */
 const env = process.env;
 const SETTINGS = {
@@ -50,8 +49,8 @@ const SETTINGS = {
   /** Generous limits so that rate limiting does not shape the benchmark (documented in the report). */
   rateLimit: 1_000_000,
 };
-/** README "Deployment shape": API processes run with a 192 MB old-generation cap. */
-const API_NODE_OPTIONS = env.BENCH_API_NODE_OPTIONS ?? '--max-old-space-size=192';
+/** Node options of the API process only (none by default, as README "Deployment shape" says). */
+const API_NODE_OPTIONS = env.BENCH_API_NODE_OPTIONS ?? '';
 const WORK_DIR = join(ROOT, '.data', 'bench');
 const RESULTS_FILE = join(ROOT, 'bench', 'RESULTS.md');
 const REMINDERS_FILE = join(ROOT, 'bench', 'RESULTS-reminders.md');
