@@ -5,6 +5,6 @@ import { runDataDir } from './test-database';
 export default async function globalTeardown(): Promise<void> {
   const server = (globalThis as { __perpetuaTestPg?: EmbeddedPostgres }).__perpetuaTestPg;
   if (!server) return;
-  await server.stop();
+  await server.destroy();
   rmSync(runDataDir(), { recursive: true, force: true });
 }

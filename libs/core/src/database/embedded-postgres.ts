@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { accessSync, chmodSync, chownSync, constants, cpSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, chmodSync, chownSync, constants, cpSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { dirname, join, parse, resolve } from 'node:path';
@@ -83,6 +83,12 @@ export class EmbeddedPostgres {
     if (await this.isRunning()) {
       await this.run('pg_ctl', ['-D', this.clusterDir, '-m', 'fast', '-w', '-t', '30', 'stop']);
     }
+  }
+
+  /** Stops the server and deletes its cluster (throw-away test clusters). */
+  async destroy(): Promise<void> {
+    await this.stop();
+    rmSync(this.clusterDir, { recursive: true, force: true });
   }
 
   private async stopStale(): Promise<void> {
