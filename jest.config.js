@@ -11,7 +11,14 @@ module.exports = {
   testTimeout: 30000,
   coverageDirectory: 'coverage',
   coverageReporters: ['text-summary', 'lcov', 'json-summary'],
-  collectCoverageFrom: ['apps/**/*.ts', 'libs/**/*.ts', '!**/*.spec.ts', '!**/main.ts', '!**/migrations/**', '!**/*.module.ts'],
+  collectCoverageFrom: [
+    'apps/**/*.ts',
+    'libs/**/*.ts',
+    '!**/*.spec.ts',
+    '!**/main.ts',
+    '!**/migrations/**',
+    '!**/*.module.ts',
+  ],
   projects: [
     {
       displayName: 'unit',

@@ -13,7 +13,9 @@ export function securityHeaders(config: AppConfig): RequestHandler[] {
     crossOriginEmbedderPolicy: false,
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
-    strictTransportSecurity: config.isProduction ? { maxAge: 31536000, includeSubDomains: true, preload: false } : false,
+    strictTransportSecurity: config.isProduction
+      ? { maxAge: 31536000, includeSubDomains: true, preload: false }
+      : false,
   });
   const apiPolicy = (request: Request, response: Response, next: NextFunction): void => {
     if (!request.path.startsWith('/docs')) {

@@ -64,7 +64,8 @@ function addConventions(document: OpenAPIObject): void {
             name: 'Idempotency-Key',
             in: 'header',
             required: method !== 'delete',
-            description: 'Client-chosen key (1–255 printable ASCII, a UUID v4 recommended) making the request safe to retry for 24 h',
+            description:
+              'Client-chosen key (1–255 printable ASCII, a UUID v4 recommended) making the request safe to retry for 24 h',
             schema: { type: 'string', maxLength: 255 },
           },
         ];

@@ -23,8 +23,14 @@ export class HealthController {
   @Get('ready')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Readiness: database, migrations, job runner heartbeat and configuration' })
-  @ApiOkResponse({ type: HealthResponseDto, description: '`ok`, or `degraded` when only job_runner/configuration report problems' })
-  @ApiServiceUnavailableResponse({ type: HealthResponseDto, description: '`error`: the database or migrations check failed' })
+  @ApiOkResponse({
+    type: HealthResponseDto,
+    description: '`ok`, or `degraded` when only job_runner/configuration report problems',
+  })
+  @ApiServiceUnavailableResponse({
+    type: HealthResponseDto,
+    description: '`error`: the database or migrations check failed',
+  })
   async ready(@Res({ passthrough: true }) response: Response): Promise<HealthResponseDto> {
     const report = await this.health.readiness();
     if (report.status === 'error') response.status(HttpStatus.SERVICE_UNAVAILABLE);

@@ -18,8 +18,12 @@ export class HealthService {
 
   async readiness(): Promise<HealthResponseDto> {
     const database = await this.database();
-    const migrations = database.status === 'ok' ? await this.migrations() : { status: 'error' as const, message: 'database unavailable' };
-    const jobRunner = database.status === 'ok' ? await this.jobRunner() : { status: 'error' as const, message: 'database unavailable' };
+    const migrations =
+      database.status === 'ok'
+        ? await this.migrations()
+        : { status: 'error' as const, message: 'database unavailable' };
+    const jobRunner =
+      database.status === 'ok' ? await this.jobRunner() : { status: 'error' as const, message: 'database unavailable' };
     const { problems, disabled } = checkConfiguration(this.config);
     const configuration: HealthCheckDto =
       problems.length > 0 ? { status: 'error', message: problems.join('; '), disabled } : { status: 'ok', disabled };
