@@ -103,8 +103,9 @@ describe('limits under concurrency', () => {
     // A template whose first instance was refused was not created either (nothing half-done).
     await expect(
       count(
-        'SELECT count(*) FROM task_templates t WHERE user_id = $1 AND NOT EXISTS (SELECT 1 FROM task_instances i WHERE i.template_id = t.id)',
+        'SELECT count(*) FROM task_templates t WHERE user_id = $1 AND id <> $2 AND NOT EXISTS (SELECT 1 FROM task_instances i WHERE i.template_id = t.id)',
         member.id,
+        template[0].id,
       ),
     ).resolves.toBe(0);
   });

@@ -8,6 +8,7 @@ import { loadConfig } from '@app/core/config/app-config';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApp } from '../../apps/api/src/http/configure-app';
 import { FakeCheckout, paymentEvent, postWebhook, signWebhook, startFakeCheckout } from '../support/fake-checkout';
+import { FakeDeepgram, startFakeDeepgram } from '../support/fake-deepgram';
 import { FakeGoogle, startFakeGoogle } from '../support/fake-google';
 import { FakeOpenAi, startFakeOpenAi } from '../support/fake-openai';
 import { baseTestEnv, createTestDatabase, TestApp } from '../support/test-app';
@@ -68,7 +69,6 @@ describe('structured logs', () => {
 
 describe('structured logs never carry secrets', () => {
   const OPENAI_KEY = 'sk-live-never-log-this-0123456789';
-  const DEEPGRAM_KEY = 'dg-never-log-this-0123456789';
   const lines: string[] = [];
   let app: NestExpressApplication;
   let http: supertest.Agent;
@@ -76,9 +76,16 @@ describe('structured logs never carry secrets', () => {
   let openAi: FakeOpenAi;
   let google: FakeGoogle;
   let checkout: FakeCheckout;
+  let deepgram: FakeDeepgram;
 
   beforeAll(async () => {
-    [openAi, google, checkout] = await Promise.all([startFakeOpenAi(), startFakeGoogle(), startFakeCheckout()]);
+    [openAi, google, checkout, deepgram] = await Promise.all([
+      startFakeOpenAi(),
+      startFakeGoogle(),
+      startFakeCheckout(),
+      startFakeDeepgram('dg-never-log-this-0123456789'),
+    ]);
+    deepgram.prerecordedMode = 'error';
     const database = await createTestDatabase();
     dropDatabase = database.drop;
     const config = loadConfig({
@@ -87,8 +94,8 @@ describe('structured logs never carry secrets', () => {
       ...checkout.env(),
       OPENAI_API_KEY: OPENAI_KEY,
       OPENAI_BASE_URL: openAi.url,
-      DEEPGRAM_API_KEY: DEEPGRAM_KEY,
-      DEEPGRAM_URL: 'http://127.0.0.1:1',
+      DEEPGRAM_API_KEY: deepgram.apiKey,
+      DEEPGRAM_URL: deepgram.url,
       LOG_LEVEL: 'trace',
       DATABASE_URL: database.url,
     });
@@ -110,7 +117,7 @@ describe('structured logs never carry secrets', () => {
   afterAll(async () => {
     await app.close();
     await dropDatabase();
-    await Promise.all([openAi.close(), google.close(), checkout.close()]);
+    await Promise.all([openAi.close(), google.close(), checkout.close(), deepgram.close()]);
   });
 
   it('should log neither Google ID tokens, webhook signatures and secrets, nor provider keys, also on failures', async () => {
@@ -164,7 +171,7 @@ describe('structured logs never carry secrets', () => {
       checkout.webhookSecret,
       checkout.secretKey,
       OPENAI_KEY,
-      DEEPGRAM_KEY,
+      deepgram.apiKey,
       token,
       login.body.refresh_token as string,
     ]) {
