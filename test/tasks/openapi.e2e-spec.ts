@@ -1,5 +1,5 @@
 import type { TestApp } from '../support/test-app';
-import { createTasksTestApp } from './task-fixtures';
+import { createTasksTestApp, TASK_KEYS } from './task-fixtures';
 
 type Operation = {
   deprecated?: boolean;
@@ -77,29 +77,7 @@ describe('OpenAPI document of the task domain', () => {
 
   it('should describe the Task representation with every documented field', async () => {
     const schemas = (await t.http.get('/docs-json')).body.components.schemas;
-    expect(Object.keys(schemas.TaskResponseDto.properties).sort()).toEqual(
-      [
-        'archived',
-        'completed',
-        'completed_at',
-        'completed_by',
-        'created_at',
-        'description',
-        'due_date',
-        'estimated_duration',
-        'focus_time_seconds',
-        'hidden',
-        'id',
-        'priority',
-        'subtask_completed_count',
-        'subtask_count',
-        'template_id',
-        'title',
-        'updated_at',
-        'user_id',
-        'version',
-      ].sort(),
-    );
+    expect(Object.keys(schemas.TaskResponseDto.properties).sort()).toEqual([...TASK_KEYS].sort());
     expect(schemas.TaskResponseDto.properties.template_id.nullable).toBe(true);
   });
 });
