@@ -1,32 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { clearCredits, grantLot, ledgerOf } from '../credits/credit-fixtures';
-import { startFakeOpenAi, FakeOpenAi } from '../support/fake-openai';
+import { useAiTestApp } from '../support/ai-test-app';
+import type { FakeOpenAi } from '../support/fake-openai';
 import { as, expectError, loginAs } from '../support/factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import type { TestApp } from '../support/test-app';
 import { insertTask } from './ai-fixtures';
 
 describe('POST /api/v1/ai/chat', () => {
+  const ai = useAiTestApp({
+    OPENAI_MODEL: 'fake-model',
+    AI_TIMEOUT_SECONDS: '1',
+    RATE_LIMIT_AI: '1000',
+    RATE_LIMIT_GENERAL: '1000',
+  });
   let t: TestApp;
   let fake: FakeOpenAi;
-
-  beforeAll(async () => {
-    fake = await startFakeOpenAi();
-    t = await createTestApp({
-      OPENAI_API_KEY: 'sk-test',
-      OPENAI_BASE_URL: fake.url,
-      OPENAI_MODEL: 'fake-model',
-      AI_TIMEOUT_SECONDS: '1',
-      RATE_LIMIT_AI: '1000',
-      RATE_LIMIT_GENERAL: '1000',
-    });
-  });
-
-  afterEach(() => fake.reset());
-
-  afterAll(async () => {
-    await t.close();
-    await fake.close();
-  });
+  beforeAll(() => ({ t, fake } = ai));
 
   async function balanceOf(token: string): Promise<number> {
     return (await as(t, token).get('/api/v1/credits/balance')).body.data.total;

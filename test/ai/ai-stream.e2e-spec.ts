@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type supertest from 'supertest';
 import { clearCredits, ledgerOf } from '../credits/credit-fixtures';
-import { startFakeOpenAi, FakeOpenAi } from '../support/fake-openai';
+import { useAiTestApp } from '../support/ai-test-app';
+import type { FakeOpenAi } from '../support/fake-openai';
 import { as, expectError, loginAs } from '../support/factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import type { TestApp } from '../support/test-app';
 import { insertTask, sseEvents } from './ai-fixtures';
 
 function rawText(res: supertest.Response, done: (error: Error | null, body: string) => void): void {
@@ -15,25 +16,13 @@ function rawText(res: supertest.Response, done: (error: Error | null, body: stri
 }
 
 describe('POST /api/v1/ai/chat/stream', () => {
+  const ai = useAiTestApp({
+    AI_TIMEOUT_SECONDS: '1',
+    RATE_LIMIT_AI: '1000',
+  });
   let t: TestApp;
   let fake: FakeOpenAi;
-
-  beforeAll(async () => {
-    fake = await startFakeOpenAi();
-    t = await createTestApp({
-      OPENAI_API_KEY: 'sk-test',
-      OPENAI_BASE_URL: fake.url,
-      AI_TIMEOUT_SECONDS: '1',
-      RATE_LIMIT_AI: '1000',
-    });
-  });
-
-  afterEach(() => fake.reset());
-
-  afterAll(async () => {
-    await t.close();
-    await fake.close();
-  });
+  beforeAll(() => ({ t, fake } = ai));
 
   function stream(token: string, body: object, key = randomUUID()): supertest.Test {
     return as(t, token)

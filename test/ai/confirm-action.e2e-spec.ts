@@ -1,28 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { startFakeOpenAi, FakeOpenAi } from '../support/fake-openai';
+import { useAiTestApp } from '../support/ai-test-app';
+import type { FakeOpenAi } from '../support/fake-openai';
 import { as, expectError, loginAs } from '../support/factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import type { TestApp } from '../support/test-app';
 
 describe('POST /api/v1/ai/confirm-action', () => {
+  const ai = useAiTestApp({
+    RATE_LIMIT_AI: '1000',
+    RATE_LIMIT_GENERAL: '1000',
+  });
   let t: TestApp;
   let fake: FakeOpenAi;
-
-  beforeAll(async () => {
-    fake = await startFakeOpenAi();
-    t = await createTestApp({
-      OPENAI_API_KEY: 'sk-test',
-      OPENAI_BASE_URL: fake.url,
-      RATE_LIMIT_AI: '1000',
-      RATE_LIMIT_GENERAL: '1000',
-    });
-  });
-
-  afterEach(() => fake.reset());
-
-  afterAll(async () => {
-    await t.close();
-    await fake.close();
-  });
+  beforeAll(() => ({ t, fake } = ai));
 
   async function createTask(
     token: string,

@@ -1,29 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { clearCredits, ledgerOf, setTier } from '../credits/credit-fixtures';
-import { startFakeOpenAi, FakeOpenAi } from '../support/fake-openai';
+import { useAiTestApp } from '../support/ai-test-app';
+import type { FakeOpenAi } from '../support/fake-openai';
 import { as, expectError, loginAs } from '../support/factories';
-import { createTestApp, TestApp } from '../support/test-app';
+import type { TestApp } from '../support/test-app';
 
 describe('POST /api/v1/notes/{id}/convert', () => {
+  const ai = useAiTestApp({
+    AI_TIMEOUT_SECONDS: '1',
+    RATE_LIMIT_AI: '7',
+  });
   let t: TestApp;
   let fake: FakeOpenAi;
-
-  beforeAll(async () => {
-    fake = await startFakeOpenAi();
-    t = await createTestApp({
-      OPENAI_API_KEY: 'sk-test',
-      OPENAI_BASE_URL: fake.url,
-      AI_TIMEOUT_SECONDS: '1',
-      RATE_LIMIT_AI: '7',
-    });
-  });
-
-  afterEach(() => fake.reset());
-
-  afterAll(async () => {
-    await t.close();
-    await fake.close();
-  });
+  beforeAll(() => ({ t, fake } = ai));
 
   async function note(
     token: string,
