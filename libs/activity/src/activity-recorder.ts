@@ -12,28 +12,32 @@ export class ActivityRecorder implements OnModuleInit {
   constructor(private readonly bus: EventBus) {}
 
   onModuleInit(): void {
-    this.bus.onEvery((event, definition, tx) => this.record(event, definition, tx));
+    this.bus.onEvery((events, definition, tx) => this.record(events, definition, tx));
   }
 
+  /** One statement however many events were emitted together (a job's batch). */
   private async record(
-    event: DomainEvent<unknown>,
+    events: ReadonlyArray<DomainEvent<unknown>>,
     definition: EventDefinition<unknown>,
     tx: Transaction,
   ): Promise<void> {
-    if (!definition.activity) return;
-    const entry = definition.activity(event.payload, event);
+    const describe = definition.activity;
+    if (!describe) return;
+    const entries = events.map((event) => ({ event, entry: describe(event.payload, event) }));
     await tx.manager.query(
       `INSERT INTO activity_logs (user_id, entity_type, entity_id, action, source, metadata, request_id, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+       SELECT user_id, entity_type, entity_id, action, source, metadata::jsonb, request_id, created_at
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
+         AS e(user_id, entity_type, entity_id, action, source, metadata, request_id, created_at)`,
       [
-        event.userId,
-        entry.entityType,
-        entry.entityId,
-        entry.action,
-        event.source,
-        JSON.stringify(entry.metadata ?? {}),
-        event.requestId,
-        event.occurredAt,
+        entries.map(({ event }) => event.userId),
+        entries.map(({ entry }) => entry.entityType),
+        entries.map(({ entry }) => entry.entityId),
+        entries.map(({ entry }) => entry.action),
+        entries.map(({ event }) => event.source),
+        entries.map(({ entry }) => JSON.stringify(entry.metadata ?? {})),
+        entries.map(({ event }) => event.requestId),
+        entries.map(({ event }) => event.occurredAt),
       ],
     );
   }

@@ -11,6 +11,7 @@ import { EventBus } from './events/event-bus';
 import { UnitOfWork } from './events/unit-of-work';
 import { IdempotencyJobs } from './idempotency/idempotency.jobs';
 import { IdempotencyService } from './idempotency/idempotency.service';
+import { BatchedRuns } from './jobs/batched-runs';
 import { JobQueue } from './jobs/job-queue.service';
 import { loggerOptions } from './logging/logger-options';
 import { MetricsService } from './metrics/metrics.service';
@@ -50,6 +51,7 @@ export class CoreModule implements OnApplicationShutdown {
         MetricsService,
         EventBus,
         UnitOfWork,
+        BatchedRuns,
         IdempotencyService,
         IdempotencyJobs,
         {
@@ -65,6 +67,7 @@ export class CoreModule implements OnApplicationShutdown {
         MetricsService,
         EventBus,
         UnitOfWork,
+        BatchedRuns,
         IdempotencyService,
         JobQueue,
       ],

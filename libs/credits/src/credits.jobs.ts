@@ -1,98 +1,104 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '@app/core/config/app-config';
-import { UnitOfWork } from '@app/core/events/unit-of-work';
+import { BatchedRuns } from '@app/core/jobs/batched-runs';
 import { JobContext, JobHandler, JobResult } from '@app/core/jobs/job-handler.decorator';
-import { DataSource } from 'typeorm';
-import { CreditExpired } from './credit.events';
-import { CreditLedgerRepository } from './credit-ledger.repository';
-import { CreditLedgerService } from './credit-ledger.service';
-import { utcDate } from './credit-rules';
+import { CreditExpired, CreditGranted } from './credit.events';
+import { CreditBatchRepository } from './credit-batch.repository';
+import { nextUtcMidnight, utcDate } from './credit-rules';
 
 /** Pending reservations older than this belong to a crashed request (rules.md §2.6). */
 const STALE_RESERVATION_MS = 10 * 60 * 1000;
 
-/** The credit jobs of jobs.md §4; each unit of work is its own transaction, all on the job clock. */
+const staleBefore = (now: Date): Date => new Date(now.getTime() - STALE_RESERVATION_MS);
+
+/**
+ * The credit jobs of jobs.md §4, set-based: users are handled in batches of keys, each batch one
+ * transaction of a few statements (docs/jobs-batches.md), all on the job clock.
+ */
 @Injectable()
-export class CreditsJobs {
+export class CreditsJobs implements OnModuleInit {
   constructor(
-    private readonly ledger: CreditLedgerRepository,
-    private readonly credits: CreditLedgerService,
-    private readonly uow: UnitOfWork,
-    private readonly dataSource: DataSource,
+    private readonly batches: CreditBatchRepository,
+    private readonly runs: BatchedRuns,
     private readonly config: AppConfig,
   ) {}
+
+  onModuleInit(): void {
+    this.runs.register('credit_expire', {
+      size: (manager, now) => this.batches.expirySize(manager, now),
+      batch: async (tx, range, now) => {
+        const lots = await this.batches.expireDaily(tx.manager, range, now);
+        const unused = lots.filter((lot) => lot.remainder > 0);
+        await tx.emitAll(
+          CreditExpired,
+          unused.map((lot) => ({
+            payload: { amount: lot.remainder, lot_id: lot.lotId },
+            options: { userId: lot.userId, source: 'system' as const, occurredAt: now },
+          })),
+        );
+        return { lots_expired: lots.length, credits_expired: sum(unused.map((lot) => lot.remainder)) };
+      },
+    });
+    this.runs.register('credit_daily_grant', {
+      size: (manager) => this.batches.dailyGrantSize(manager, this.config.PRO_DAILY_CREDITS),
+      batch: async (tx, range, now) => {
+        const lots = await this.batches.grantDaily(tx.manager, range, {
+          grantDate: utcDate(now),
+          expiresAt: nextUtcMidnight(now),
+          proDailyCredits: this.config.PRO_DAILY_CREDITS,
+          now,
+        });
+        await tx.emitAll(
+          CreditGranted,
+          lots.map((lot) => ({
+            payload: { credit_type: 'daily' as const, amount: lot.amount, lot_id: lot.lotId, reason: 'daily' },
+            options: { userId: lot.userId, source: 'system' as const, occurredAt: now },
+          })),
+        );
+        return { users_granted: lots.length, credits_granted: sum(lots.map((lot) => lot.amount)) };
+      },
+    });
+    this.runs.register('credit_reservation_release', {
+      size: (manager, now) => this.batches.staleReservationSize(manager, staleBefore(now)),
+      batch: async (tx, range, now) => {
+        const released = (await this.batches.releaseStale(tx.manager, range, staleBefore(now), now)).filter(
+          (reservation) => reservation.credits > 0,
+        );
+        return {
+          reservations_released: released.length,
+          credits_restored: sum(released.map((reservation) => reservation.credits)),
+        };
+      },
+    });
+  }
 
   /** Marks daily lots whose `expires_at` passed and writes an `expire` entry for each unused remainder. */
   @JobHandler('credit_expire')
   async expire({ now }: JobContext): Promise<JobResult> {
-    let lotsExpired = 0;
-    let creditsExpired = 0;
-    for (const lot of await this.ledger.lotsToExpire(this.dataSource.manager, now)) {
-      await this.uow.run(async (tx) => {
-        await this.ledger.lockUser(tx.manager, lot.userId);
-        const remainder = await this.ledger.markExpired(tx.manager, lot.userId, lot.id, now);
-        if (remainder === null) return;
-        lotsExpired++;
-        if (remainder <= 0) return;
-        creditsExpired += remainder;
-        const balance = await this.credits.balance(lot.userId, tx.manager, now);
-        await this.ledger.insert(tx.manager, {
-          userId: lot.userId,
-          creditType: 'daily',
-          operation: 'expire',
-          amount: -remainder,
-          balanceAfter: balance.total,
-          sourceId: lot.id,
-          operationRef: 'expire',
-          description: 'Unused daily credits expired',
-          now,
-        });
-        await tx.emit(
-          CreditExpired,
-          { amount: remainder, lot_id: lot.id },
-          { userId: lot.userId, source: 'system', occurredAt: now },
-        );
-      });
-    }
-    return { status: 'success', result: { lots_expired: lotsExpired, credits_expired: creditsExpired } };
+    return this.batched('credit_expire', now, { lots_expired: 0, credits_expired: 0 });
   }
 
   /** Today's daily lot for every user with an allowance > 0 who has none yet. */
   @JobHandler('credit_daily_grant')
   async dailyGrant({ now }: JobContext): Promise<JobResult> {
-    let usersGranted = 0;
-    let creditsGranted = 0;
-    const candidates = await this.ledger.dailyGrantCandidates(
-      this.dataSource.manager,
-      utcDate(now),
-      this.config.PRO_DAILY_CREDITS,
-    );
-    for (const userId of candidates) {
-      const granted = await this.uow.run((tx) => this.credits.ensureDailyGrant(tx, userId, now));
-      if (granted > 0) {
-        usersGranted++;
-        creditsGranted += granted;
-      }
-    }
-    return { status: 'success', result: { users_granted: usersGranted, credits_granted: creditsGranted } };
+    return this.batched('credit_daily_grant', now, { users_granted: 0, credits_granted: 0 });
   }
 
   /** Releases reservations left pending for more than 10 minutes. */
   @JobHandler('credit_reservation_release')
   async releaseStale({ now }: JobContext): Promise<JobResult> {
-    let released = 0;
-    let restored = 0;
-    const stale = await this.ledger.stalePendingReservations(
-      this.dataSource.manager,
-      new Date(now.getTime() - STALE_RESERVATION_MS),
-    );
-    for (const { userId, reservationId } of stale) {
-      const credits = await this.uow.run((tx) => this.credits.releaseIn(tx.manager, userId, reservationId, now));
-      if (credits > 0) {
-        released++;
-        restored += credits;
-      }
-    }
-    return { status: 'success', result: { reservations_released: released, credits_restored: restored } };
+    return this.batched('credit_reservation_release', now, { reservations_released: 0, credits_restored: 0 });
   }
+
+  private async batched(
+    name: 'credit_expire' | 'credit_daily_grant' | 'credit_reservation_release',
+    now: Date,
+    zero: Record<string, number>,
+  ): Promise<JobResult> {
+    return { status: 'success', result: await this.runs.run(name, now, zero) };
+  }
+}
+
+function sum(values: number[]): number {
+  return values.reduce((total, value) => total + value, 0);
 }

@@ -3,13 +3,21 @@ import { EffectiveLimitsModule } from '@app/achievements/effective-limits.module
 import { CreditLedgerRepository } from './credit-ledger.repository';
 import { CreditLedgerService } from './credit-ledger.service';
 import { CreditMetricsHandler } from './credit-metrics.handler';
+import { CreditBatchRepository } from './credit-batch.repository';
 import { CreditsJobs } from './credits.jobs';
 import { CreditsService } from './credits.service';
 
 /** The credit ledger (rules.md §2) for every feature that grants or charges credits, plus its jobs. */
 @Module({
   imports: [EffectiveLimitsModule],
-  providers: [CreditLedgerRepository, CreditLedgerService, CreditsService, CreditsJobs, CreditMetricsHandler],
+  providers: [
+    CreditLedgerRepository,
+    CreditBatchRepository,
+    CreditLedgerService,
+    CreditsService,
+    CreditsJobs,
+    CreditMetricsHandler,
+  ],
   exports: [CreditLedgerService, CreditsService],
 })
 export class CreditsModule {}

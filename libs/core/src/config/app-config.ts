@@ -72,6 +72,8 @@ export class AppConfig {
 
   /** Seconds after which a job claimed by a runner that died returns to pending (jobs.md §2). */
   @Transform(toInt) @IsInt() @Min(1) @Max(86_400) JOB_EXPIRE_SECONDS = 600;
+  /** Items (users, lots, reservations) per batch of a set-based scheduled job (docs/jobs-batches.md). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100_000) JOB_BATCH_SIZE = 5000;
 
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';

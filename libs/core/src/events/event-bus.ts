@@ -9,8 +9,9 @@ import type { Transaction } from './transaction';
  */
 export type HandlerMode = 'tx' | 'tx-safe' | 'after-commit';
 export type EventHandler<P> = (event: DomainEvent<P>, tx: Transaction) => Promise<void>;
+/** Receives every event of one emission at once (a job's batch emits thousands of the same type). */
 export type AnyEventHandler = (
-  event: DomainEvent<unknown>,
+  events: ReadonlyArray<DomainEvent<unknown>>,
   definition: EventDefinition<unknown>,
   tx: Transaction,
 ) => Promise<void>;
@@ -38,27 +39,41 @@ export class EventBus {
     this.everyEventHandlers.push(handler);
   }
 
-  async dispatch<P>(definition: EventDefinition<P>, event: DomainEvent<P>, tx: Transaction): Promise<void> {
+  /**
+   * Dispatches events of one type emitted together: every-event handlers see them all in one call,
+   * then each event goes through the type's handlers, in order.
+   */
+  async dispatch<P>(
+    definition: EventDefinition<P>,
+    events: ReadonlyArray<DomainEvent<P>>,
+    tx: Transaction,
+  ): Promise<void> {
+    if (events.length === 0) return;
     for (const handler of this.everyEventHandlers) {
-      await handler(event as DomainEvent<unknown>, definition as EventDefinition<unknown>, tx);
+      await handler(events as ReadonlyArray<DomainEvent<unknown>>, definition as EventDefinition<unknown>, tx);
     }
-    for (const registration of this.handlers.get(definition.type) ?? []) {
-      const run = (): Promise<void> => registration.handler(event as DomainEvent<unknown>, tx);
-      switch (registration.mode) {
-        case 'tx':
-          await run();
-          break;
-        case 'tx-safe':
-          await tx.savepoint(run).catch((error: unknown) => this.logFailure(registration, event, error));
-          break;
-        case 'after-commit':
-          tx.afterCommit(() => run().catch((error: unknown) => this.logFailure(registration, event, error)));
-          break;
-      }
+    const registrations = this.handlers.get(definition.type) ?? [];
+    for (const event of events) {
+      for (const registration of registrations) await this.runHandler(registration, event, tx);
     }
   }
 
-  private logFailure(registration: Registration, event: DomainEvent<unknown>, error: unknown): void {
+  private async runHandler<P>(registration: Registration, event: DomainEvent<P>, tx: Transaction): Promise<void> {
+    const run = (): Promise<void> => registration.handler(event as DomainEvent<unknown>, tx);
+    switch (registration.mode) {
+      case 'tx':
+        await run();
+        break;
+      case 'tx-safe':
+        await tx.savepoint(run).catch((error: unknown) => this.logFailure(registration, event, error));
+        break;
+      case 'after-commit':
+        tx.afterCommit(() => run().catch((error: unknown) => this.logFailure(registration, event, error)));
+        break;
+    }
+  }
+
+  private logFailure<P>(registration: Registration, event: DomainEvent<P>, error: unknown): void {
     this.logger.error(
       { event: event.type, handler: registration.name, user_id: event.userId, err: error },
       `event handler ${registration.name} failed for ${event.type}; the change itself stands`,

@@ -26,16 +26,25 @@ export class Transaction {
   ) {}
 
   async emit<P>(definition: EventDefinition<P>, payload: P, options: EmitOptions): Promise<DomainEvent<P>> {
-    const event: DomainEvent<P> = {
+    const [event] = await this.emitAll(definition, [{ payload, options }]);
+    return event;
+  }
+
+  /** Emits many events of one type at once (a job's batch): the activity log writes them in one statement. */
+  async emitAll<P>(
+    definition: EventDefinition<P>,
+    emissions: ReadonlyArray<{ payload: P; options: EmitOptions }>,
+  ): Promise<Array<DomainEvent<P>>> {
+    const events = emissions.map(({ payload, options }) => ({
       type: definition.type,
       userId: options.userId,
       source: options.source,
       requestId: options.requestId === undefined ? RequestContext.requestId() : options.requestId,
       occurredAt: options.occurredAt ?? new Date(),
       payload,
-    };
-    await this.bus.dispatch(definition, event, this);
-    return event;
+    }));
+    await this.bus.dispatch(definition, events, this);
+    return events;
   }
 
   /**

@@ -5,7 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 //   released reservation's lot reference, a user and all it cascades to) looks the referencing
 //   rows up; without an index that is a sequential scan of the table per deleted row.
 // - Partial indexes holding exactly the candidates of the jobs that used to scan whole tables:
-//   daily lots awaiting expiry, streaks that may be broken, refresh tokens by retention date,
+//   daily lots awaiting expiry, streaks that may be broken (both led by the user id: the jobs walk
+//   users in key ranges), refresh tokens by retention date,
 //   pending payment sessions, and the retention columns of webhook events and voice sessions.
 const INDEXES: Array<[name: string, definition: string]> = [
   ['idx_ai_credit_ledger_source_id', 'ai_credit_ledger (source_id)'],
@@ -18,9 +19,12 @@ const INDEXES: Array<[name: string, definition: string]> = [
   ['idx_voice_sessions_user_id', 'voice_sessions (user_id)'],
   [
     'idx_ai_credit_ledger_daily_unexpired',
-    `ai_credit_ledger (expires_at, id) WHERE credit_type = 'daily' AND operation = 'grant' AND expired = false`,
+    `ai_credit_ledger (user_id, expires_at) WHERE credit_type = 'daily' AND operation = 'grant' AND expired = false`,
   ],
-  ['idx_user_achievement_states_streak', 'user_achievement_states (last_completion_date) WHERE current_streak > 0'],
+  [
+    'idx_user_achievement_states_streak',
+    'user_achievement_states (user_id, last_completion_date) WHERE current_streak > 0',
+  ],
   ['idx_refresh_tokens_expires_at', 'refresh_tokens (expires_at)'],
   ['idx_refresh_tokens_revoked_at', 'refresh_tokens (revoked_at) WHERE revoked_at IS NOT NULL'],
   ['idx_payment_sessions_pending_expires_at', `payment_sessions (expires_at) WHERE status = 'pending'`],

@@ -3,6 +3,7 @@ import { ReminderDueNotify1767312000000 } from './1767312000000-reminder-due-not
 import { CalendarExportSync1767484800000 } from './1767484800000-calendar-export-sync';
 import { ListOrderIndexes1767657600000 } from './1767657600000-list-order-indexes';
 import { JobScanIndexes1768400000000 } from './1768400000000-job-scan-indexes';
+import { JobBatchRuns1768400000001 } from './1768400000001-job-batch-runs';
 
 /** Every migration, oldest first; the one list used by the API, the worker and `ormconfig.ts`. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   CalendarExportSync1767484800000,
   ListOrderIndexes1767657600000,
   JobScanIndexes1768400000000,
+  JobBatchRuns1768400000001,
 ];
