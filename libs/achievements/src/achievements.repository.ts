@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AchievementDefinitionEntity } from '@app/core/database/entities';
+import type { KeyRange } from '@app/core/jobs/key-ranges';
 import { compareCatalogueOrder } from './achievement-rules';
 
 /** A user's achievement metrics and streak (data-model.md §11). */
@@ -102,14 +103,41 @@ export class AchievementsRepository {
   }
 
   /** Users whose positive streak was last extended before `before` (a UTC date). */
-  async usersWithStreakEndedBefore(before: string): Promise<string[]> {
-    const rows: Array<{ user_id: string }> = await this.dataSource.query(
-      `SELECT user_id FROM user_achievement_states
-       WHERE current_streak > 0 AND last_completion_date < $1::date
-       ORDER BY user_id`,
+  /** How many streaks are > 0 with a last completion before `before` (sets the job's batches). */
+  async brokenStreakCount(manager: EntityManager, before: string): Promise<number> {
+    const [row]: Array<{ count: number }> = await manager.query(
+      `SELECT count(*)::int AS count FROM user_achievement_states
+       WHERE current_streak > 0 AND last_completion_date < $1::date`,
       [before],
     );
-    return rows.map((row) => row.user_id);
+    return row.count;
+  }
+
+  /**
+   * Sets `current_streak = 0` for the users of `range` whose streak is > 0 with a last completion
+   * before `before`, under their state locks; returns each user's previous streak.
+   */
+  async resetStreaksEndedBefore(
+    manager: EntityManager,
+    range: KeyRange,
+    before: string,
+    now: Date,
+  ): Promise<Array<{ userId: string; previousStreak: number }>> {
+    const rows: Array<{ user_id: string; previous_streak: number }> = await manager.query(
+      `WITH broken AS (
+         SELECT user_id, current_streak FROM user_achievement_states
+         WHERE user_id >= $1::uuid AND ($2::uuid IS NULL OR user_id < $2::uuid)
+           AND current_streak > 0 AND last_completion_date < $3::date
+         ORDER BY user_id FOR UPDATE
+       ), reset AS (
+         UPDATE user_achievement_states s SET current_streak = 0, updated_at = $4
+         FROM broken b WHERE s.user_id = b.user_id
+         RETURNING s.user_id, b.current_streak AS previous_streak
+       )
+       SELECT user_id, previous_streak FROM reset ORDER BY user_id`,
+      [range.from, range.to, before, now],
+    );
+    return rows.map((row) => ({ userId: row.user_id, previousStreak: row.previous_streak }));
   }
 }
 

@@ -1,40 +1,47 @@
-import { Injectable } from '@nestjs/common';
-import { UnitOfWork } from '@app/core/events/unit-of-work';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { BatchedRuns } from '@app/core/jobs/batched-runs';
 import { JobContext, JobHandler, JobResult } from '@app/core/jobs/job-handler.decorator';
 import { StreakReset } from './achievement.events';
-import { addDays, isStreakBroken, utcDate } from './achievement-rules';
+import { addDays, utcDate } from './achievement-rules';
 import { AchievementsRepository } from './achievements.repository';
 
+/** Streaks whose last completion day is before this day are broken (`isStreakBroken`: neither today nor yesterday). */
+const brokenBefore = (now: Date): string => addDays(utcDate(now), -1);
+
 @Injectable()
-export class StreakJobs {
+export class StreakJobs implements OnModuleInit {
   constructor(
-    private readonly uow: UnitOfWork,
+    private readonly runs: BatchedRuns,
     private readonly achievements: AchievementsRepository,
   ) {}
 
+  onModuleInit(): void {
+    this.runs.register('streak_calculate', {
+      size: (manager, now) => this.achievements.brokenStreakCount(manager, brokenBefore(now)),
+      batch: async (tx, range, now) => {
+        const reset = await this.achievements.resetStreaksEndedBefore(tx.manager, range, brokenBefore(now), now);
+        await tx.emitAll(
+          StreakReset,
+          reset.map(({ userId, previousStreak }) => ({
+            payload: { previous_streak: previousStreak },
+            options: { userId, source: 'system' as const, occurredAt: now },
+          })),
+        );
+        return { users_checked: reset.length, streaks_reset: reset.length };
+      },
+    });
+  }
+
   /**
    * jobs.md §4 `streak_calculate`: resets streaks whose last completion day is before yesterday
-   * (UTC of the job clock). Each user is re-checked under its lock, so reruns change nothing.
+   * (UTC of the job clock), by batches of users (docs/jobs-batches.md). Each batch re-checks its
+   * users under their state locks, so reruns change nothing.
    */
   @JobHandler('streak_calculate')
-  async resetBrokenStreaks(ctx: JobContext): Promise<JobResult> {
-    const today = utcDate(ctx.now);
-    const candidates = await this.achievements.usersWithStreakEndedBefore(addDays(today, -1));
-    let reset = 0;
-    for (const userId of candidates) {
-      const didReset = await this.uow.run(async (tx) => {
-        const state = await this.achievements.lockState(tx.manager, userId);
-        if (state.currentStreak === 0 || !isStreakBroken(state.lastCompletionDate, today)) return false;
-        await this.achievements.saveState(tx.manager, userId, { ...state, currentStreak: 0 }, ctx.now);
-        await tx.emit(
-          StreakReset,
-          { previous_streak: state.currentStreak },
-          { userId, source: 'system', occurredAt: ctx.now },
-        );
-        return true;
-      });
-      if (didReset) reset++;
-    }
-    return { status: 'success', result: { users_checked: candidates.length, streaks_reset: reset } };
+  async resetBrokenStreaks({ now }: JobContext): Promise<JobResult> {
+    return {
+      status: 'success',
+      result: await this.runs.run('streak_calculate', now, { users_checked: 0, streaks_reset: 0 }),
+    };
   }
 }
