@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { SubscriptionEntity, SubscriptionPaymentEntity } from '@app/core/database/entities';
 import type { SubscriptionPaymentOutcome, SubscriptionPaymentReporter, UserTier } from '@app/core/database/enums';
+import type { KeyRange } from '@app/core/jobs/key-ranges';
 import type { ExpiryReason } from './subscription-rules';
 import { GRACE_WARNING_MS, LAPSE_AFTER_MS, RENEWAL_LEAD_MS } from './subscription-rules';
 
@@ -103,34 +104,53 @@ export class SubscriptionsRepository {
   }
 
   /** Ids of subscriptions a time-based expiry applies to (re-checked under lock by the caller). */
-  idsToExpire(reason: ExpiryReason, now: Date): Promise<string[]> {
+  /** Subscriptions `subscription_check` may touch (an upper bound that sets its batches). */
+  async checkCandidateCount(manager: EntityManager): Promise<number> {
+    const [row]: Array<{ count: number }> = await manager.query(
+      `SELECT count(*)::int AS count FROM subscriptions WHERE status IN ('grace', 'cancelled', 'active', 'past_due')`,
+    );
+    return row.count;
+  }
+
+  /** The range's subscriptions that expire for `reason` at `now`, in user order (the lock order). */
+  idsToExpire(manager: EntityManager, range: KeyRange, reason: ExpiryReason, now: Date): Promise<string[]> {
     switch (reason) {
       case 'grace':
-        return this.ids(`SELECT id FROM subscriptions WHERE status = 'grace' AND grace_period_end <= $1 ORDER BY id`, [
-          now,
-        ]);
+        return this.idsOfUsers(manager, range, `status = 'grace' AND grace_period_end <= $3`, [now]);
       case 'cancelled':
-        return this.ids(
-          `SELECT id FROM subscriptions WHERE status = 'cancelled' AND current_period_end <= $1 ORDER BY id`,
-          [now],
-        );
+        return this.idsOfUsers(manager, range, `status = 'cancelled' AND current_period_end <= $3`, [now]);
       case 'lapsed':
-        return this.ids(
-          `SELECT id FROM subscriptions
-           WHERE status IN ('active', 'past_due') AND current_period_end <= $1::timestamptz - make_interval(secs => $2)
-           ORDER BY id`,
+        return this.idsOfUsers(
+          manager,
+          range,
+          `status IN ('active', 'past_due') AND current_period_end <= $3::timestamptz - make_interval(secs => $4)`,
           [now, LAPSE_AFTER_MS / 1000],
         );
     }
   }
 
-  idsNeedingGraceWarning(now: Date): Promise<string[]> {
-    return this.ids(
-      `SELECT id FROM subscriptions
-       WHERE status = 'grace' AND grace_warning_sent = false AND grace_period_end < $1::timestamptz + make_interval(secs => $2)
-       ORDER BY id`,
+  idsNeedingGraceWarning(manager: EntityManager, range: KeyRange, now: Date): Promise<string[]> {
+    return this.idsOfUsers(
+      manager,
+      range,
+      `status = 'grace' AND grace_warning_sent = false AND grace_period_end < $3::timestamptz + make_interval(secs => $4)`,
       [now, GRACE_WARNING_MS / 1000],
     );
+  }
+
+  private async idsOfUsers(
+    manager: EntityManager,
+    range: KeyRange,
+    condition: string,
+    params: unknown[],
+  ): Promise<string[]> {
+    const rows: Array<{ id: string }> = await manager.query(
+      `SELECT id FROM subscriptions
+       WHERE user_id >= $1::uuid AND ($2::uuid IS NULL OR user_id < $2::uuid) AND ${condition}
+       ORDER BY user_id, id`,
+      [range.from, range.to, ...params],
+    );
+    return rows.map((row) => row.id);
   }
 
   /** Due renewals, oldest period end first (jobs.md §4 `subscription_renew`). */
