@@ -1,28 +1,36 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '@app/core/config/app-config';
 import { VoiceSessionEntity } from '@app/core/database/entities';
 
-/** The retention deletes and stale-session queries of `maintenance_cleanup` (jobs.md §4). */
+/**
+ * The retention deletes and stale-session queries of `maintenance_cleanup` (jobs.md §4). Deletes
+ * go by batches of keys, each its own statement, so that a large backlog never becomes one huge
+ * transaction and what was deleted stays deleted if a later batch fails.
+ */
 @Injectable()
 export class MaintenanceRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
 
   /** Refresh tokens that expired or were revoked before `cutoff`. */
   deleteRefreshTokens(cutoff: Date): Promise<number> {
-    return this.delete(`DELETE FROM refresh_tokens WHERE expires_at < $1 OR revoked_at < $1`, cutoff);
+    return this.deleteBatches('refresh_tokens', 'id', `expires_at < $1 OR revoked_at < $1`, cutoff);
   }
 
   deleteWebhookEvents(cutoff: Date): Promise<number> {
-    return this.delete(`DELETE FROM webhook_events WHERE received_at < $1`, cutoff);
+    return this.deleteBatches('webhook_events', 'event_id', `received_at < $1`, cutoff);
   }
 
   /** Finished voice sessions that started before `cutoff` (stale active ones are closed first). */
   deleteVoiceSessions(cutoff: Date): Promise<number> {
-    return this.delete(`DELETE FROM voice_sessions WHERE started_at < $1 AND status <> 'active'`, cutoff);
+    return this.deleteBatches('voice_sessions', 'id', `started_at < $1 AND status <> 'active'`, cutoff);
   }
 
   deleteHeartbeats(cutoff: Date): Promise<number> {
-    return this.delete(`DELETE FROM job_runner_heartbeats WHERE last_seen_at < $1`, cutoff);
+    return this.deleteBatches('job_runner_heartbeats', 'runner_id', `last_seen_at < $1`, cutoff);
   }
 
   async staleVoiceSessionIds(startedBefore: Date): Promise<string[]> {
@@ -42,8 +50,16 @@ export class MaintenanceRepository {
       .getOne();
   }
 
-  private async delete(sql: string, cutoff: Date): Promise<number> {
-    const [, affected]: [unknown, number] = await this.dataSource.query(sql, [cutoff]);
-    return affected;
+  private async deleteBatches(table: string, key: string, condition: string, cutoff: Date): Promise<number> {
+    const limit = this.config.JOB_BATCH_SIZE;
+    let deleted = 0;
+    for (;;) {
+      const [, affected]: [unknown, number] = await this.dataSource.query(
+        `DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE ${condition} LIMIT $2)`,
+        [cutoff, limit],
+      );
+      deleted += affected;
+      if (affected < limit) return deleted;
+    }
   }
 }
