@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { JOB_NAMES } from '@app/core/jobs/job-catalogue';
+import { BatchAssistant } from './batch-assistant';
 import { JobRegistry } from './job-registry';
 import { JobScheduler } from './job-scheduler';
 import { QueueConsumer } from './queue-consumer';
@@ -11,8 +12,8 @@ export const SHUTDOWN_GRACE_MS = 6000;
 
 /**
  * The runner (jobs.md §1): the scheduler (one job per schedule slot across all runners), the
- * queue consumer (claims and executes jobs, 4 at a time) and the reminder clock (reminders within
- * 2 s). Stopping takes no new work, lets running jobs finish within the grace period and gives
+ * queue consumer (claims and executes jobs, 4 at a time), the reminder clock (reminders within
+ * 2 s) and the batch assistant (helps with other runners' batched jobs). Stopping takes no new work, lets running jobs finish within the grace period and gives
  * the unfinished ones back to the queue.
  */
 @Injectable()
@@ -25,6 +26,7 @@ export class JobRunner {
     private readonly scheduler: JobScheduler,
     private readonly consumer: QueueConsumer,
     private readonly reminderClock: ReminderClock,
+    private readonly batchAssistant: BatchAssistant,
   ) {}
 
   async start(): Promise<void> {
@@ -35,6 +37,7 @@ export class JobRunner {
     this.scheduler.start(names);
     this.consumer.start(names);
     if (names.includes('reminder_fire')) await this.reminderClock.start();
+    this.batchAssistant.start();
     this.started = true;
     this.logger.log({ jobs: names }, 'job runner started');
   }
@@ -48,6 +51,8 @@ export class JobRunner {
       this.consumer.stop(Math.max(0, deadline - Date.now())),
       // A reminder run cut short is harmless: each reminder is its own transaction.
       withTimeout(this.reminderClock.stop(), Math.max(0, deadline - Date.now())),
+      // An unfinished batch rolls back and stays free for the runner that started the run.
+      withTimeout(this.batchAssistant.stop(), Math.max(0, deadline - Date.now())),
     ]);
     this.logger.log('job runner stopped');
   }

@@ -22,6 +22,7 @@ import { JobScheduler } from './job-scheduler';
 import { QueueConsumer } from './queue-consumer';
 import { QueuedJobProcessor } from './queued-job-processor';
 import { ReminderClock } from './reminder-clock';
+import { BatchAssistant } from './batch-assistant';
 
 const RUNNER_PROVIDERS = [
   JobRegistry,
@@ -31,6 +32,7 @@ const RUNNER_PROVIDERS = [
   QueueConsumer,
   JobScheduler,
   ReminderClock,
+  BatchAssistant,
   JobRunner,
   HeartbeatService,
 ];

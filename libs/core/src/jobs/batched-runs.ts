@@ -80,8 +80,11 @@ export class BatchedRuns {
     }
   }
 
-  /** Works on the open runs other runners started; returns the batches this process finished. */
-  async assist(): Promise<number> {
+  /**
+   * Works on the open runs other runners started, while `keepGoing()`; returns the batches this
+   * process finished.
+   */
+  async assist(keepGoing: () => boolean = () => true): Promise<number> {
     const rows: Array<{ run_key: string; job_name: JobName; job_now: Date; batches: number }> =
       await this.dataSource.query(
         `SELECT r.run_key, r.job_name, r.job_now, r.batches FROM job_batch_runs r
@@ -95,7 +98,7 @@ export class BatchedRuns {
       const job = this.jobs.get(row.job_name);
       if (!job) continue;
       const run = { runKey: row.run_key, name: row.job_name, now: row.job_now, batches: row.batches };
-      done += await this.work(run, job, new Map());
+      done += await this.work(run, job, new Map(), keepGoing);
     }
     return done;
   }
@@ -126,10 +129,15 @@ export class BatchedRuns {
   }
 
   /** Claims and runs batches until none is free; `failed` collects the batches given up here (and why). */
-  private async work(run: OpenRun, job: BatchedJob, failed: Map<number, unknown>): Promise<number> {
+  private async work(
+    run: OpenRun,
+    job: BatchedJob,
+    failed: Map<number, unknown>,
+    keepGoing: () => boolean = () => true,
+  ): Promise<number> {
     const attempts = new Map<number, number>();
     let done = 0;
-    for (;;) {
+    while (keepGoing()) {
       let claimed: number | null = null;
       try {
         await this.uow.run(async (tx) => {
@@ -154,6 +162,7 @@ export class BatchedRuns {
       if (claimed === null) return done;
       done++;
     }
+    return done;
   }
 
   private async claim(manager: EntityManager, runKey: string, failed: Map<number, unknown>): Promise<number | null> {
