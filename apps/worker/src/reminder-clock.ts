@@ -3,7 +3,6 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { ReminderFiringRepository } from '@app/jobs/reminder-firing.repository';
 import { JobExecutor } from './job-executor';
-import { JobLocks } from './job-lock';
 import { Wakeable } from './timing';
 
 /** Channel notified by the `reminders_due` trigger (migration 1767312000000) at commit. */
@@ -16,7 +15,8 @@ const RECONNECT_MS = 5000;
  * Fires reminders on time (rules.md §7, SC-012: within 2 s, never early): a timer armed for the
  * earliest pending `scheduled_at` (partial index), re-read every second and at once when the
  * database notifies a new or moved reminder. Due reminders are fired by the `reminder_fire`
- * handler under the job's lock, taken without waiting: whoever holds it is firing them already.
+ * handler without the job's lock: its batches are claimed with `SKIP LOCKED`, so the clocks of
+ * several runners share a burst instead of waiting for each other.
  */
 @Injectable()
 export class ReminderClock {
@@ -31,7 +31,6 @@ export class ReminderClock {
     private readonly dataSource: DataSource,
     private readonly reminders: ReminderFiringRepository,
     private readonly executor: JobExecutor,
-    private readonly locks: JobLocks,
   ) {}
 
   async start(): Promise<void> {
@@ -70,9 +69,7 @@ export class ReminderClock {
   }
 
   private async fire(now: Date): Promise<void> {
-    await this.locks.withLock('reminder_fire', 0, () =>
-      this.executor.execute('reminder_fire', { now, data: {}, jobId: null, attempt: 1 }),
-    );
+    await this.executor.execute('reminder_fire', { now, data: {}, jobId: null, attempt: 1 });
   }
 
   /** LISTEN on a connection of its own; losing it only degrades the clock to its 1-s poll. */

@@ -1,23 +1,30 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { ReminderMethod } from '@app/core/database/enums';
 import type { Transaction } from '@app/core/events/transaction';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
 import { JobContext, JobHandler, JobResult } from '@app/core/jobs/job-handler.decorator';
 import { MetricsService } from '@app/core/metrics/metrics.service';
 import { NotificationsService } from '@app/notifications/notifications.service';
 import { ReminderFired, ReminderSkipped } from '@app/tasks/reminders/reminder.events';
-import { DueCursor, ReminderFiringRepository } from './reminder-firing.repository';
+import { LockedReminder, ReminderFiringRepository } from './reminder-firing.repository';
 import { REMINDER_NOTIFICATION_TITLE, reminderBody } from './reminder-message';
 
 const BATCH_SIZE = 500;
-/** Reminders fired concurrently, each in its own transaction. */
-const LANES = 8;
+/** Batches fired concurrently by one process, each in its own transaction. */
+const LANES = 4;
 
-type FiringOutcome = 'fired' | 'skipped';
+interface FiringCounts {
+  fired: number;
+  skipped: number;
+  errors: number;
+}
 
 /**
  * jobs.md §4 `reminder_fire` (rules.md §7): every pending reminder due at the job clock fires once,
- * oldest first, each in its own transaction with the reminder row locked. The runner's reminder
- * clock calls it the moment a reminder falls due; the 30-s schedule is the safety net.
+ * oldest first, by batches of 500 locked with `SKIP LOCKED` (several lanes, and several runners,
+ * share a burst), each batch one transaction with a few statements: notifications, push jobs,
+ * reminder updates and activity set-based. A batch that fails is fired again reminder by reminder,
+ * so one failing reminder never stops the others; it stays pending for the next run.
  */
 @Injectable()
 export class ReminderFireJobs {
@@ -32,62 +39,113 @@ export class ReminderFireJobs {
 
   @JobHandler('reminder_fire')
   async fireDue({ now }: JobContext): Promise<JobResult> {
-    const counts = { fired: 0, skipped: 0, errors: 0 };
-    let cursor: DueCursor | null = null;
-    for (;;) {
-      const batch = await this.reminders.due(now, cursor, BATCH_SIZE);
-      let next = 0;
-      // A few transactions at once, so that a burst of reminders due together is not served one by one.
-      const lane = async (): Promise<void> => {
-        while (next < batch.length) await this.fireSafely(batch[next++].id, now, counts);
-      };
-      await Promise.all(Array.from({ length: Math.min(LANES, batch.length) }, lane));
-      if (batch.length < BATCH_SIZE) break;
-      cursor = batch[batch.length - 1];
-    }
-    return { status: 'success', result: counts };
+    const counts: FiringCounts = { fired: 0, skipped: 0, errors: 0 };
+    const failed: string[] = [];
+    let more = true;
+    const lane = async (): Promise<void> => {
+      while (more) {
+        const taken = await this.fireBatch(now, failed, counts);
+        if (taken < BATCH_SIZE) more = false;
+      }
+    };
+    await Promise.all(Array.from({ length: LANES }, lane));
+    return { status: 'success', result: { ...counts } };
   }
 
-  /** One reminder's failure never stops the batch; it stays pending for the next run. */
-  private async fireSafely(id: string, now: Date, counts: Record<FiringOutcome | 'errors', number>): Promise<void> {
+  /** One batch; returns how many reminders it took. */
+  private async fireBatch(now: Date, failed: string[], counts: FiringCounts): Promise<number> {
+    let ids: string[] = [];
     try {
-      const outcome = await this.uow.run((tx) => this.fireOne(tx, id, now));
-      if (outcome) counts[outcome]++;
+      const outcome = await this.uow.run(async (tx) => {
+        const batch = await this.reminders.lockDue(tx.manager, now, BATCH_SIZE, { excluded: failed });
+        ids = batch.map((reminder) => reminder.id);
+        return this.fire(tx, batch, now);
+      });
+      counts.fired += outcome.fired;
+      counts.skipped += outcome.skipped;
+      return ids.length;
     } catch (error) {
+      this.logger.warn({ err: error, reminders: ids.length }, 'reminder batch failed; firing its reminders one by one');
+      for (const id of ids) await this.fireAlone(id, now, failed, counts);
+      return ids.length;
+    }
+  }
+
+  private async fireAlone(id: string, now: Date, failed: string[], counts: FiringCounts): Promise<void> {
+    try {
+      const outcome = await this.uow.run(async (tx) =>
+        this.fire(tx, await this.reminders.lockDue(tx.manager, now, 1, { only: [id] }), now),
+      );
+      counts.fired += outcome.fired;
+      counts.skipped += outcome.skipped;
+    } catch (error) {
+      failed.push(id);
       counts.errors++;
       this.logger.error({ err: error, reminder_id: id }, 'reminder could not be fired');
     }
   }
 
-  private async fireOne(tx: Transaction, id: string, now: Date): Promise<FiringOutcome | null> {
-    const reminder = await this.reminders.lockDue(tx.manager, id, now);
-    if (!reminder) return null;
-    const ref = { reminder_id: reminder.id, task_id: reminder.taskId };
-    const emitOptions = { userId: reminder.userId, source: 'system' as const, occurredAt: now };
-    if (reminder.taskInactive) {
-      await this.reminders.markSkipped(tx.manager, reminder.id, now);
-      await tx.emit(ReminderSkipped, { ...ref, reason: 'task_inactive' as const }, emitOptions);
-      return 'skipped';
-    }
-    const sourceRef = `reminder:${reminder.id}`;
-    const created = await this.notifications.create(tx, {
+  /** Skips the reminders of inactive tasks and fires the others, all locked by `tx`. */
+  private async fire(tx: Transaction, batch: LockedReminder[], now: Date): Promise<Omit<FiringCounts, 'errors'>> {
+    const inactive = batch.filter((reminder) => reminder.taskInactive);
+    const active = batch.filter((reminder) => !reminder.taskInactive);
+    const emitOptions = (reminder: LockedReminder) => ({
       userId: reminder.userId,
-      type: 'reminder',
-      title: REMINDER_NOTIFICATION_TITLE,
-      body: reminderBody(reminder.type, reminder.offsetMinutes, reminder.taskTitle),
-      actionUrl: `/tasks/${reminder.taskId}`,
-      taskId: reminder.taskId,
-      sourceRef,
-      push: reminder.method === 'push',
-      createdAt: now,
+      source: 'system' as const,
+      occurredAt: now,
     });
+    await this.reminders.markSkipped(
+      tx.manager,
+      inactive.map((reminder) => reminder.id),
+      now,
+    );
+    await tx.emitAll(
+      ReminderSkipped,
+      inactive.map((reminder) => ({
+        payload: { reminder_id: reminder.id, task_id: reminder.taskId, reason: 'task_inactive' as const },
+        options: emitOptions(reminder),
+      })),
+    );
+    const sourceRef = (reminder: LockedReminder): string => `reminder:${reminder.id}`;
+    await this.notifications.createMany(
+      tx,
+      active.map((reminder) => ({
+        userId: reminder.userId,
+        type: 'reminder' as const,
+        title: REMINDER_NOTIFICATION_TITLE,
+        body: reminderBody(reminder.type, reminder.offsetMinutes, reminder.taskTitle),
+        actionUrl: `/tasks/${reminder.taskId}`,
+        taskId: reminder.taskId,
+        sourceRef: sourceRef(reminder),
+        push: reminder.method === 'push',
+        createdAt: now,
+      })),
+    );
     // A reminder made pending again by a due-date change keeps its one notification (dedupe key).
-    const notificationId = created?.id ?? (await this.reminders.notificationIdFor(tx.manager, sourceRef));
-    await this.reminders.markFired(tx.manager, reminder.id, now);
-    if (notificationId) {
-      await tx.emit(ReminderFired, { ...ref, notification_id: notificationId, method: reminder.method }, emitOptions);
-    }
-    tx.afterCommit(async () => this.metrics.remindersFired.inc({ method: reminder.method }));
-    return 'fired';
+    const notificationIds = await this.notifications.idsBySourceRef(tx, active.map(sourceRef));
+    await this.reminders.markFired(
+      tx.manager,
+      active.map((reminder) => reminder.id),
+      now,
+    );
+    const notified = active.filter((reminder) => notificationIds.has(sourceRef(reminder)));
+    await tx.emitAll(
+      ReminderFired,
+      notified.map((reminder) => ({
+        payload: {
+          reminder_id: reminder.id,
+          task_id: reminder.taskId,
+          notification_id: notificationIds.get(sourceRef(reminder)) as string,
+          method: reminder.method,
+        },
+        options: emitOptions(reminder),
+      })),
+    );
+    const byMethod = new Map<ReminderMethod, number>();
+    for (const reminder of active) byMethod.set(reminder.method, (byMethod.get(reminder.method) ?? 0) + 1);
+    tx.afterCommit(async () => {
+      for (const [method, fired] of byMethod) this.metrics.remindersFired.inc({ method }, fired);
+    });
+    return { fired: active.length, skipped: inactive.length };
   }
 }

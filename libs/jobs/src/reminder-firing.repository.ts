@@ -15,11 +15,6 @@ export interface LockedReminder {
   taskInactive: boolean;
 }
 
-export interface DueCursor {
-  scheduledAt: Date;
-  id: string;
-}
-
 /** The reminder queries of `reminder_fire`; every lookup uses the partial index on pending reminders. */
 @Injectable()
 export class ReminderFiringRepository {
@@ -33,24 +28,17 @@ export class ReminderFiringRepository {
     return rows[0]?.scheduled_at ?? null;
   }
 
-  /** Pending reminders due at `now`, oldest first, after `cursor` (keyset pagination). */
-  async due(now: Date, cursor: DueCursor | null, limit: number): Promise<DueCursor[]> {
-    const rows: Array<{ id: string; scheduled_at: Date }> = await this.dataSource.query(
-      `SELECT id, scheduled_at FROM reminders
-       WHERE fired = false AND scheduled_at <= $1
-         AND ($2::timestamptz IS NULL OR (scheduled_at, id) > ($2::timestamptz, $3::uuid))
-       ORDER BY scheduled_at, id
-       LIMIT $4`,
-      [now, cursor?.scheduledAt ?? null, cursor?.id ?? null, limit],
-    );
-    return rows.map((row) => ({ id: row.id, scheduledAt: row.scheduled_at }));
-  }
-
   /**
-   * Locks the reminder if it is still pending and due; null when it fired meanwhile, moved,
-   * disappeared or is being handled by another transaction (`SKIP LOCKED`: that one fires it).
+   * Locks up to `limit` pending reminders due at `now`, oldest first, leaving out `excluded` and
+   * those another transaction holds (`SKIP LOCKED`: that one fires them, so runners share a burst).
+   * With `only`, just those reminders.
    */
-  async lockDue(manager: EntityManager, id: string, now: Date): Promise<LockedReminder | null> {
+  async lockDue(
+    manager: EntityManager,
+    now: Date,
+    limit: number,
+    options: { excluded?: string[]; only?: string[] } = {},
+  ): Promise<LockedReminder[]> {
     const rows: Array<{
       id: string;
       task_id: string;
@@ -64,13 +52,14 @@ export class ReminderFiringRepository {
       `SELECT r.id, r.task_id, r.user_id, r.type, r.offset_minutes, r.method, t.title,
               (t.completed OR t.hidden OR t.archived) AS inactive
        FROM reminders r JOIN task_instances t ON t.id = r.task_id
-       WHERE r.id = $1 AND r.fired = false AND r.scheduled_at <= $2
+       WHERE r.fired = false AND r.scheduled_at <= $1
+         AND NOT (r.id = ANY($2::uuid[])) AND ($3::uuid[] IS NULL OR r.id = ANY($3::uuid[]))
+       ORDER BY r.scheduled_at, r.id
+       LIMIT $4
        FOR UPDATE OF r SKIP LOCKED`,
-      [id, now],
+      [now, options.excluded ?? [], options.only ?? null, limit],
     );
-    const row = rows[0];
-    if (!row) return null;
-    return {
+    return rows.map((row) => ({
       id: row.id,
       taskId: row.task_id,
       userId: row.user_id,
@@ -79,26 +68,23 @@ export class ReminderFiringRepository {
       method: row.method,
       taskTitle: row.title,
       taskInactive: row.inactive,
-    };
+    }));
   }
 
-  async markFired(manager: EntityManager, id: string, now: Date): Promise<void> {
+  async markFired(manager: EntityManager, ids: string[], now: Date): Promise<void> {
+    if (ids.length === 0) return;
     await manager.query(
-      `UPDATE reminders SET fired = true, skipped = false, fired_at = $2, updated_at = $2 WHERE id = $1`,
-      [id, now],
+      `UPDATE reminders SET fired = true, skipped = false, fired_at = $2, updated_at = $2 WHERE id = ANY($1::uuid[])`,
+      [ids, now],
     );
   }
 
   /** Marked fired without delivery; `fired_at` stays null (nothing was delivered). */
-  async markSkipped(manager: EntityManager, id: string, now: Date): Promise<void> {
-    await manager.query(`UPDATE reminders SET fired = true, skipped = true, updated_at = $2 WHERE id = $1`, [id, now]);
-  }
-
-  /** The notification a reminder already produced (its dedupe key), if it still exists. */
-  async notificationIdFor(manager: EntityManager, sourceRef: string): Promise<string | null> {
-    const rows: Array<{ id: string }> = await manager.query(`SELECT id FROM notifications WHERE source_ref = $1`, [
-      sourceRef,
-    ]);
-    return rows[0]?.id ?? null;
+  async markSkipped(manager: EntityManager, ids: string[], now: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await manager.query(
+      `UPDATE reminders SET fired = true, skipped = true, updated_at = $2 WHERE id = ANY($1::uuid[])`,
+      [ids, now],
+    );
   }
 }

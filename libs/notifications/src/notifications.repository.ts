@@ -67,6 +67,50 @@ export class NotificationsRepository {
     return rows[0] ? toEntity(rows[0]) : null;
   }
 
+  /**
+   * `insert` for many notifications (ids chosen by the caller) in one statement; returns those
+   * created: one whose `source_ref` was already used is skipped.
+   */
+  async insertMany(
+    manager: EntityManager,
+    notifications: Array<NotificationInsert & { id: string }>,
+  ): Promise<NotificationEntity[]> {
+    if (notifications.length === 0) return [];
+    const column = <K extends keyof (NotificationInsert & { id: string })>(key: K) =>
+      notifications.map((notification) => notification[key]);
+    const rows: NotificationRow[] = await manager.query(
+      `INSERT INTO notifications (id, user_id, type, title, body, action_url, task_id, source_ref, created_at, updated_at)
+       SELECT id, user_id, type, title, body, action_url, task_id, source_ref, created_at, created_at
+       FROM unnest($9::uuid[], $1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[],
+                   $8::timestamptz[])
+         AS n(id, user_id, type, title, body, action_url, task_id, source_ref, created_at)
+       ON CONFLICT DO NOTHING
+       RETURNING *`,
+      [
+        column('userId'),
+        column('type'),
+        column('title'),
+        column('body'),
+        column('actionUrl'),
+        column('taskId'),
+        column('sourceRef'),
+        column('createdAt'),
+        column('id'),
+      ],
+    );
+    return rows.map(toEntity);
+  }
+
+  /** The ids of the notifications holding these dedupe keys, by key. */
+  async idsBySourceRef(manager: EntityManager, sourceRefs: string[]): Promise<Map<string, string>> {
+    if (sourceRefs.length === 0) return new Map();
+    const rows: Array<{ id: string; source_ref: string }> = await manager.query(
+      `SELECT id, source_ref FROM notifications WHERE source_ref = ANY($1::text[])`,
+      [sourceRefs],
+    );
+    return new Map(rows.map((row) => [row.source_ref, row.id]));
+  }
+
   findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<NotificationEntity | null> {
     return manager.findOne(NotificationEntity, { where: { id } });
   }

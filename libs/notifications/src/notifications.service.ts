@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { NotificationType } from '@app/core/database/enums';
 import { ForbiddenError, NotFoundError } from '@app/core/errors/domain-error';
@@ -50,34 +51,60 @@ export class NotificationsService {
    * subscription of the user. Returns null when `sourceRef` was already used.
    */
   async create(tx: Transaction, input: NewNotification): Promise<NotificationResponseDto | null> {
-    const createdAt = input.createdAt ?? new Date();
-    const notification = await this.notifications.insert(tx.manager, {
-      userId: input.userId,
-      type: input.type,
-      title: truncateCodePoints(input.title, TITLE_MAX),
-      body: truncateCodePoints(input.body, BODY_MAX),
-      actionUrl: input.actionUrl ?? null,
-      taskId: input.taskId ?? null,
-      sourceRef: input.sourceRef ?? null,
-      createdAt,
-    });
-    if (!notification) return null;
-    await tx.emit(
-      NotificationCreated,
-      { notification_id: notification.id, type: notification.type },
-      { userId: input.userId, source: 'system', occurredAt: createdAt },
+    const [created] = await this.createMany(tx, [input]);
+    return created ?? null;
+  }
+
+  /** `create` for many notifications with a few statements in all (e.g. a burst of reminders); returns those created. */
+  async createMany(tx: Transaction, inputs: NewNotification[]): Promise<NotificationResponseDto[]> {
+    const byId = new Map<string, NewNotification>(inputs.map((input) => [randomUUID(), input]));
+    const created = await this.notifications.insertMany(
+      tx.manager,
+      [...byId].map(([id, input]) => ({
+        id,
+        userId: input.userId,
+        type: input.type,
+        title: truncateCodePoints(input.title, TITLE_MAX),
+        body: truncateCodePoints(input.body, BODY_MAX),
+        actionUrl: input.actionUrl ?? null,
+        taskId: input.taskId ?? null,
+        sourceRef: input.sourceRef ?? null,
+        createdAt: input.createdAt ?? new Date(),
+      })),
     );
-    if (input.push && this.pushSender.enabled) {
-      for (const subscription of await this.pushSubscriptions.idsOfUser(tx.manager, input.userId)) {
-        await this.jobs.enqueue(
-          tx.manager,
-          'push_deliver',
-          { notification_id: notification.id, push_subscription_id: subscription.id },
-          { singletonKey: `push:${notification.id}:${subscription.id}` },
-        );
+    await tx.emitAll(
+      NotificationCreated,
+      created.map((notification) => ({
+        payload: { notification_id: notification.id, type: notification.type },
+        options: { userId: notification.userId, source: 'system' as const, occurredAt: notification.createdAt },
+      })),
+    );
+    const pushed = created.filter((notification) => byId.get(notification.id)?.push);
+    if (pushed.length > 0 && this.pushSender.enabled) {
+      const subscriptionsOf = new Map<string, string[]>();
+      for (const { id, userId } of await this.pushSubscriptions.idsOfUsers(
+        tx.manager,
+        pushed.map((notification) => notification.userId),
+      )) {
+        subscriptionsOf.set(userId, [...(subscriptionsOf.get(userId) ?? []), id]);
       }
+      await this.jobs.enqueueMany(
+        tx.manager,
+        'push_deliver',
+        pushed.flatMap((notification) =>
+          (subscriptionsOf.get(notification.userId) ?? []).map((subscriptionId) => ({
+            data: { notification_id: notification.id, push_subscription_id: subscriptionId },
+            singletonKey: `push:${notification.id}:${subscriptionId}`,
+          })),
+        ),
+      );
     }
-    return toNotificationResponse(notification);
+    return created.map(toNotificationResponse);
+  }
+
+  /** The ids of the notifications holding these dedupe keys, by key. */
+  idsBySourceRef(tx: Transaction, sourceRefs: string[]): Promise<Map<string, string>> {
+    return this.notifications.idsBySourceRef(tx.manager, sourceRefs);
   }
 
   async list(userId: string, filter: NotificationFilter): Promise<NotificationPageResult> {

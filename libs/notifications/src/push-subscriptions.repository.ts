@@ -36,12 +36,14 @@ export class PushSubscriptionsRepository {
     return this.dataSource.manager.findOne(PushSubscriptionEntity, { where: { id } });
   }
 
-  idsOfUser(manager: EntityManager, userId: string): Promise<Array<{ id: string }>> {
-    return manager.find(PushSubscriptionEntity, {
-      select: { id: true },
-      where: { userId },
-      order: { createdAt: 'ASC' },
-    });
+  /** The push subscriptions of many users, each user's oldest first. */
+  async idsOfUsers(manager: EntityManager, userIds: string[]): Promise<Array<{ id: string; userId: string }>> {
+    if (userIds.length === 0) return [];
+    const rows: Array<{ id: string; user_id: string }> = await manager.query(
+      `SELECT id, user_id FROM push_subscriptions WHERE user_id = ANY($1::uuid[]) ORDER BY user_id, created_at, id`,
+      [userIds],
+    );
+    return rows.map((row) => ({ id: row.id, userId: row.user_id }));
   }
 
   /** Removes the user's registration of `endpoint`; null when this user has none. */

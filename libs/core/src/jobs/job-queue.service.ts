@@ -107,6 +107,32 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
     });
   }
 
+  /**
+   * Enqueues many jobs of one name inside the caller's transaction in one statement, each with a
+   * dedupe key (a job whose key was already used is not created again, as with `enqueue`).
+   */
+  async enqueueMany(
+    manager: EntityManager,
+    name: JobName,
+    jobs: ReadonlyArray<{ data: object; singletonKey: string }>,
+  ): Promise<void> {
+    if (jobs.length === 0) return;
+    const { retryLimit, retryDelay, retryBackoff, expireInSeconds } = this.jobOptions(name);
+    await this.boss.insert(
+      jobs.map((job) => ({
+        id: dedupeJobId(name, job.singletonKey),
+        name,
+        data: job.data,
+        singletonKey: job.singletonKey,
+        retryLimit,
+        retryDelay,
+        retryBackoff,
+        expireInSeconds,
+      })),
+      { db: transactionDb(manager) },
+    );
+  }
+
   /** Claims up to `batchSize` due jobs of `name` (`FOR UPDATE SKIP LOCKED`): state `active`. */
   async fetch(name: JobName, batchSize: number): Promise<QueuedJob[]> {
     const jobs = await this.boss.fetch<Record<string, unknown>>(name, { batchSize, includeMetadata: true });
