@@ -1,0 +1,181 @@
+/**
+ * `npm run bench:jobs -- [--users=10000,100000]`
+ *
+ * Scheduled jobs at scale (issue #18). For each N: a fresh embedded PostgreSQL seeded by SQL with
+ * the realistic mix of bench/jobs-seed.ts, then every scheduled job run once on the job clock of
+ * a UTC midnight (one runner, the WorkerModule in this process), the 10,000-reminder burst, and
+ * the task list / detail of a user with 10,000 tasks (service layer, 200 calls each). Prints time,
+ * items, time per item per job, flags a job whose time per item grows by more than ×1.5 from the
+ * smallest N, and writes bench/RESULTS-jobs.md.
+ */
+import 'reflect-metadata';
+import { rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import { Client } from 'pg';
+import { loadConfig } from '@app/core/config/app-config';
+import { migrate } from '@app/core/database/database-bootstrap';
+import { EmbeddedPostgres } from '@app/core/database/embedded-postgres';
+import type { JobName } from '@app/core/jobs/job-catalogue';
+import { ListTasksQueryDto } from '@app/tasks/dto/list-tasks-query.dto';
+import { TasksService } from '@app/tasks/tasks.service';
+import { JobExecutor } from '../apps/worker/src/job-executor';
+import { WorkerModule } from '../apps/worker/src/worker.module';
+import { freePort } from '../test/support/test-database';
+import { BURST_REMINDERS, seedJobsMix } from './jobs-seed';
+import { summarize } from './stats';
+
+const NOW = new Date('2031-06-02T00:00:00.000Z');
+const BURST_AT = new Date('2031-06-02T09:00:00.000Z');
+/** Every scheduled job, in catalogue order (the queue-backed ones have nothing scheduled). */
+const JOBS: JobName[] = [
+  'streak_calculate',
+  'credit_expire',
+  'credit_daily_grant',
+  'credit_reservation_release',
+  'subscription_check',
+  'subscription_renew',
+  'activity_log_purge',
+  'tombstone_cleanup',
+  'idempotency_key_cleanup',
+  'maintenance_cleanup',
+];
+const DAILY_AT_MIDNIGHT: JobName[] = ['streak_calculate', 'credit_expire', 'credit_daily_grant'];
+
+interface JobFigure {
+  job: string;
+  ms: number;
+  items: number;
+  result: Record<string, unknown>;
+}
+
+interface RunFigures {
+  users: number;
+  seedMs: number;
+  jobs: JobFigure[];
+  listP95: number;
+  detailP95: number;
+  taskRows: number;
+}
+
+const itemsOf = (result: Record<string, unknown>): number =>
+  Object.entries(result)
+    .filter(([key, value]) => typeof value === 'number' && !key.startsWith('credits') && key !== 'errors')
+    .reduce((sum, [, value]) => sum + (value as number), 0);
+
+async function runFor(users: number): Promise<RunFigures> {
+  const dataDir = join(tmpdir(), `perpetua-bench-jobs-${process.pid}-${users}`);
+  const embedded = new EmbeddedPostgres({ dataDir, port: await freePort(), database: 'perpetua_bench' });
+  const url = await embedded.start();
+  try {
+    await migrate(url);
+    const db = new Client({ connectionString: url });
+    await db.connect();
+    const seedStart = Date.now();
+    await seedJobsMix(db, users, NOW, BURST_AT);
+    const seedMs = Date.now() - seedStart;
+    console.log(`N=${users}: seeded in ${(seedMs / 1000).toFixed(1)} s`);
+    const config = loadConfig({ ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent', DB_MIGRATE_ON_START: 'false' });
+    const app = await NestFactory.createApplicationContext(WorkerModule.register({ config, databaseUrl: url }), {
+      logger: false,
+    });
+    try {
+      const executor = app.get(JobExecutor);
+      const jobs: JobFigure[] = [];
+      const run = async (name: JobName, now: Date, label: string = name): Promise<void> => {
+        const start = process.hrtime.bigint();
+        const outcome = await executor.execute(name, { now, data: {}, jobId: null, attempt: 1 });
+        const ms = Number(process.hrtime.bigint() - start) / 1e6;
+        const result = outcome.result ?? {};
+        jobs.push({ job: label, ms, items: itemsOf(result), result });
+        console.log(`  ${label.padEnd(28)} ${ms.toFixed(0).padStart(7)} ms  ${JSON.stringify(result)}`);
+      };
+      for (const name of JOBS) await run(name, NOW);
+      await run('reminder_fire', BURST_AT, `reminder_fire (${BURST_REMINDERS} burst)`);
+      const [heavy] = (
+        await db.query(`SELECT user_id, count(*)::int AS n FROM task_instances GROUP BY 1 ORDER BY 2 DESC LIMIT 1`)
+      ).rows;
+      const taskRows: number = (await db.query(`SELECT count(*)::int AS n FROM task_instances`)).rows[0].n;
+      const ids = (await db.query(`SELECT id FROM task_instances WHERE user_id = $1 LIMIT 200`, [heavy.user_id])).rows;
+      const tasks = app.get(TasksService);
+      const time = async (work: () => Promise<unknown>): Promise<number> => {
+        const start = process.hrtime.bigint();
+        await work();
+        return Number(process.hrtime.bigint() - start) / 1e6;
+      };
+      const list: number[] = [];
+      const detail: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        list.push(await time(() => tasks.list(heavy.user_id, Object.assign(new ListTasksQueryDto(), { limit: 25 }))));
+        detail.push(await time(() => tasks.get(heavy.user_id, ids[i % ids.length].id)));
+      }
+      await db.end();
+      return { users, seedMs, jobs, listP95: summarize(list).p95, detailP95: summarize(detail).p95, taskRows };
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await embedded.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function report(runs: RunFigures[]): string {
+  const base = runs[0];
+  const perItem = (figure: JobFigure): number | null => (figure.items > 0 ? figure.ms / figure.items : null);
+  const lines: string[] = [
+    '# Scheduled jobs at scale (`npm run bench:jobs`)',
+    '',
+    `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), shared; embedded PostgreSQL, one runner, job clock ${NOW.toISOString()}.`,
+    '',
+    `| job | ${runs.map((run) => `N=${run.users}: time / items / per item`).join(' | ')} | per item ×(largest/smallest N) |`,
+    `|---|${runs.map(() => '---').join('|')}|---|`,
+  ];
+  const flagged: string[] = [];
+  for (const [index, figure] of base.jobs.entries()) {
+    const cells = runs.map((run) => {
+      const f = run.jobs[index];
+      const item = perItem(f);
+      return `${(f.ms / 1000).toFixed(2)} s / ${f.items} / ${item === null ? '–' : `${item.toFixed(3)} ms`}`;
+    });
+    const first = perItem(figure);
+    const last = perItem(runs[runs.length - 1].jobs[index]);
+    const ratio = first && last && runs.length > 1 ? last / first : null;
+    if (ratio !== null && ratio > 1.5 && runs[runs.length - 1].jobs[index].ms > 500) flagged.push(figure.job);
+    lines.push(`| \`${figure.job}\` | ${cells.join(' | ')} | ${ratio === null ? '–' : `×${ratio.toFixed(2)}`} |`);
+  }
+  lines.push('');
+  for (const run of runs) {
+    const midnight = run.jobs
+      .filter((f) => (DAILY_AT_MIDNIGHT as string[]).includes(f.job))
+      .reduce((s, f) => s + f.ms, 0);
+    lines.push(
+      `- N=${run.users}: seed ${(run.seedMs / 1000).toFixed(1)} s; 00:00 jobs ${(midnight / 1000).toFixed(2)} s in all; ` +
+        `tasks list (limit 25) p95 ${run.listP95.toFixed(1)} ms and detail p95 ${run.detailP95.toFixed(1)} ms for a user with 10,000 tasks among ${run.taskRows} task rows (service layer).`,
+    );
+  }
+  lines.push(
+    '',
+    flagged.length
+      ? `Per-item time grows with N (> ×1.5): ${flagged.join(', ')}`
+      : "No job's per-item time grows by more than ×1.5.",
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+async function main(): Promise<void> {
+  const arg = process.argv.slice(2).find((item) => item.startsWith('--users='));
+  const sizes = (arg ? arg.slice('--users='.length) : '10000,100000').split(',').map(Number);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 100)) throw new Error('--users takes a list of integers ≥ 100');
+  const runs: RunFigures[] = [];
+  for (const users of sizes) runs.push(await runFor(users));
+  const text = report(runs);
+  console.log(text);
+  writeFileSync(join(__dirname, 'RESULTS-jobs.md'), text);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
