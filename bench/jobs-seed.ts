@@ -56,7 +56,8 @@ export async function seedJobsMix(db: Client, users: number, now: Date, burstAt:
   );
   await q(
     `UPDATE ai_credit_ledger l SET consumed = 1 FROM seed_users u
-     WHERE u.id = l.user_id AND l.credit_type = 'kickstart' AND u.n % 100 = 7 AND l.consumed = 0`,
+     WHERE u.id = l.user_id AND l.credit_type = 'kickstart' AND l.operation = 'grant' AND u.n % 100 = 7
+       AND l.consumed = 0`,
   );
   // Streaks: every user has a state; half a streak, a third of those broken.
   await q(
