@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { EmbeddedPostgres } from '../libs/core/src/database/embedded-postgres';
 import { BenchUser } from './crud-mix';
-import { freePort } from './processes';
+import { freePort, parentOf } from './processes';
 
 const DATABASE = 'perpetua_bench';
 
@@ -11,6 +11,8 @@ export interface BenchDatabase {
   url: string;
   /** Where it runs, for the report. */
   description: string;
+  /** The server's postmaster when it runs on this machine (its CPU is measured), else undefined. */
+  postmasterPid?: number;
   close(): Promise<void>;
 }
 
@@ -18,6 +20,18 @@ function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
   return parsed.toString();
+}
+
+/** The postmaster of the server behind `url`, if it is a process of this machine. */
+async function postmasterOf(url: string): Promise<number | undefined> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    return parentOf(rows[0].pid);
+  } finally {
+    await client.end();
+  }
 }
 
 async function recreate(serverUrl: string): Promise<string> {
@@ -40,14 +54,21 @@ export async function benchDatabase(workDir: string, log: (message: string) => v
   const given = process.env.DATABASE_URL;
   if (given) {
     try {
+      const url = await recreate(given);
       return {
-        url: await recreate(given),
+        url,
         description: `given server (DATABASE_URL), database ${DATABASE}`,
+        postmasterPid: await postmasterOf(url),
         close: async () => undefined,
       };
     } catch (error) {
       log(`cannot create ${DATABASE} on the DATABASE_URL server (${String(error)}); using that database as it is`);
-      return { url: given, description: 'given database (DATABASE_URL)', close: async () => undefined };
+      return {
+        url: given,
+        description: 'given database (DATABASE_URL)',
+        postmasterPid: await postmasterOf(given),
+        close: async () => undefined,
+      };
     }
   }
   const embedded = new EmbeddedPostgres({
@@ -61,9 +82,11 @@ export async function benchDatabase(workDir: string, log: (message: string) => v
   await client.connect();
   const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
   await client.end();
+  const url = await recreate(serverUrl);
   return {
-    url: await recreate(serverUrl),
+    url,
     description: `embedded PostgreSQL ${rows[0].server_version} (default durability settings)`,
+    postmasterPid: await postmasterOf(url),
     close: () => embedded.stop(),
   };
 }

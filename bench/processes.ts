@@ -120,3 +120,25 @@ export function cpuMsOf(pid: number): number {
   const fields = readFileSync(path, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
+
+/** The parent process of `pid` (field 4 of /proc/<pid>/stat), or undefined when it is not visible. */
+export function parentOf(pid: number): number | undefined {
+  const path = `/proc/${pid}/stat`;
+  if (!existsSync(path)) return undefined;
+  return Number(readFileSync(path, 'utf8').split(') ')[1].split(' ')[1]);
+}
+
+/**
+ * CPU time of a PostgreSQL server so far, in milliseconds: the postmaster, its exited children
+ * (cutime + cstime) and its live ones (backends, walwriter, checkpointer, …).
+ */
+export function postgresCpuMsOf(postmasterPid: number): number {
+  const stat = `/proc/${postmasterPid}/stat`;
+  if (!existsSync(stat)) return 0;
+  const fields = readFileSync(stat, 'utf8').split(') ')[1].split(' ');
+  let ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+  const children = `/proc/${postmasterPid}/task/${postmasterPid}/children`;
+  const pids = existsSync(children) ? readFileSync(children, 'utf8').trim().split(/\s+/).filter(Boolean) : [];
+  for (const child of pids) ticks += cpuMsOf(Number(child)) / 10;
+  return ticks * 10;
+}

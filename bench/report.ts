@@ -22,6 +22,8 @@ export interface PhaseFigures {
   loadAfter: number;
   /** CPU time each server process used per request (user + system): independent of other load on the machine. */
   cpuMsPerRequest: { product: number; floor: number };
+  /** CPU time of the PostgreSQL processes per request (null when the server is not a process of this machine). */
+  postgresCpuMsPerRequest: { product: number | null; floor: number | null };
 }
 
 export interface BenchFigures {
@@ -47,6 +49,21 @@ interface Check {
 
 const errorsOf = (result: LoadResult): number => result.errors + result.non2xx;
 
+/** Product CPU per request over the floor's, against `bound` (issue #12: API ≤ 2×, PostgreSQL ≤ 1.5×). */
+function cpuCheck(name: string, figures: { product: number | null; floor: number | null }, bound: number): Check {
+  const { product, floor } = figures;
+  if (product === null || floor === null || floor <= 0) {
+    return { name, target: `≤ ${bound}× the floor`, measured: 'not measured (server not on this machine)', met: false };
+  }
+  const ratio = product / floor;
+  return {
+    name,
+    target: `≤ ${bound}× the floor`,
+    measured: `×${round(ratio, 2)} (${product} / ${floor} ms)`,
+    met: ratio <= bound,
+  };
+}
+
 export function checks(figures: BenchFigures): Check[] {
   const { saturation, open, webhooks, ai } = figures;
   const ratio = saturation.product.rps / Math.max(1, saturation.floor.rps);
@@ -57,6 +74,8 @@ export function checks(figures: BenchFigures): Check[] {
       measured: `${round(ratio * 100)} % (${saturation.product.rps} / ${saturation.floor.rps} req/s)`,
       met: ratio >= 0.6,
     },
+    cpuCheck('Saturation: API CPU per request', saturation.cpuMsPerRequest, 2),
+    cpuCheck('Saturation: PostgreSQL CPU per request', saturation.postgresCpuMsPerRequest, 1.5),
     {
       name: 'Saturation: product errors',
       target: '0',
@@ -115,7 +134,7 @@ function phaseTable(phase: PhaseFigures): string[] {
     loadRow('product (API)', phase.product),
     loadRow('floor (node:http + pg)', phase.floor),
     '',
-    `Throughput ratio product / floor: **${ratio} %**. Server CPU per request: product ${phase.cpuMsPerRequest.product} ms, floor ${phase.cpuMsPerRequest.floor} ms. API RSS: ${phase.apiRssMb} MB highest sample during the run, VmHWM ${phase.apiHwmMb} MB. Machine load average (1 min) ${phase.loadBefore} before, ${phase.loadAfter} after (2 CPUs; anything above ~2.5 besides the bench itself means other processes took CPU).`,
+    `Throughput ratio product / floor: **${ratio} %**. Server CPU per request: product ${phase.cpuMsPerRequest.product} ms, floor ${phase.cpuMsPerRequest.floor} ms; PostgreSQL CPU per request: product ${phase.postgresCpuMsPerRequest.product ?? '–'} ms, floor ${phase.postgresCpuMsPerRequest.floor ?? '–'} ms. API RSS: ${phase.apiRssMb} MB highest sample during the run, VmHWM ${phase.apiHwmMb} MB. Machine load average (1 min) ${phase.loadBefore} before, ${phase.loadAfter} after (2 CPUs; anything above ~2.5 besides the bench itself means other processes took CPU).`,
   ];
   for (const [name, result] of [
     ['product', phase.product],

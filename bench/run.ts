@@ -17,6 +17,7 @@ import {
   Launched,
   launchTs,
   memoryOf,
+  postgresCpuMsOf,
   ROOT,
   stop,
   waitForStatus,
@@ -74,7 +75,8 @@ async function runLoad(
   usersFile: string,
   server: Launched,
   watchRss: boolean,
-): Promise<{ result: LoadResult; rssMb: number; cpuMsPerRequest: number }> {
+  postmasterPid: number | undefined,
+): Promise<{ result: LoadResult; rssMb: number; cpuMsPerRequest: number; postgresCpuMsPerRequest: number | null }> {
   const config: LoadConfig = {
     mode,
     url,
@@ -95,6 +97,7 @@ async function runLoad(
     if (watchRss) rssMb = Math.max(rssMb, memoryOf(server.pid).rssMb);
   }, 250);
   const cpuBefore = cpuMsOf(server.pid);
+  const postgresBefore = postmasterPid ? postgresCpuMsOf(postmasterPid) : 0;
   try {
     await exited(launchTs(`load ${name}`, 'bench/load-generator.ts', [configFile], env, join(WORK_DIR, 'load.log')));
   } finally {
@@ -107,7 +110,10 @@ async function runLoad(
   // Warm-up and measured requests: the same mix, so CPU per request is their average.
   const served = result.requests * (1 + config.warmupSeconds / config.durationSeconds);
   const cpuMsPerRequest = round((cpuMsOf(server.pid) - cpuBefore) / Math.max(1, served), 2);
-  return { result, rssMb, cpuMsPerRequest };
+  const postgresCpuMsPerRequest = postmasterPid
+    ? round((postgresCpuMsOf(postmasterPid) - postgresBefore) / Math.max(1, served), 2)
+    : null;
+  return { result, rssMb, cpuMsPerRequest, postgresCpuMsPerRequest };
 }
 
 /**
@@ -131,14 +137,15 @@ async function phase(
   urls: { api: string; floor: string },
   users: BenchUser[],
   usersFile: string,
+  postmasterPid: number | undefined,
 ): Promise<PhaseFigures> {
   const label = mode === 'closed' ? 'saturation' : 'users';
   const loadBefore = round(loadavg()[0], 2);
   await drain(urls.api, users[0]);
-  const product = await runLoad(`${label}-product`, mode, urls.api, usersFile, servers.api, true);
+  const product = await runLoad(`${label}-product`, mode, urls.api, usersFile, servers.api, true, postmasterPid);
   const apiHwmMb = memoryOf(servers.api.pid).peakMb;
   await drain(urls.floor, users[0]);
-  const floor = await runLoad(`${label}-floor`, mode, urls.floor, usersFile, servers.floor, false);
+  const floor = await runLoad(`${label}-floor`, mode, urls.floor, usersFile, servers.floor, false, postmasterPid);
   return {
     product: product.result,
     floor: floor.result,
@@ -147,6 +154,7 @@ async function phase(
     loadBefore,
     loadAfter: round(loadavg()[0], 2),
     cpuMsPerRequest: { product: product.cpuMsPerRequest, floor: floor.cpuMsPerRequest },
+    postgresCpuMsPerRequest: { product: product.postgresCpuMsPerRequest, floor: floor.postgresCpuMsPerRequest },
   };
 }
 
@@ -232,8 +240,8 @@ async function main(): Promise<void> {
     await waitForStatus(`${floorUrl}/health`, floor);
 
     const urls = { api: apiUrl, floor: floorUrl };
-    const saturation = await phase('closed', { api, floor }, urls, users, usersFile);
-    const open = await phase('open', { api, floor }, urls, users, usersFile);
+    const saturation = await phase('closed', { api, floor }, urls, users, usersFile, database.postmasterPid);
+    const open = await phase('open', { api, floor }, urls, users, usersFile, database.postmasterPid);
     log(`webhooks: ${SETTINGS.webhooks} signed events`);
     const webhooks = await measureWebhooks(apiUrl, webhookSecret, users, SETTINGS.webhooks);
     log(`AI chat: ${SETTINGS.aiCalls} calls, provider delay ${SETTINGS.aiProviderDelayMs} ms`);
