@@ -254,6 +254,46 @@ describe('Recurring templates', () => {
       await expect(instancesOf(t, template.id)).resolves.toHaveLength(2);
     });
 
+    it('should answer TEMPLATE_EXHAUSTED once COUNT is used up, without creating an instance', async () => {
+      const alice = await member(t);
+      const dtstart = new Date(Math.ceil(Date.now() / 1000) * 1000 + 3_600_000);
+      const template = (
+        await alice.api
+          .post('/api/v1/templates')
+          .send({ title: 'Twice', rrule: 'FREQ=DAILY;COUNT=2', dtstart: dtstart.toISOString() })
+      ).body.data;
+      expect(template.next_due).toBe(new Date(dtstart.getTime() + DAY).toISOString());
+      const second = await alice.api.post(`/api/v1/templates/${template.id}/generate`);
+      expect(second.status).toBe(201);
+      await expect(
+        t.dataSource.query('SELECT next_due FROM task_templates WHERE id = $1', [template.id]),
+      ).resolves.toEqual([{ next_due: null }]);
+      expectError(await alice.api.post(`/api/v1/templates/${template.id}/generate`), 409, 'TEMPLATE_EXHAUSTED');
+      expect((await instancesOf(t, template.id)).map((row) => row.due_date.toISOString())).toEqual([
+        dtstart.toISOString(),
+        new Date(dtstart.getTime() + DAY).toISOString(),
+      ]);
+    });
+
+    it('should generate the last occurrence once under concurrent calls and answer TEMPLATE_EXHAUSTED to the rest', async () => {
+      const alice = await member(t);
+      const dtstart = new Date(Math.ceil(Date.now() / 1000) * 1000 + 3_600_000);
+      const template = (
+        await alice.api
+          .post('/api/v1/templates')
+          .send({ title: 'Race', rrule: 'FREQ=DAILY;COUNT=2', dtstart: dtstart.toISOString() })
+      ).body.data;
+      const responses = await Promise.all(
+        Array.from({ length: 6 }, () => alice.api.post(`/api/v1/templates/${template.id}/generate`)),
+      );
+      const statuses = responses.map((response) => response.status).sort();
+      expect(statuses).toEqual([201, 409, 409, 409, 409, 409]);
+      for (const response of responses.filter((candidate) => candidate.status === 409)) {
+        expectError(response, 409, 'TEMPLATE_EXHAUSTED');
+      }
+      await expect(instancesOf(t, template.id)).resolves.toHaveLength(2);
+    });
+
     it('should answer TEMPLATE_INACTIVE before TEMPLATE_EXHAUSTED, then LIMIT_EXCEEDED', async () => {
       const alice = await member(t);
       const once = (await alice.api.post('/api/v1/templates').send({ title: 'Once', rrule: 'FREQ=DAILY;COUNT=1' })).body

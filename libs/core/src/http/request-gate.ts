@@ -12,6 +12,8 @@ const MIDDLEWARE_METHOD_COUNT = 8;
 export type RequestWithRawBody = Request & { rawBody?: Buffer };
 
 export interface RouteLayer {
+  /** The handler's function name: `serveStatic` for an `express.static` mount. */
+  name?: string;
   route?: { path: string; _methods(): string[] };
   match(path: string): boolean;
 }
@@ -22,9 +24,13 @@ interface RouteIndex {
   byPrefix: Map<string, RouteLayer[]>;
   /** Layers whose leading segments are not static (parameters, wildcards): tested for every path. */
   anywhere: RouteLayer[];
+  /** Static-file mounts (the Swagger UI assets under `/docs`): they answer GET and HEAD below their path. */
+  staticMounts: RouteLayer[];
 }
 
 const PREFIX_SEGMENTS = 3;
+const STATIC_HANDLER = 'serveStatic';
+const STATIC_METHODS = new Set(['GET', 'HEAD']);
 const DYNAMIC_SEGMENT = /[:*{(]/;
 
 /** `api/v1/tasks` for `/api/v1/tasks/…` (Express matches case-insensitively, trailing slash optional). */
@@ -33,9 +39,12 @@ function prefixOf(path: string): string {
 }
 
 function indexRoutes(stack: RouteLayer[]): RouteIndex {
-  const index: RouteIndex = { size: stack.length, byPrefix: new Map(), anywhere: [] };
+  const index: RouteIndex = { size: stack.length, byPrefix: new Map(), anywhere: [], staticMounts: [] };
   for (const layer of stack) {
-    if (!layer.route) continue;
+    if (!layer.route) {
+      if (layer.name === STATIC_HANDLER) index.staticMounts.push(layer);
+      continue;
+    }
     // Nest mounts route-scoped middleware (the request logger) as a route for every method: not an endpoint.
     if (layer.route._methods().length > MIDDLEWARE_METHOD_COUNT) continue;
     const path = layer.route.path;
@@ -53,7 +62,8 @@ function indexRoutes(stack: RouteLayer[]): RouteIndex {
 /**
  * Step 1 of api.md §1.9: unknown path → 404, known path with another method → 405 + `Allow`.
  * The route table is read from the Express router once routes are registered (indexed again
- * whenever its size changes).
+ * whenever its size changes). GET and HEAD below a static-file mount go on to it: it serves the
+ * file, and a missing one reaches the application's own 404.
  */
 export function routeGate(getRouterStack: () => RouteLayer[]): RequestHandler {
   let index: RouteIndex | undefined;
@@ -69,6 +79,12 @@ export function routeGate(getRouterStack: () => RouteLayer[]): RequestHandler {
     };
     collect(index.byPrefix.get(prefixOf(request.path)));
     collect(index.anywhere);
+    if (
+      methods.size === 0 &&
+      STATIC_METHODS.has(request.method) &&
+      index.staticMounts.some((layer) => layer.match(request.path))
+    )
+      return next();
     if (methods.size === 0) return sendError(request, response, new DomainError(404, 'NOT_FOUND', 'Route not found'));
     if (methods.has('GET')) methods.add('HEAD');
     if (methods.has(request.method)) return next();

@@ -14,6 +14,7 @@ describe(routeGate.name, () => {
     layer('/api/v1/tasks/:id', ['get', 'patch', 'put']),
     layer('/health/live', ['get']),
     layer('/:anything/echo', ['post']),
+    { name: 'serveStatic', match: (candidate: string) => /^\/docs(\/|$)/i.test(candidate) },
   ];
 
   function run(method: string, path: string): { status?: number; allow?: string; passed: boolean; code?: string } {
@@ -52,5 +53,12 @@ describe(routeGate.name, () => {
   it('should answer 404 for an unknown path, never matching the catch-all middleware route', () => {
     expect(run('GET', '/api/v1/nope')).toEqual({ passed: false, status: 404, code: 'NOT_FOUND' });
     expect(run('GET', '/api/v1/tasks/1/nope')).toMatchObject({ status: 404 });
+  });
+
+  it('should pass reads below a static-file mount to it and answer 404 for writes there', () => {
+    expect(run('GET', '/docs/swagger-ui.css').passed).toBe(true);
+    expect(run('HEAD', '/docs/swagger-ui-bundle.js').passed).toBe(true);
+    expect(run('POST', '/docs/swagger-ui.css')).toEqual({ passed: false, status: 404, code: 'NOT_FOUND' });
+    expect(run('GET', '/documents')).toEqual({ passed: false, status: 404, code: 'NOT_FOUND' });
   });
 });

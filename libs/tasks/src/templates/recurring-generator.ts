@@ -15,8 +15,12 @@ export class RecurringGenerator {
     private readonly templates: TemplatesRepository,
   ) {}
 
-  /** `next_due` when it is in the future, else the first occurrence after now; null when exhausted. */
+  /**
+   * `next_due` when it is in the future, else the first occurrence after now; null when exhausted:
+   * once a template has generated, a null `next_due` means COUNT/UNTIL is used up (rules.md §6).
+   */
   nextDueDate(template: TaskTemplateEntity, now: Date): Date | null {
+    if (!template.nextDue && template.lastGeneratedAt) return null;
     if (template.nextDue && template.nextDue.getTime() > now.getTime()) return template.nextDue;
     return occurrenceAfter(template.rrule, template.dtstart, now);
   }
