@@ -56,11 +56,13 @@ export function configureApp(app: NestExpressApplication): void {
   });
   app.use(httpMetrics(app.get(MetricsService)));
   app.use(admissionGate(ADMISSION_LIMIT));
+  // The versioned spellings of the unversioned routes, built once rather than per request.
+  const aliases = new Set(VERSIONED_ALIASES.map((path) => `/${API_PREFIX}${path}`));
   app.use((request: Request, _response: Response, next: NextFunction) => {
-    const alias = VERSIONED_ALIASES.find(
-      (path) => request.url === `/${API_PREFIX}${path}` || request.url.startsWith(`/${API_PREFIX}${path}?`),
-    );
-    if (alias) request.url = request.url.slice(API_PREFIX.length + 1);
+    const query = request.url.indexOf('?');
+    if (aliases.has(query < 0 ? request.url : request.url.slice(0, query))) {
+      request.url = request.url.slice(API_PREFIX.length + 1);
+    }
     next();
   });
   app.use(...securityHeaders(config));
