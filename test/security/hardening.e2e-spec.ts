@@ -18,7 +18,11 @@ describe('hardening in production mode', () => {
   let userId: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ NODE_ENV: 'production', AUTH_DEV_LOGIN: 'false' });
+    t = await createTestApp({
+      NODE_ENV: 'production',
+      AUTH_DEV_LOGIN: 'false',
+      PUBLIC_BASE_URL: 'https://api.example.test',
+    });
     const [user]: Array<{ id: string; email: string }> = await t.dataSource.query(
       `INSERT INTO users (google_id, email, name) VALUES ($1, $2, 'Prod') RETURNING id, email`,
       [`google-${randomUUID()}`, `prod-${randomUUID()}@example.com`],
