@@ -49,6 +49,13 @@ describe('structured logs', () => {
       .get('/api/v1/users/me?token=secret-query-token')
       .set('Authorization', `Bearer ${accessToken}`);
     await http.post('/api/v1/auth/refresh').send({ refresh_token: refreshToken });
+    const feed = await http
+      .post('/api/v1/calendar-feed')
+      .set('Authorization', `Bearer ${accessToken}`)
+      .set('Idempotency-Key', randomUUID());
+    const feedToken: string = feed.body.data.token;
+    await http.get(`/api/v1/calendar-feed/${feedToken}.ics`);
+    await http.get('/api/v1/tasks?search=private-search-text&limit=5').set('Authorization', `Bearer ${accessToken}`);
 
     const requestLine = lines.find(
       (line) => (line.req as { id?: string } | undefined)?.id === me.headers['x-request-id'],
@@ -64,6 +71,9 @@ describe('structured logs', () => {
     expect(everything).not.toContain(accessToken);
     expect(everything).not.toContain(refreshToken);
     expect(everything).not.toContain('secret-query-token');
+    expect(everything).not.toContain(feedToken);
+    expect(everything).not.toContain('private-search-text');
+    expect(everything).toContain('/api/v1/calendar-feed/[redacted].ics');
   });
 });
 

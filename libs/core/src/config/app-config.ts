@@ -54,9 +54,10 @@ export class AppConfig {
   /** Proxies in front of the API (api.md §1.12): a hop count or comma-separated addresses/CIDRs. */
   @Transform(emptyToUndefined) @IsOptional() @IsString() TRUST_PROXY?: string;
   /** The API's public origin for every absolute URL it hands out (spec README). */
-  @Transform(emptyToUndefined) @IsOptional() @IsUrl({ ...URL_OPTIONS, protocols: ['http', 'https'] }) PUBLIC_BASE_URL?: string;
-  /** When set, `GET /metrics` requires `Authorization: Bearer <METRICS_TOKEN>` (docs/security-hardening.md). */
-  @Transform(emptyToUndefined) @IsOptional() @IsString() METRICS_TOKEN?: string;
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ ...URL_OPTIONS, protocols: ['http', 'https'] })
+  PUBLIC_BASE_URL?: string;
 
   @Transform(emptyToUndefined) @IsOptional() @IsString() VAPID_PUBLIC_KEY?: string;
   @Transform(emptyToUndefined) @IsOptional() @IsString() VAPID_PRIVATE_KEY?: string;
@@ -154,7 +155,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const trusted = config.trustProxy;
   const badProxy = Array.isArray(trusted) ? trusted.find((entry) => !isProxyAddress(entry)) : undefined;
   if (badProxy !== undefined) {
-    problems.push(`TRUST_PROXY: "${badProxy}" is not a hop count, an address, a CIDR or loopback/linklocal/uniquelocal`);
+    problems.push(
+      `TRUST_PROXY: "${badProxy}" is not a hop count, an address, a CIDR or loopback/linklocal/uniquelocal`,
+    );
   }
   if (config.isProduction) {
     if (!config.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: required when NODE_ENV=production');
