@@ -129,9 +129,10 @@ describe('POST /api/v1/auth/google/callback', () => {
     );
     const rows = await testApp.dataSource.query(`SELECT google_id FROM users WHERE lower(email) = lower($1)`, [email]);
     expect(rows).toEqual([{ google_id: '118000000000000000005' }]);
-    const sessions = await testApp.dataSource.query(`SELECT count(*)::int AS n FROM refresh_tokens WHERE user_id = $1`, [
-      owner.body.user.id,
-    ]);
+    const sessions = await testApp.dataSource.query(
+      `SELECT count(*)::int AS n FROM refresh_tokens WHERE user_id = $1`,
+      [owner.body.user.id],
+    );
     expect(sessions).toEqual([{ n: 1 }]);
   });
 

@@ -34,9 +34,10 @@ describe('Calendar feed under adversarial templates', () => {
       .post('/api/v1/templates')
       .send({ title: 'One too many', rrule: 'FREQ=DAILY' });
     expect(expectError(over, 409, 'LIMIT_EXCEEDED')).toMatchObject({ limit: 100, current: 100 });
-    const [{ count }] = await t.dataSource.query(`SELECT count(*)::int AS count FROM task_templates WHERE user_id = $1`, [
-      user.id,
-    ]);
+    const [{ count }] = await t.dataSource.query(
+      `SELECT count(*)::int AS count FROM task_templates WHERE user_id = $1`,
+      [user.id],
+    );
     expect(count).toBe(100);
 
     const feed = await issueFeed(t, accessToken);
@@ -67,9 +68,7 @@ describe('Calendar feed under adversarial templates', () => {
     const first = await fetchFeed(t, feed.url);
     expect((await fetchFeed(t, feed.url).set('If-None-Match', first.headers.etag)).status).toBe(304);
 
-    const patched = await as(t, accessToken)
-      .patch(`/api/v1/tasks/${created.body.data.id}`)
-      .send({ title: 'Renamed' });
+    const patched = await as(t, accessToken).patch(`/api/v1/tasks/${created.body.data.id}`).send({ title: 'Renamed' });
     expect(patched.status).toBe(200);
     const after = await fetchFeed(t, feed.url).set('If-None-Match', first.headers.etag);
     expect(after.status).toBe(200);

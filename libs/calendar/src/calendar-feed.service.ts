@@ -125,7 +125,10 @@ export class CalendarFeedService {
 }
 
 /** ETag (base64url of the content's SHA-256), Last-Modified and the feed's caching policy. */
-function validators(contentHash: string, lastModified: Date): Record<'ETag' | 'Last-Modified' | 'Cache-Control', string> {
+function validators(
+  contentHash: string,
+  lastModified: Date,
+): Record<'ETag' | 'Last-Modified' | 'Cache-Control', string> {
   return {
     ETag: `"${Buffer.from(contentHash, 'hex').toString('base64url')}"`,
     'Last-Modified': lastModified.toUTCString(),

@@ -184,7 +184,9 @@ describe(seriesRule.name, () => {
   });
 
   it('should write a date-only UNTIL as the UTC instant the generator uses', () => {
-    expect(seriesRule('FREQ=DAILY;UNTIL=20260131', dtstart, budget(), dtstart)).toBe('FREQ=DAILY;UNTIL=20260131T000000Z');
+    expect(seriesRule('FREQ=DAILY;UNTIL=20260131', dtstart, budget(), dtstart)).toBe(
+      'FREQ=DAILY;UNTIL=20260131T000000Z',
+    );
   });
 
   it('should end a sparse COUNT series at the last occurrence reached within the budget, quickly', () => {
