@@ -62,6 +62,9 @@ describe('hardening in production mode', () => {
     ['https://[::ffff:7f00:1]/push', 'must not point to a private, loopback or reserved address'],
     ['https://localhost/push', 'must not point to a private, loopback or reserved address'],
     ['https://user:secret@8.8.8.8/push', 'must not contain credentials'],
+    ['https://8.8.8.8:8443/push', 'must use port 443'],
+    ['https://[2002:7f00:1::1]/push', 'must not point to a private, loopback or reserved address'],
+    ['https://[64:ff9b::a9fe:a9fe]/push', 'must not point to a private, loopback or reserved address'],
   ])('should refuse the push endpoint %s (SSRF) and store nothing', async (endpoint, message) => {
     const error = expectError(
       await api.post('/api/v1/notifications/push-subscription').send({ endpoint, keys: pushKeys() }),
