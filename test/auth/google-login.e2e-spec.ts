@@ -117,6 +117,25 @@ describe('POST /api/v1/auth/google/callback', () => {
     });
   });
 
+  it('should never relink an account already linked to another Google sub (takeover attempt)', async () => {
+    const email = `owned-${randomUUID()}@example.com`;
+    const owner = await callback(await google.mint({ sub: '118000000000000000005', email }));
+    expect(owner.status).toBe(200);
+
+    const attacker = await callback(await google.mint({ sub: '118000000000000000006', email: email.toUpperCase() }));
+
+    expect(expectError(attacker, 401, 'GOOGLE_AUTH_FAILED').message).toBe(
+      'This email belongs to an account linked to another Google account',
+    );
+    const rows = await testApp.dataSource.query(`SELECT google_id FROM users WHERE lower(email) = lower($1)`, [email]);
+    expect(rows).toEqual([{ google_id: '118000000000000000005' }]);
+    const sessions = await testApp.dataSource.query(
+      `SELECT count(*)::int AS n FROM refresh_tokens WHERE user_id = $1`,
+      [owner.body.user.id],
+    );
+    expect(sessions).toEqual([{ n: 1 }]);
+  });
+
   it('should name a new user after the local part of the email when the token has no name', async () => {
     const response = await callback(await google.mint({ email: 'nameless.one@example.com', name: undefined }));
 

@@ -113,6 +113,17 @@ describe('Web Push', () => {
       ]);
     });
 
+    it('should keep at most 10 subscriptions per user, the oldest replaced by a new one', async () => {
+      const { accessToken, user } = await loginAs(t);
+      const ids: string[] = [];
+      for (let i = 0; i < 11; i++) ids.push(await register(accessToken, push.subscriber()));
+      const rows: Array<{ id: string }> = await t.dataSource.query(
+        `SELECT id FROM push_subscriptions WHERE user_id = $1 ORDER BY created_at, id`,
+        [user.id],
+      );
+      expect(rows.map((row) => row.id).sort()).toEqual(ids.slice(1).sort());
+    });
+
     it('should answer 400 for missing keys or an endpoint that is not a URL', async () => {
       const { accessToken } = await loginAs(t);
       const noKeys = await as(t, accessToken)

@@ -18,7 +18,11 @@ describe('hardening in production mode', () => {
   let userId: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ NODE_ENV: 'production', AUTH_DEV_LOGIN: 'false' });
+    t = await createTestApp({
+      NODE_ENV: 'production',
+      AUTH_DEV_LOGIN: 'false',
+      PUBLIC_BASE_URL: 'https://api.example.test',
+    });
     const [user]: Array<{ id: string; email: string }> = await t.dataSource.query(
       `INSERT INTO users (google_id, email, name) VALUES ($1, $2, 'Prod') RETURNING id, email`,
       [`google-${randomUUID()}`, `prod-${randomUUID()}@example.com`],
@@ -58,6 +62,9 @@ describe('hardening in production mode', () => {
     ['https://[::ffff:7f00:1]/push', 'must not point to a private, loopback or reserved address'],
     ['https://localhost/push', 'must not point to a private, loopback or reserved address'],
     ['https://user:secret@8.8.8.8/push', 'must not contain credentials'],
+    ['https://8.8.8.8:8443/push', 'must use port 443'],
+    ['https://[2002:7f00:1::1]/push', 'must not point to a private, loopback or reserved address'],
+    ['https://[64:ff9b::a9fe:a9fe]/push', 'must not point to a private, loopback or reserved address'],
   ])('should refuse the push endpoint %s (SSRF) and store nothing', async (endpoint, message) => {
     const error = expectError(
       await api.post('/api/v1/notifications/push-subscription').send({ endpoint, keys: pushKeys() }),

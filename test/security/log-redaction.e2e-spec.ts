@@ -49,6 +49,13 @@ describe('structured logs', () => {
       .get('/api/v1/users/me?token=secret-query-token')
       .set('Authorization', `Bearer ${accessToken}`);
     await http.post('/api/v1/auth/refresh').send({ refresh_token: refreshToken });
+    const feed = await http
+      .post('/api/v1/calendar-feed')
+      .set('Authorization', `Bearer ${accessToken}`)
+      .set('Idempotency-Key', randomUUID());
+    const feedToken: string = feed.body.data.token;
+    await http.get(`/api/v1/calendar-feed/${feedToken}.ics`);
+    await http.get('/api/v1/tasks?search=private-search-text&limit=5').set('Authorization', `Bearer ${accessToken}`);
 
     const requestLine = lines.find(
       (line) => (line.req as { id?: string } | undefined)?.id === me.headers['x-request-id'],
@@ -64,6 +71,31 @@ describe('structured logs', () => {
     expect(everything).not.toContain(accessToken);
     expect(everything).not.toContain(refreshToken);
     expect(everything).not.toContain('secret-query-token');
+    expect(everything).not.toContain(feedToken);
+    expect(everything).not.toContain('private-search-text');
+    expect(everything).toContain('/api/v1/calendar-feed/[redacted].ics');
+  });
+
+  it('should log an unknown error without the SQL text or its bound parameters', async () => {
+    const login = await http.post('/api/v1/auth/dev/login').send({ email: 'sql-logs@example.com' });
+    const userId: string = login.body.user.id;
+    const dataSource = app.get(DataSource);
+    await dataSource.query('ALTER TABLE notes RENAME TO notes_elsewhere');
+    let requestId: string;
+    try {
+      const failed = await http.get('/api/v1/notes').set('Authorization', `Bearer ${login.body.access_token}`);
+      expect(failed.status).toBe(500);
+      requestId = failed.headers['x-request-id'];
+    } finally {
+      await dataSource.query('ALTER TABLE notes_elsewhere RENAME TO notes');
+    }
+    const errorLine = lines.find((line) => line.message === 'request failed' && JSON.stringify(line).includes('notes'));
+    expect(errorLine).toMatchObject({ err: { name: 'QueryFailedError', message: expect.stringContaining('notes') } });
+    const logged = JSON.stringify(errorLine);
+    expect(logged).not.toMatch(/"query"|"parameters"|SELECT /);
+    expect(logged).not.toContain(userId);
+    expect(JSON.stringify(lines.filter((line) => line.err))).not.toMatch(/"query"|"parameters"|SELECT /);
+    expect(requestId).toEqual(expect.any(String));
   });
 });
 

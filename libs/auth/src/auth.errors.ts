@@ -1,8 +1,8 @@
 import { DomainError, ServiceUnavailableError } from '@app/core/errors/domain-error';
 
 export class GoogleAuthFailedError extends DomainError {
-  constructor() {
-    super(401, 'GOOGLE_AUTH_FAILED', 'Google ID token verification failed');
+  constructor(message = 'Google ID token verification failed') {
+    super(401, 'GOOGLE_AUTH_FAILED', message);
   }
 }
 

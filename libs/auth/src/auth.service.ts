@@ -10,7 +10,7 @@ import { grantKickstartCredits } from '@app/credits/kickstart-grant';
 import { toUserResponse, UserResponseDto } from '@app/users/dto/user-response.dto';
 import { LoginMethod, UserCreated, UserLoggedIn } from '@app/users/user.events';
 import { NewUser, UserChanges, UsersRepository } from '@app/users/users.repository';
-import { PaymentServiceUnavailableError } from './auth.errors';
+import { GoogleAuthFailedError, PaymentServiceUnavailableError } from './auth.errors';
 import { GoogleIdTokenVerifier } from './google-id-token.verifier';
 import { PRO_ACTIVATION, ProActivationPort } from './pro-activation.port';
 import { ClientInfo, TokenPair, TokenService } from './token.service';
@@ -27,6 +27,8 @@ export interface DevLoginRequest {
 
 const NAME_MAX_LENGTH = 100;
 const UNIQUE_VIOLATION = '23505';
+/** `google_id` of accounts created by dev login: they have no Google `sub` yet. */
+const DEV_GOOGLE_ID_PREFIX = 'dev:';
 
 @Injectable()
 export class AuthService {
@@ -40,8 +42,9 @@ export class AuthService {
   ) {}
 
   /**
-   * Google sign-in: the account is found by `sub`, else by email (then linked to this `sub`), else
-   * created. Existing accounts only get their avatar refreshed.
+   * Google sign-in (api.md §3): the account is found by `sub`, else by email — linked to this `sub`
+   * only when it has no Google `sub` yet (a dev-login account); one linked to another Google
+   * account is never relinked — else created. Existing accounts only get their avatar refreshed.
    */
   async loginWithGoogle(idToken: string, client: ClientInfo): Promise<LoginResult> {
     const identity = await this.google.verify(idToken);
@@ -54,7 +57,12 @@ export class AuthService {
         return this.createUser(tx, 'google', newUser, now);
       }
       const changes: UserChanges = {};
-      if (existing.googleId !== identity.sub) changes.googleId = identity.sub;
+      if (existing.googleId !== identity.sub) {
+        if (!existing.googleId.startsWith(DEV_GOOGLE_ID_PREFIX)) {
+          throw new GoogleAuthFailedError('This email belongs to an account linked to another Google account');
+        }
+        changes.googleId = identity.sub;
+      }
       if (identity.picture && identity.picture !== existing.avatarUrl) changes.avatarUrl = identity.picture;
       return Object.keys(changes).length > 0 ? this.users.update(tx.manager, existing, changes, now) : existing;
     });
@@ -64,7 +72,7 @@ export class AuthService {
   loginAsDeveloper(request: DevLoginRequest, client: ClientInfo): Promise<LoginResult> {
     return this.login('dev', client, async (tx, now) => {
       const newUser = {
-        googleId: `dev:${request.email.toLowerCase()}`,
+        googleId: `${DEV_GOOGLE_ID_PREFIX}${request.email.toLowerCase()}`,
         email: request.email,
         name: request.name ?? defaultName(request.email),
         avatarUrl: null,

@@ -1,16 +1,21 @@
 import { Controller, Delete, Get, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { AppConfig } from '@app/core/config/app-config';
 import { AuthUser, CurrentUser, Public } from '@app/core/http/auth-user';
 import { ApiDataResponse, DataEnvelope, DeletedDto, ok } from '@app/core/http/envelope';
 import { ApiErrors } from '@app/core/http/error-response.dto';
+import { publicBaseUrl } from '@app/core/http/public-base-url';
 import { CalendarFeedService } from './calendar-feed.service';
 import { CalendarFeedDto } from './dto/calendar-feed.dto';
 
 @ApiTags('calendar')
 @Controller('calendar-feed')
 export class CalendarFeedController {
-  constructor(private readonly feeds: CalendarFeedService) {}
+  constructor(
+    private readonly feeds: CalendarFeedService,
+    private readonly config: AppConfig,
+  ) {}
 
   @Post()
   @ApiBearerAuth()
@@ -18,7 +23,7 @@ export class CalendarFeedController {
   @ApiDataResponse(CalendarFeedDto, 201)
   @ApiErrors(400, 401, 429)
   async issue(@CurrentUser() user: AuthUser, @Req() request: Request): Promise<DataEnvelope<CalendarFeedDto>> {
-    return ok(await this.feeds.issue(user.id, `${request.protocol}://${request.get('host') ?? 'localhost'}`));
+    return ok(await this.feeds.issue(user.id, publicBaseUrl(this.config, request)));
   }
 
   @Delete()
@@ -48,7 +53,7 @@ export class CalendarFeedController {
   async feed(@Param('token') token: string, @Req() request: Request, @Res() response: Response): Promise<void> {
     const result = await this.feeds.serve({
       token,
-      clientIp: request.socket.remoteAddress ?? 'unknown',
+      clientIp: request.ip ?? 'unknown',
       ifNoneMatch: request.headers['if-none-match'],
       ifModifiedSince: request.headers['if-modified-since'],
     });

@@ -17,7 +17,7 @@ const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 export interface FeedRequest extends RequestConditions {
   token: string;
-  /** TCP peer address: the rate-limit key for unknown tokens. */
+  /** Client IP (api.md §1.12, TRUST_PROXY): the rate-limit key for unknown tokens. */
   clientIp: string;
 }
 
@@ -72,20 +72,29 @@ export class CalendarFeedService {
       : await this.limit('auth', `calendar-feed-miss:${request.clientIp}`);
     if (!feed) throw new DomainError(404, 'NOT_FOUND', 'Calendar feed not found', {}, undefined, limits);
 
-    const body = renderCalendar(await this.feeds.content(feed.userId));
+    // Cheap path: the stored stamp still describes the data → the stored ETag is current, and a
+    // client holding it gets 304 without anything being rendered.
+    if (feed.contentHash && feed.contentChangedAt && feed.contentStamp) {
+      const current = await this.feeds.contentStamp(feed.userId);
+      const headers = { ...limits, ...validators(feed.contentHash, feed.contentChangedAt) };
+      if (current === feed.contentStamp && isNotModified(request, headers.ETag, feed.contentChangedAt)) {
+        return { status: 304, body: '', headers };
+      }
+    }
+    const content = await this.feeds.content(feed.userId);
+    const body = renderCalendar(content);
     const contentHash = createHash('sha256').update(body, 'utf8').digest('hex');
     const lastModified =
-      feed.contentHash === contentHash && feed.contentChangedAt
+      feed.contentHash === contentHash && feed.contentStamp === content.stamp && feed.contentChangedAt
         ? feed.contentChangedAt
-        : await this.feeds.recordContent(feed.id, contentHash, nextLastModified(new Date(), feed.contentChangedAt));
-    const etag = `"${Buffer.from(contentHash, 'hex').toString('base64url')}"`;
-    const headers = {
-      ...limits,
-      ETag: etag,
-      'Last-Modified': lastModified.toUTCString(),
-      'Cache-Control': 'private, no-cache',
-    };
-    if (isNotModified(request, etag, lastModified)) return { status: 304, body: '', headers };
+        : await this.feeds.recordContent(
+            feed.id,
+            contentHash,
+            content.stamp,
+            nextLastModified(new Date(), feed.contentChangedAt),
+          );
+    const headers = { ...limits, ...validators(contentHash, lastModified) };
+    if (isNotModified(request, headers.ETag, lastModified)) return { status: 304, body: '', headers };
     return {
       status: 200,
       body,
@@ -113,6 +122,18 @@ export class CalendarFeedService {
       'Retry-After': String(retryAfter),
     });
   }
+}
+
+/** ETag (base64url of the content's SHA-256), Last-Modified and the feed's caching policy. */
+function validators(
+  contentHash: string,
+  lastModified: Date,
+): Record<'ETag' | 'Last-Modified' | 'Cache-Control', string> {
+  return {
+    ETag: `"${Buffer.from(contentHash, 'hex').toString('base64url')}"`,
+    'Last-Modified': lastModified.toUTCString(),
+    'Cache-Control': 'private, no-cache',
+  };
 }
 
 /** Constant-time comparison of two hex SHA-256 digests. */

@@ -1,6 +1,7 @@
 import ICAL from 'ical.js';
 import type { ReminderEntity, TaskEntity, TaskTemplateEntity } from '@app/core/database/entities';
-import { renderCalendar, seriesRule } from './calendar-rules';
+import { RecurrenceBudget } from '@app/tasks/templates/recurrence';
+import { RENDER_BUDGET_UNITS, renderCalendar, seriesRule } from './calendar-rules';
 
 const created = new Date('2026-01-10T08:00:00.000Z');
 
@@ -172,15 +173,35 @@ describe(renderCalendar.name, () => {
 describe(seriesRule.name, () => {
   const dtstart = new Date('2026-01-05T09:00:00.000Z');
 
+  const budget = (): RecurrenceBudget => new RecurrenceBudget(RENDER_BUDGET_UNITS);
+
   it('should keep a rule without COUNT or UNTIL as stored (upper case)', () => {
-    expect(seriesRule('freq=weekly;byday=MO,WE', dtstart)).toBe('FREQ=WEEKLY;BYDAY=MO,WE');
+    expect(seriesRule('freq=weekly;byday=MO,WE', dtstart, budget(), dtstart)).toBe('FREQ=WEEKLY;BYDAY=MO,WE');
   });
 
   it('should replace COUNT by the UNTIL of the last occurrence', () => {
-    expect(seriesRule('FREQ=DAILY;COUNT=3', dtstart)).toBe('FREQ=DAILY;UNTIL=20260107T090000Z');
+    expect(seriesRule('FREQ=DAILY;COUNT=3', dtstart, budget(), dtstart)).toBe('FREQ=DAILY;UNTIL=20260107T090000Z');
   });
 
   it('should write a date-only UNTIL as the UTC instant the generator uses', () => {
-    expect(seriesRule('FREQ=DAILY;UNTIL=20260131', dtstart)).toBe('FREQ=DAILY;UNTIL=20260131T000000Z');
+    expect(seriesRule('FREQ=DAILY;UNTIL=20260131', dtstart, budget(), dtstart)).toBe(
+      'FREQ=DAILY;UNTIL=20260131T000000Z',
+    );
+  });
+
+  it('should end a sparse COUNT series at the last occurrence reached within the budget, quickly', () => {
+    const rule = 'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO;COUNT=1000';
+    const first = new Date('2044-02-29T09:00:00.000Z');
+    const started = process.cpuUsage();
+    const written = seriesRule(rule, dtstart, budget(), first);
+    const { user, system } = process.cpuUsage(started);
+    expect(written).toMatch(/^FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO;UNTIL=\d{8}T090000Z$/);
+    expect(written > 'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO;UNTIL=20440229T090000Z').toBe(true);
+    expect((user + system) / 1000).toBeLessThan(200);
+  });
+
+  it('should end at the restart occurrence when the shared budget is already spent', () => {
+    const spent = new RecurrenceBudget(0);
+    expect(seriesRule('FREQ=DAILY;COUNT=30', dtstart, spent, dtstart)).toBe('FREQ=DAILY;UNTIL=20260105T090000Z');
   });
 });

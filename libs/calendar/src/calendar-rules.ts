@@ -1,12 +1,19 @@
 import { RRule } from 'rrule';
 import type { ReminderEntity, TaskEntity, TaskTemplateEntity } from '@app/core/database/entities';
 import type { TaskPriority } from '@app/core/database/enums';
+import { lastOccurrence, RecurrenceBudget } from '@app/tasks/templates/recurrence';
 import { formatDateTime, formatMinutes, IcsWriter } from './ics-writer';
 
 export const PRODUCT_ID = '-//Perpetua Flow//Perpetua Flow API//EN';
 const UID_DOMAIN = 'perpetua-flow';
 /** Polling hint for calendar apps (RFC 7986 REFRESH-INTERVAL and the common X-PUBLISHED-TTL). */
 const REFRESH_INTERVAL = 'PT15M';
+/**
+ * Work units all COUNT expansions of one render share (docs/recurrence-budget.md): a feed costs
+ * at most ~100 ms of CPU however many templates it has; a series not finished within it ends at
+ * the last occurrence reached.
+ */
+export const RENDER_BUDGET_UNITS = 50_000;
 
 /** RFC 5545 §3.8.1.9: 1 = highest, 5 = medium, 9 = lowest. */
 const PRIORITY: Record<TaskPriority, number> = { high: 1, medium: 5, low: 9 };
@@ -43,7 +50,8 @@ export function renderCalendar(content: CalendarContent): string {
     remindersByTask.set(reminder.taskId, [...(remindersByTask.get(reminder.taskId) ?? []), reminder]);
   }
   for (const task of content.tasks) writeTask(ics, task, remindersByTask.get(task.id) ?? []);
-  for (const template of content.templates) writeTemplate(ics, template);
+  const budget = new RecurrenceBudget(RENDER_BUDGET_UNITS);
+  for (const template of content.templates) writeTemplate(ics, template, budget);
   return ics.end('VCALENDAR').toString();
 }
 
@@ -91,7 +99,7 @@ function writeAlarm(ics: IcsWriter, task: TaskEntity, reminder: ReminderEntity):
  * already tasks of their own, so none appears twice. A COUNT is turned into the UNTIL of the
  * series' last occurrence, since counting restarts at the new DTSTART.
  */
-function writeTemplate(ics: IcsWriter, template: TaskTemplateEntity): void {
+function writeTemplate(ics: IcsWriter, template: TaskTemplateEntity, budget: RecurrenceBudget): void {
   ics
     .begin('VTODO')
     .text('UID', templateUid(template.id))
@@ -100,7 +108,7 @@ function writeTemplate(ics: IcsWriter, template: TaskTemplateEntity): void {
     .dateTime('LAST-MODIFIED', template.updatedAt)
     .text('SUMMARY', template.title)
     .dateTime('DTSTART', template.nextDue as Date)
-    .raw('RRULE', seriesRule(template.rrule, template.dtstart))
+    .raw('RRULE', seriesRule(template.rrule, template.dtstart, budget, template.nextDue as Date))
     .raw('PRIORITY', String(PRIORITY[template.priority]))
     .raw('STATUS', 'NEEDS-ACTION');
   if (template.description !== '') ics.text('DESCRIPTION', template.description);
@@ -112,16 +120,20 @@ function templateUid(templateId: string): string {
 }
 
 /**
- * The stored rule for a series restarted at one of its occurrences: parts kept as stored, UNTIL
- * written as the UTC instant our generator uses, COUNT replaced by UNTIL = the last occurrence.
+ * The stored rule for a series restarted at one of its occurrences (`restart`, its next due):
+ * parts kept as stored, UNTIL written as the UTC instant our generator uses, COUNT replaced by
+ * UNTIL = the last occurrence reached within `budget` (never before `restart`).
  */
-export function seriesRule(rule: string, dtstart: Date): string {
+export function seriesRule(rule: string, dtstart: Date, budget: RecurrenceBudget, restart: Date): string {
   const parts = rule
     .toUpperCase()
     .split(';')
     .filter((part) => part !== '' && !/^(COUNT|UNTIL)=/.test(part));
   const options = RRule.parseString(rule.toUpperCase());
   let until = options.until ?? null;
-  if (options.count) until = new RRule({ ...options, dtstart }).all().at(-1) ?? null;
+  if (options.count) {
+    const last = lastOccurrence(rule, dtstart, budget);
+    until = last && last.getTime() > restart.getTime() ? last : restart;
+  }
   return until ? [...parts, `UNTIL=${formatDateTime(until)}`].join(';') : parts.join(';');
 }

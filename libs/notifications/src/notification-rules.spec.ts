@@ -59,6 +59,11 @@ describe('notification rules', () => {
         'fd00::1',
         '::ffff:127.0.0.1',
         '::ffff:7f00:1',
+        '2002:7f00:1::1',
+        '2001:0:4136:e378::1',
+        '64:ff9b::7f00:1',
+        '::7f00:1',
+        '198.18.0.1',
         'not-an-ip',
       ]) {
         expect({ address, public: isPublicAddress(address) }).toEqual({ address, public: false });

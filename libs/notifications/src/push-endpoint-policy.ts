@@ -13,7 +13,7 @@ export interface ResolvedEndpoint {
 }
 
 /**
- * Push endpoints are client-supplied URLs (SSRF). In production only https endpoints whose host
+ * Push endpoints are client-supplied URLs (SSRF). In production only https endpoints on port 443 whose host
  * resolves exclusively to public addresses are accepted and contacted; elsewhere plain-http fakes
  * on 127.0.0.1 are allowed (spec README: tests rely on this).
  */
@@ -44,6 +44,8 @@ export class PushEndpointPolicy {
     }
     if (url.username || url.password) throw new UnsafePushEndpointError('must not contain credentials');
     if (!this.strict) return { url, pinned: null };
+    // `URL` drops the scheme's default port: any explicit port here is not 443.
+    if (url.port !== '') throw new UnsafePushEndpointError('must use port 443');
     const host = url.hostname.replace(/^\[|\]$/g, '');
     const addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await resolveHost(host);
     if (addresses.some((a) => !isPublicAddress(a.address))) {

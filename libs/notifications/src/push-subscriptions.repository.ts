@@ -11,13 +11,36 @@ export interface PushSubscriptionUpsert {
   now: Date;
 }
 
+/** Push subscriptions a user keeps (docs/push-subscription-cap.md): registering one more replaces the oldest. */
+export const MAX_PUSH_SUBSCRIPTIONS_PER_USER = 10;
+
 @Injectable()
 export class PushSubscriptionsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Registers an endpoint; an existing one moves to this user with the new keys. */
-  async upsert(input: PushSubscriptionUpsert): Promise<{ subscription: PushSubscriptionEntity; created: boolean }> {
-    const rows: Array<{ id: string; inserted: boolean }> = await this.dataSource.query(
+  /**
+   * Registers an endpoint; an existing one moves to this user with the new keys. Under the user
+   * row's lock, the user's least recently registered subscriptions beyond the cap are deleted.
+   */
+  upsert(input: PushSubscriptionUpsert): Promise<{ subscription: PushSubscriptionEntity; created: boolean }> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [input.userId]);
+      const result = await this.upsertRow(manager, input);
+      await manager.query(
+        `DELETE FROM push_subscriptions WHERE id IN (
+           SELECT id FROM push_subscriptions WHERE user_id = $1
+           ORDER BY updated_at DESC, created_at DESC, id DESC OFFSET $2)`,
+        [input.userId, MAX_PUSH_SUBSCRIPTIONS_PER_USER],
+      );
+      return result;
+    });
+  }
+
+  private async upsertRow(
+    manager: EntityManager,
+    input: PushSubscriptionUpsert,
+  ): Promise<{ subscription: PushSubscriptionEntity; created: boolean }> {
+    const rows: Array<{ id: string; inserted: boolean }> = await manager.query(
       `INSERT INTO push_subscriptions (user_id, endpoint, p256dh_key, auth_key, user_agent, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $6)
        ON CONFLICT (endpoint) DO UPDATE
@@ -26,9 +49,7 @@ export class PushSubscriptionsRepository {
        RETURNING id, (xmax = 0) AS inserted`,
       [input.userId, input.endpoint, input.p256dhKey, input.authKey, input.userAgent, input.now],
     );
-    const subscription = await this.dataSource.manager.findOneOrFail(PushSubscriptionEntity, {
-      where: { id: rows[0].id },
-    });
+    const subscription = await manager.findOneOrFail(PushSubscriptionEntity, { where: { id: rows[0].id } });
     return { subscription, created: rows[0].inserted };
   }
 

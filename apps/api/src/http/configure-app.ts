@@ -42,6 +42,8 @@ export function configureApp(app: NestExpressApplication): void {
   app.useLogger(app.get(Logger));
   app.useWebSocketAdapter(new WsAdapter(app));
   app.disable('x-powered-by');
+  // The client IP of every per-IP rule (api.md §1.12): `request.ip` as the trusted proxies report it.
+  app.set('trust proxy', config.trustProxy);
   // Responses are `Cache-Control: no-store`: a body hash per response (Express's ETag) buys nothing.
   app.set('etag', false);
   app.set('query parser', 'simple');

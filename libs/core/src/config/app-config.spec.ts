@@ -47,7 +47,7 @@ describe('loadConfig', () => {
 
   it('should enforce the production rules of the runtime contract', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
-      /JWT_PRIVATE_KEY[\s\S]*JWT_PUBLIC_KEY[\s\S]*DATABASE_URL/,
+      /PUBLIC_BASE_URL[\s\S]*JWT_PRIVATE_KEY[\s\S]*JWT_PUBLIC_KEY[\s\S]*DATABASE_URL/,
     );
     expect(() =>
       loadConfig({
@@ -58,13 +58,36 @@ describe('loadConfig', () => {
         AUTH_DEV_LOGIN: 'true',
       }),
     ).toThrow(/AUTH_DEV_LOGIN/);
-    const config = loadConfig({
+    const production = {
       NODE_ENV: 'production',
       JWT_PRIVATE_KEY: 'k',
       JWT_PUBLIC_KEY: 'k',
       DATABASE_URL: 'postgres://x',
-    });
+      PUBLIC_BASE_URL: 'https://api.example.com',
+    };
+    expect(() => loadConfig({ ...production, PUBLIC_BASE_URL: 'http://api.example.com' })).toThrow(
+      /PUBLIC_BASE_URL: must be an https:\/\/ URL/,
+    );
+    const config = loadConfig(production);
     expect(config.corsOrigins).toEqual([]);
+  });
+
+  it('should refuse a NODE_ENV other than development, test or production (no silent weak defaults)', () => {
+    for (const value of ['staging', 'Production', 'prod']) {
+      expect(() => loadConfig({ NODE_ENV: value })).toThrow(/NODE_ENV/);
+    }
+  });
+
+  it('should read TRUST_PROXY as a hop count or a list of addresses/CIDRs, refusing anything else', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,2001:db8::1' }).trustProxy).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+      '2001:db8::1',
+    ]);
+    expect(() => loadConfig({ TRUST_PROXY: 'lb.internal' })).toThrow(/TRUST_PROXY/);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(/TRUST_PROXY/);
   });
 
   it('should derive the Checkout.com base URL from the key unless set', () => {

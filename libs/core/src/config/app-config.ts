@@ -1,4 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import ipaddr from 'ipaddr.js';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, validateSync } from 'class-validator';
 
 const toBool = ({ value }: { value: unknown }): unknown =>
@@ -17,7 +18,8 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(65535) PORT = 3000;
   @Transform(emptyToUndefined) @IsOptional() @IsString() DATABASE_URL?: string;
   @IsString() DATA_DIR = './.data';
-  @IsString() NODE_ENV = 'development';
+  /** Hardening (SSRF policy, no dev login, no CORS `*`, HSTS) is off only for these two explicit values. */
+  @IsIn(['development', 'test', 'production']) NODE_ENV = 'development';
   @Transform(toBool) @IsBoolean() DB_MIGRATE_ON_START = true;
   @Transform(toInt) @IsInt() @Min(1024) @Max(65535) EMBEDDED_PG_PORT = 54329;
 
@@ -49,6 +51,13 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_AI = 20;
   @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_AUTH = 10;
   @Transform(emptyToUndefined) @IsOptional() @IsString() REDIS_URL?: string;
+  /** Proxies in front of the API (api.md §1.12): a hop count or comma-separated addresses/CIDRs. */
+  @Transform(emptyToUndefined) @IsOptional() @IsString() TRUST_PROXY?: string;
+  /** The API's public origin for every absolute URL it hands out (spec README). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ ...URL_OPTIONS, protocols: ['http', 'https'] })
+  PUBLIC_BASE_URL?: string;
 
   @Transform(emptyToUndefined) @IsOptional() @IsString() VAPID_PUBLIC_KEY?: string;
   @Transform(emptyToUndefined) @IsOptional() @IsString() VAPID_PRIVATE_KEY?: string;
@@ -77,6 +86,21 @@ export class AppConfig {
 
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
+  }
+
+  /**
+   * Express's `trust proxy` value: false (the TCP peer is the client) unless `TRUST_PROXY` is a
+   * hop count or a list of addresses/CIDRs (proxy-addr's names loopback/linklocal/uniquelocal too).
+   */
+  get trustProxy(): false | number | string[] {
+    if (this.TRUST_PROXY === undefined) return false;
+    if (/^\d+$/.test(this.TRUST_PROXY.trim())) return Number(this.TRUST_PROXY.trim());
+    return splitList(this.TRUST_PROXY);
+  }
+
+  /** `PUBLIC_BASE_URL` without a trailing slash; undefined when unset (development: the request's origin). */
+  get publicBaseUrl(): string | undefined {
+    return this.PUBLIC_BASE_URL?.replace(/\/+$/, '');
   }
 
   get googleAudiences(): string[] {
@@ -111,6 +135,11 @@ function splitList(value: string | undefined): string[] {
     .filter((v) => v.length > 0);
 }
 
+function isProxyAddress(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  return entry.includes('/') ? ipaddr.isValidCIDR(entry) : ipaddr.isValid(entry);
+}
+
 /** Reads and validates the environment; throws a ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
@@ -125,7 +154,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const reasons = Object.values(e.constraints ?? {}).join('; ');
     return `${e.property}: ${reasons} (got ${JSON.stringify(e.value)})`;
   });
+  const trusted = config.trustProxy;
+  const badProxy = Array.isArray(trusted) ? trusted.find((entry) => !isProxyAddress(entry)) : undefined;
+  if (badProxy !== undefined) {
+    problems.push(
+      `TRUST_PROXY: "${badProxy}" is not a hop count, an address, a CIDR or loopback/linklocal/uniquelocal`,
+    );
+  }
   if (config.isProduction) {
+    if (!config.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: required when NODE_ENV=production');
+    else if (!config.PUBLIC_BASE_URL.startsWith('https://')) {
+      problems.push('PUBLIC_BASE_URL: must be an https:// URL when NODE_ENV=production');
+    }
     if (!config.JWT_PRIVATE_KEY) problems.push('JWT_PRIVATE_KEY: required when NODE_ENV=production');
     if (!config.JWT_PUBLIC_KEY) problems.push('JWT_PUBLIC_KEY: required when NODE_ENV=production');
     if (!config.DATABASE_URL) problems.push('DATABASE_URL: required when NODE_ENV=production');

@@ -21,10 +21,25 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof IdempotentReplay) return replay(response, exception);
     const error = toDomainError(exception);
     if (!(exception instanceof DomainError) && error.status >= 500) {
-      this.logger.error({ err: exception, code: error.code }, 'request failed');
+      this.logger.error({ err: loggableError(exception), code: error.code }, 'request failed');
     }
     sendError(request, response, error);
   }
+}
+
+/**
+ * What of an unknown error is logged: its name, message, stack and driver error code — never
+ * TypeORM's `query`/`parameters` (SQL text and bound values: user data, tokens' hashes).
+ */
+export function loggableError(exception: unknown): Record<string, unknown> {
+  if (!(exception instanceof Error)) return { name: typeof exception, message: String(exception) };
+  const code = (exception as { code?: unknown }).code;
+  return {
+    name: exception.name,
+    message: exception.message,
+    stack: exception.stack,
+    ...(typeof code === 'string' ? { code } : {}),
+  };
 }
 
 /** A stored outcome, verbatim (api.md §1.10); the current request's own headers are kept. */

@@ -39,7 +39,7 @@ export class RateLimitGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(SKIP_RATE_LIMIT, targets)) return true;
     const bucket = this.reflector.getAllAndOverride<RateLimitBucketName>(RATE_LIMIT_BUCKET, targets) ?? 'general';
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const identity = bucket === 'auth' ? request.socket.remoteAddress : request.user?.id;
+    const identity = bucket === 'auth' ? request.ip : request.user?.id;
     if (!identity) {
       if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
       throw new Error(`Rate-limit bucket ${bucket} needs an authenticated user`);

@@ -26,9 +26,25 @@ export const REDACTED_PATHS = [
   '*.api_key',
 ];
 
-/** Hides credentials passed in query strings (the voice WebSocket's `token`). */
+/** Path segments that are credentials themselves (the calendar feed's secret token). */
+const SECRET_PATH_SEGMENTS = [/(\/calendar-feed\/)[^/?#]+?(\.ics)?(?=[?#]|$)/i];
+
+/**
+ * The URL as logged: every query value (tokens, push endpoints, search text) and every secret
+ * path segment replaced by `[redacted]`; parameter names and the route stay readable.
+ */
 export function redactUrl(url: string | undefined): string | undefined {
-  return url?.replace(/([?&](?:token|access_token|refresh_token|id_token)=)[^&]*/gi, '$1[redacted]');
+  if (url === undefined) return undefined;
+  const queryAt = url.indexOf('?');
+  let path = queryAt === -1 ? url : url.slice(0, queryAt);
+  for (const segment of SECRET_PATH_SEGMENTS) path = path.replace(segment, '$1[redacted]$2');
+  if (queryAt === -1) return path;
+  const query = url
+    .slice(queryAt + 1)
+    .split('&')
+    .map((pair) => (pair.includes('=') ? `${pair.slice(0, pair.indexOf('='))}=[redacted]` : pair))
+    .join('&');
+  return `${path}?${query}`;
 }
 
 type LoggedRequest = IncomingMessage & {

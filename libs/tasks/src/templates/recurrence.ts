@@ -1,24 +1,47 @@
-import { RRule } from 'rrule';
+import { Frequency, RRule } from 'rrule';
 
 /**
  * rrule.js walks period by period until year 9999 looking for a match, so a rule that never
- * matches (e.g. FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30) would block the event loop for seconds. Its
- * loop reads `options.interval` about twice per period; a counting getter bounds the walk to
- * ~20 000 periods (55 years of a daily rule, far beyond any sparse but valid rule's gap).
+ * matches (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30) or matches rarely with a COUNT
+ * (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO;COUNT=1000) would block the event loop for
+ * seconds. Every expansion therefore runs under a {@link RecurrenceBudget}: rrule's loop reads
+ * `options.interval` about twice per period, and each read costs work units weighted by the days
+ * a period of the rule's frequency scans (docs/recurrence-budget.md).
  */
-const PERIOD_READ_BUDGET = 40_000;
+const UNITS_PER_READ: Record<number, number> = {
+  [Frequency.DAILY]: 1,
+  [Frequency.WEEKLY]: 2.5,
+  [Frequency.MONTHLY]: 3.5,
+  [Frequency.YEARLY]: 12,
+};
 
-class OccurrenceBudgetExceeded extends Error {}
+/**
+ * One search (the next occurrence): ~5 000 days (13 years) of a daily rule, ~400 years of a
+ * yearly one; about 20 ms of CPU at worst.
+ */
+export const SEARCH_BUDGET_UNITS = 10_000;
 
-function buildRule(rule: string, dtstart: Date): RRule {
+class RecurrenceBudgetExceeded extends Error {}
+
+/** Work units one or several expansions may spend; shared by every expansion it is passed to. */
+export class RecurrenceBudget {
+  constructor(private remaining: number) {}
+
+  spend(units: number): void {
+    this.remaining -= units;
+    if (this.remaining < 0) throw new RecurrenceBudgetExceeded();
+  }
+}
+
+function buildRule(rule: string, dtstart: Date, budget: RecurrenceBudget): RRule {
   const built = new RRule({ ...RRule.parseString(rule.toUpperCase()), dtstart }, true);
   const interval = built.options.interval;
-  let reads = 0;
+  const units = UNITS_PER_READ[built.options.freq] ?? UNITS_PER_READ[Frequency.YEARLY];
   Object.defineProperty(built.options, 'interval', {
     configurable: true,
     enumerable: true,
     get: () => {
-      if (++reads > PERIOD_READ_BUDGET) throw new OccurrenceBudgetExceeded();
+      budget.spend(units);
       return interval;
     },
   });
@@ -26,20 +49,59 @@ function buildRule(rule: string, dtstart: Date): RRule {
 }
 
 /**
- * First occurrence strictly after `after` (rules.md §6): occurrences start at `dtstart`, which
- * counts only when it matches the rule; COUNT counts from the first occurrence. Null when the
- * rule is exhausted (COUNT/UNTIL) or yields nothing within the search budget.
+ * The one budgeted iterator every RRULE expansion goes through: calls `visit` with each
+ * occurrence in order until it returns false, the rule ends, or the budget is spent. Returns
+ * false when the budget ran out before the walk ended.
  */
-export function occurrenceAfter(rule: string, dtstart: Date, after: Date): Date | null {
+export function walkOccurrences(
+  rule: string,
+  dtstart: Date,
+  budget: RecurrenceBudget,
+  visit: (occurrence: Date) => boolean,
+): boolean {
   try {
-    return buildRule(rule, dtstart).after(after, false);
+    buildRule(rule, dtstart, budget).all((occurrence) => visit(occurrence));
+    return true;
   } catch (error) {
-    if (error instanceof OccurrenceBudgetExceeded) return null;
+    if (error instanceof RecurrenceBudgetExceeded) return false;
     throw error;
   }
 }
 
-/** Human-readable text such as "Every week on Monday, Wednesday" (rrule's toText). */
+/**
+ * First occurrence strictly after `after` (rules.md §6): occurrences start at `dtstart`, which
+ * counts only when it matches the rule; COUNT counts from the first occurrence. Null when the
+ * rule is exhausted (COUNT/UNTIL) or yields nothing within the search budget.
+ */
+export function occurrenceAfter(
+  rule: string,
+  dtstart: Date,
+  after: Date,
+  budget = new RecurrenceBudget(SEARCH_BUDGET_UNITS),
+): Date | null {
+  let found: Date | null = null;
+  walkOccurrences(rule, dtstart, budget, (occurrence) => {
+    if (occurrence.getTime() <= after.getTime()) return true;
+    found = occurrence;
+    return false;
+  });
+  return found;
+}
+
+/**
+ * The last occurrence of a rule, or the last one reached before `budget` ran out (a series too
+ * sparse to finish within it ends there). Null when there is none within reach.
+ */
+export function lastOccurrence(rule: string, dtstart: Date, budget: RecurrenceBudget): Date | null {
+  let last: Date | null = null;
+  walkOccurrences(rule, dtstart, budget, (occurrence) => {
+    last = occurrence;
+    return true;
+  });
+  return last;
+}
+
+/** Human-readable text such as "Every week on Monday, Wednesday" (rrule's toText; no expansion). */
 export function describeRule(rule: string, dtstart: Date): string {
   const text = new RRule({ ...RRule.parseString(rule.toUpperCase()), dtstart }).toText();
   return text.charAt(0).toUpperCase() + text.slice(1);

@@ -34,6 +34,11 @@ export class TemplatesRepository {
     return { items, total };
   }
 
+  /** Every template of the user, active or not (the per-user cap, docs/recurrence-budget.md). */
+  countForUser(manager: EntityManager, userId: string): Promise<number> {
+    return manager.count(TaskTemplateEntity, { where: { userId } });
+  }
+
   async insert(manager: EntityManager, template: TaskTemplateEntity): Promise<TaskTemplateEntity> {
     await manager.insert(TaskTemplateEntity, template);
     return template;

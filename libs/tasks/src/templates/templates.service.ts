@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { TaskTemplateEntity } from '@app/core/database/entities';
 import type { Transaction } from '@app/core/events/transaction';
+import { LimitExceededError } from '@app/core/errors/domain-error';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
 import { ListEnvelope, paginated } from '@app/core/http/envelope';
 import { toTaskResponse } from '../dto/task-response.dto';
@@ -26,6 +27,8 @@ import { TemplateExhaustedError, TemplateInactiveError } from './templates.error
 import { TemplatesRepository } from './templates.repository';
 
 const GENERATED_MESSAGE = 'Instance generated successfully';
+/** Templates a user may have, active or not (docs/recurrence-budget.md): bounds every feed's work. */
+export const MAX_TEMPLATES_PER_USER = 100;
 
 /** Recurring templates (api.md §7, rules.md §6). */
 @Injectable()
@@ -58,6 +61,14 @@ export class TemplatesService {
       const description = dto.description ?? '';
       assertDescriptionLength(description, limits.maxDescriptionLength);
       const dtstart = dto.dtstart ?? new Date(Math.floor(now.getTime() / 1000) * 1000);
+      const templates = await this.templates.countForUser(tx.manager, userId);
+      if (templates >= MAX_TEMPLATES_PER_USER) {
+        throw new LimitExceededError(
+          `Template limit reached (${MAX_TEMPLATES_PER_USER}); delete templates first`,
+          MAX_TEMPLATES_PER_USER,
+          templates,
+        );
+      }
       if (occurrenceAfter(rrule, dtstart, now)) await this.limits.assertActiveRoom(tx.manager, userId, limits);
       const template = await this.templates.insert(
         tx.manager,

@@ -18,6 +18,10 @@ export class CalendarFeedEntity {
   @Column({ name: 'content_hash', type: 'char', length: 64, nullable: true })
   contentHash: string | null;
 
+  /** Digest of the rows behind `content_hash` (the feed's cheap version stamp); null until first served. */
+  @Column({ name: 'content_stamp', type: 'char', length: 32, nullable: true })
+  contentStamp: string | null;
+
   /** When the served content last changed (Last-Modified, whole seconds, strictly increasing). */
   @Column({ name: 'content_changed_at', type: 'timestamptz', precision: 3, nullable: true })
   contentChangedAt: Date | null;
