@@ -48,6 +48,20 @@ interface JobFigure {
   ms: number;
   items: number;
   result: Record<string, unknown>;
+  /** Sequential scans of tables over 1,000 rows the job made: `table (rows read)`. */
+  seqScans: string[];
+}
+
+/** Backends flush their table statistics within a second of going idle (PostgreSQL ≥ 15). */
+const STATS_FLUSH_MS = 1100;
+
+async function seqScansSinceReset(db: Client): Promise<string[]> {
+  await new Promise((resolve) => setTimeout(resolve, STATS_FLUSH_MS));
+  const { rows } = await db.query<{ relname: string; seq_tup_read: string }>(
+    `SELECT relname, seq_tup_read FROM pg_stat_user_tables
+     WHERE seq_scan > 0 AND n_live_tup + n_dead_tup > 1000 ORDER BY relname`,
+  );
+  return rows.map((row) => `${row.relname} (${row.seq_tup_read})`);
 }
 
 interface RunFigures {
@@ -92,15 +106,21 @@ async function runFor(users: number): Promise<RunFigures> {
       const executor = app.get(JobExecutor);
       const jobs: JobFigure[] = [];
       const run = async (name: JobName, now: Date, label: string = name): Promise<void> => {
+        await new Promise((resolve) => setTimeout(resolve, STATS_FLUSH_MS));
+        await db.query(`SELECT pg_stat_reset()`);
         const start = process.hrtime.bigint();
         const outcome = await executor.execute(name, { now, data: {}, jobId: null, attempt: 1 });
         const ms = Number(process.hrtime.bigint() - start) / 1e6;
         const result = outcome.result ?? {};
-        jobs.push({ job: label, ms, items: itemsOf(result), result });
-        console.log(`  ${label.padEnd(28)} ${ms.toFixed(0).padStart(7)} ms  ${JSON.stringify(result)}`);
+        const seqScans = await seqScansSinceReset(db);
+        jobs.push({ job: label, ms, items: itemsOf(result), result, seqScans });
+        console.log(
+          `  ${label.padEnd(28)} ${ms.toFixed(0).padStart(7)} ms  ${JSON.stringify(result)}  seq scans: ${seqScans.join(', ') || 'none'}`,
+        );
       };
-      for (const name of JOBS) await run(name, NOW);
+      // The 09:00 burst first: it does not share its minute with the 00:00 and 03:00 jobs.
       await run('reminder_fire', BURST_AT, `reminder_fire (${BURST_REMINDERS} burst)`);
+      for (const name of JOBS) await run(name, NOW);
       const [heavy] = (
         await db.query(`SELECT user_id, count(*)::int AS n FROM task_instances GROUP BY 1 ORDER BY 2 DESC LIMIT 1`)
       ).rows;
@@ -137,8 +157,8 @@ function report(runs: RunFigures[]): string {
     '',
     `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), shared; embedded PostgreSQL, one runner, job clock ${NOW.toISOString()}.`,
     '',
-    `| job | ${runs.map((run) => `N=${run.users}: time / items / per item`).join(' | ')} | per item ×(largest/smallest N) |`,
-    `|---|${runs.map(() => '---').join('|')}|---|`,
+    `| job | ${runs.map((run) => `N=${run.users}: time / items / per item`).join(' | ')} | per item ×(largest/smallest N) | sequential scans at N=${runs[runs.length - 1].users} |`,
+    `|---|${runs.map(() => '---').join('|')}|---|---|`,
   ];
   const flagged: string[] = [];
   for (const [index, figure] of base.jobs.entries()) {
@@ -151,7 +171,10 @@ function report(runs: RunFigures[]): string {
     const last = perItem(runs[runs.length - 1].jobs[index]);
     const ratio = first && last && runs.length > 1 ? last / first : null;
     if (ratio !== null && ratio > 1.5 && runs[runs.length - 1].jobs[index].ms > 500) flagged.push(figure.job);
-    lines.push(`| \`${figure.job}\` | ${cells.join(' | ')} | ${ratio === null ? '–' : `×${ratio.toFixed(2)}`} |`);
+    const scans = runs[runs.length - 1].jobs[index].seqScans.join(', ') || 'none';
+    lines.push(
+      `| \`${figure.job}\` | ${cells.join(' | ')} | ${ratio === null ? '–' : `×${ratio.toFixed(2)}`} | ${scans} |`,
+    );
   }
   lines.push('');
   for (const run of runs) {

@@ -15,22 +15,27 @@ export class MaintenanceRepository {
     private readonly config: AppConfig,
   ) {}
 
-  /** Refresh tokens that expired or were revoked before `cutoff`. */
-  deleteRefreshTokens(cutoff: Date): Promise<number> {
-    return this.deleteBatches('refresh_tokens', 'id', `expires_at < $1 OR revoked_at < $1`, cutoff);
+  /**
+   * Refresh tokens that expired or were revoked before `cutoff`: one condition at a time, so that
+   * each batch is read from its index (an `OR` makes the batch's `LIMIT` a sequential scan that
+   * re-reads the rows already deleted, batch after batch).
+   */
+  async deleteRefreshTokens(cutoff: Date): Promise<number> {
+    const expired = await this.deleteBatches('refresh_tokens', 'id', 'expires_at', cutoff);
+    return expired + (await this.deleteBatches('refresh_tokens', 'id', 'revoked_at', cutoff));
   }
 
   deleteWebhookEvents(cutoff: Date): Promise<number> {
-    return this.deleteBatches('webhook_events', 'event_id', `received_at < $1`, cutoff);
+    return this.deleteBatches('webhook_events', 'event_id', 'received_at', cutoff);
   }
 
   /** Finished voice sessions that started before `cutoff` (stale active ones are closed first). */
   deleteVoiceSessions(cutoff: Date): Promise<number> {
-    return this.deleteBatches('voice_sessions', 'id', `started_at < $1 AND status <> 'active'`, cutoff);
+    return this.deleteBatches('voice_sessions', 'id', 'started_at', cutoff, `status <> 'active'`);
   }
 
   deleteHeartbeats(cutoff: Date): Promise<number> {
-    return this.deleteBatches('job_runner_heartbeats', 'runner_id', `last_seen_at < $1`, cutoff);
+    return this.deleteBatches('job_runner_heartbeats', 'runner_id', 'last_seen_at', cutoff);
   }
 
   async staleVoiceSessionIds(startedBefore: Date): Promise<string[]> {
@@ -50,12 +55,20 @@ export class MaintenanceRepository {
       .getOne();
   }
 
-  private async deleteBatches(table: string, key: string, condition: string, cutoff: Date): Promise<number> {
+  /** Rows whose `column` is before `cutoff` (and match `also`), oldest first: read from the column's index. */
+  private async deleteBatches(
+    table: string,
+    key: string,
+    column: string,
+    cutoff: Date,
+    also = 'true',
+  ): Promise<number> {
     const limit = this.config.JOB_BATCH_SIZE;
     let deleted = 0;
     for (;;) {
       const [, affected]: [unknown, number] = await this.dataSource.query(
-        `DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE ${condition} LIMIT $2)`,
+        `DELETE FROM ${table} WHERE ${key} IN (
+           SELECT ${key} FROM ${table} WHERE ${column} < $1 AND ${also} ORDER BY ${column} LIMIT $2)`,
         [cutoff, limit],
       );
       deleted += affected;
