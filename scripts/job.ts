@@ -155,6 +155,7 @@ async function run(app: INestApplicationContext, name: JobName, now: Date): Prom
   const queue = app.get(JobQueue);
   const processor = app.get(QueuedJobProcessor);
   const totals: Record<string, number> = { jobs_processed: 0, jobs_failed: 0 };
+  for (const count of queueBackedCounts(name)) totals[count] = 0;
   const errors: string[] = [];
   const seen = new Set<string>();
   for (;;) {
@@ -174,6 +175,12 @@ async function run(app: INestApplicationContext, name: JobName, now: Date): Prom
   }
   if (totals.jobs_failed > 0) return { status: 'failure', result: totals, error: errors.join('; ') };
   return { status: totals.jobs_processed > 0 ? 'success' : 'skipped', result: totals };
+}
+
+/** The handler's own result counts (jobs.md §4), printed even when no job was due. */
+function queueBackedCounts(name: JobName): readonly string[] {
+  const entry = JOB_CATALOGUE[name];
+  return 'counts' in entry ? entry.counts : [];
 }
 
 function errorText(error: unknown): string {

@@ -78,6 +78,21 @@ describe('POST /api/v1/auth/refresh and /api/v1/auth/logout', () => {
       expect(active).toEqual([]);
     });
 
+    it("should revoke every active refresh token of the user on reuse, the other devices' too (api.md §3)", async () => {
+      const phone = await loginAs(testApp);
+      const rotated = await refresh(phone.refreshToken);
+      expect(rotated.status).toBe(200);
+      const laptop = await loginAs(testApp, { email: phone.user.email });
+
+      expectError(await refresh(phone.refreshToken), 401, 'INVALID_REFRESH_TOKEN');
+      expectError(await refresh(laptop.refreshToken), 401, 'INVALID_REFRESH_TOKEN');
+      const active = await testApp.dataSource.query(
+        'SELECT id FROM refresh_tokens WHERE user_id = $1 AND revoked_at IS NULL',
+        [phone.user.id],
+      );
+      expect(active).toEqual([]);
+    });
+
     it('should let exactly one of concurrent refreshes with the same token succeed', async () => {
       const session = await loginAs(testApp);
 

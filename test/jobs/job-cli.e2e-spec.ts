@@ -1,5 +1,7 @@
 import { Client } from 'pg';
+import webpush from 'web-push';
 import { JOB_NAMES } from '@app/core/jobs/job-catalogue';
+import { startFakePush } from '../support/fake-push';
 import { createTestDatabase } from '../support/test-app';
 import { JOB_CLI, processEnv, runNode } from './processes';
 
@@ -104,7 +106,10 @@ describe('npm run job', () => {
   it('should process the due queued jobs of a queue-backed job once, and skip when there are none', async () => {
     const none = await job('push_deliver');
     expect(none.code).toBe(0);
-    expect(JSON.parse(none.stdout)).toMatchObject({ status: 'skipped', result: { jobs_processed: 0, jobs_failed: 0 } });
+    expect(JSON.parse(none.stdout)).toMatchObject({
+      status: 'skipped',
+      result: { jobs_processed: 0, jobs_failed: 0, delivered: 0, removed_subscriptions: 0, failed: 0 },
+    });
 
     // Two copies of notifications that no longer exist: each job is processed (and skipped) once.
     for (const n of [1, 2]) {
@@ -118,9 +123,103 @@ describe('npm run job', () => {
     const run = await job('push_deliver');
 
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'success', result: { jobs_processed: 2, jobs_failed: 0 } });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      status: 'success',
+      result: { jobs_processed: 2, jobs_failed: 0, delivered: 0, removed_subscriptions: 0, failed: 0 },
+    });
     const { rows } = await db.query(`SELECT state FROM pgboss.job WHERE name = 'push_deliver'`);
     expect(rows).toEqual([{ state: 'completed' }, { state: 'completed' }]);
+  }, 60_000);
+
+  it('should print the push deliveries, removed subscriptions and failures summed over the jobs (jobs.md §4)', async () => {
+    const push = await startFakePush();
+    try {
+      const vapid = webpush.generateVAPIDKeys();
+      const userId = await user();
+      const subscribers = { ok: push.subscriber(), gone: push.subscriber(), bad: push.subscriber() };
+      push.statuses.set(new URL(subscribers.gone.endpoint).pathname, 410);
+      push.statuses.set(new URL(subscribers.bad.endpoint).pathname, 400);
+      const { rows: notifications } = await db.query(
+        `INSERT INTO notifications (user_id, type, title, body) VALUES ($1, 'system', 'Hello', 'World') RETURNING id`,
+        [userId],
+      );
+      for (const subscriber of Object.values(subscribers)) {
+        const { rows } = await db.query(
+          `INSERT INTO push_subscriptions (user_id, endpoint, p256dh_key, auth_key) VALUES ($1, $2, $3, $4) RETURNING id`,
+          [userId, subscriber.endpoint, subscriber.p256dh, subscriber.auth],
+        );
+        await db.query(`INSERT INTO pgboss.job (name, data) VALUES ('push_deliver', $1)`, [
+          { notification_id: notifications[0].id, push_subscription_id: rows[0].id },
+        ]);
+      }
+      const env = {
+        VAPID_PUBLIC_KEY: vapid.publicKey,
+        VAPID_PRIVATE_KEY: vapid.privateKey,
+        VAPID_SUBJECT: 'mailto:ops@example.com',
+        PUSH_CA_CERT_FILE: push.caFile,
+      };
+
+      const run = await runNode(JOB_CLI, ['push_deliver'], processEnv(database.url, env));
+
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout).result).toEqual({
+        jobs_processed: 3,
+        jobs_failed: 0,
+        delivered: 1,
+        removed_subscriptions: 1,
+        failed: 1,
+      });
+      expect(push.requests.map((request) => request.path).sort()).toEqual(
+        Object.values(subscribers)
+          .map((subscriber) => new URL(subscriber.endpoint).pathname)
+          .sort(),
+      );
+      const { rows: left } = await db.query(`SELECT endpoint FROM push_subscriptions WHERE user_id = $1`, [userId]);
+      expect(left.map((row) => row.endpoint).sort()).toEqual(
+        [subscribers.ok.endpoint, subscribers.bad.endpoint].sort(),
+      );
+    } finally {
+      await push.close();
+    }
+  }, 60_000);
+
+  it('should print the generated and skipped instances summed over the recurring jobs (jobs.md §4)', async () => {
+    const userId = await user();
+    const { rows: templates } = await db.query(
+      `INSERT INTO task_templates (user_id, title, rrule, dtstart, next_due, last_generated_at)
+       VALUES ($1, 'Daily', 'FREQ=DAILY', '2030-01-01T09:00:00Z', '2030-01-02T09:00:00Z', '2030-01-01T00:00:00Z'),
+              ($1, 'Stopped', 'FREQ=DAILY', '2030-01-01T09:00:00Z', NULL, '2030-01-01T00:00:00Z')
+       RETURNING id`,
+      [userId],
+    );
+    const { rows: done } = await db.query(
+      `INSERT INTO task_instances (user_id, template_id, title, due_date, completed, completed_at, completed_by)
+       VALUES ($1, $2, 'Daily', '2030-01-01T09:00:00Z', true, '2030-01-01T10:00:00Z', 'manual') RETURNING id`,
+      [userId, templates[0].id],
+    );
+    await db.query(`UPDATE task_templates SET active = false WHERE id = $1`, [templates[1].id]);
+    for (const [templateId, taskId] of [
+      [templates[0].id, done[0].id],
+      [templates[1].id, null],
+      [templates[0].id, done[0].id],
+    ]) {
+      await db.query(`INSERT INTO pgboss.job (name, data) VALUES ('recurring_task_generate', $1)`, [
+        { template_id: templateId, triggered_by_task_id: taskId },
+      ]);
+    }
+
+    const run = await job('recurring_task_generate', '--now=2030-01-01T10:00:00Z');
+
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      status: 'success',
+      result: { jobs_processed: 3, jobs_failed: 0, generated: 1, skipped: 2, failed: 0 },
+    });
+    const { rows } = await db.query(
+      `SELECT due_date, generated_from_task_id FROM task_instances WHERE template_id = $1 AND completed = false`,
+      [templates[0].id],
+    );
+    expect(rows).toEqual([{ due_date: new Date('2030-01-02T09:00:00Z'), generated_from_task_id: done[0].id }]);
   }, 60_000);
 
   it('should exit 3 when the same job keeps running elsewhere', async () => {

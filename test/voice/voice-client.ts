@@ -1,4 +1,5 @@
 import { WebSocket } from 'ws';
+import type { VoiceTiming } from '@app/voice/voice-timing';
 import type { TestApp } from '../support/test-app';
 
 export interface VoiceClient {
@@ -51,3 +52,14 @@ export function connectVoice(t: TestApp, query: Record<string, string> = {}): Pr
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Replaces the gateway's audio clock with one that moves only when the test advances it. */
+export function manualClock(timing: VoiceTiming): { advance(ms: number): void } {
+  let now = Date.now();
+  timing.now = () => now;
+  return {
+    advance: (ms) => {
+      now += ms;
+    },
+  };
+}

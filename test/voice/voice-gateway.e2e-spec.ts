@@ -3,7 +3,7 @@ import { ledgerOf, setTier } from '../credits/credit-fixtures';
 import { startFakeDeepgram, FakeDeepgram } from '../support/fake-deepgram';
 import { as, expectError, loginAs, LoggedInUser } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
-import { connectVoice, sleep } from './voice-client';
+import { connectVoice, manualClock, sleep } from './voice-client';
 
 const AUDIO = Buffer.alloc(3200, 1);
 
@@ -46,12 +46,11 @@ describe('WS /api/v1/ws/voice/transcribe', () => {
       credits_per_minute: 5,
       credits_remaining: 15,
     });
-    for (let i = 0; i < 4; i++) {
-      client.ws.send(AUDIO);
-      await sleep(300);
-    }
+    const clock = manualClock(timing);
+    for (let i = 0; i < 4; i++) client.ws.send(AUDIO);
     client.ws.send(JSON.stringify({ type: 'ping' }));
     await client.next('pong');
+    clock.advance(1200);
     client.ws.send(JSON.stringify({ type: 'end_stream' }));
     const complete = await client.next('complete');
     expect(await client.closed).toMatchObject({ code: 1000 });
@@ -116,7 +115,8 @@ describe('WS /api/v1/ws/voice/transcribe', () => {
   });
 
   it('should authenticate with a first auth message and relay audio buffered before connected', async () => {
-    const { accessToken } = await proUser();
+    const { accessToken, user } = await proUser();
+    manualClock(timing);
     const client = await connectVoice(t, { language: 'de' });
     client.ws.send(JSON.stringify({ type: 'auth', token: accessToken }));
     client.ws.send(AUDIO);
@@ -125,7 +125,16 @@ describe('WS /api/v1/ws/voice/transcribe', () => {
     await client.next('transcript');
     client.ws.send(JSON.stringify({ type: 'end_stream' }));
     const complete = await client.next('complete');
-    expect(complete).toMatchObject({ status: 'completed', duration_seconds: 0, credits_used: 0 });
+    // Audio time 0 ms, yet audio flowed: one started minute (realtime.md §1.4).
+    expect(complete).toMatchObject({
+      status: 'completed',
+      duration_seconds: 0,
+      credits_used: 5,
+      credits_remaining: 10,
+    });
+    expect((await ledgerOf(t, user.id)).filter((e) => e.operation === 'consume')).toEqual([
+      expect.objectContaining({ amount: -5, status: 'committed' }),
+    ]);
     expect(fake.received[0].audioBytes).toEqual([3200, 3200]);
     expect(new URL(fake.liveRequests[0].url, 'ws://x').searchParams.get('language')).toBe('de');
   });
@@ -244,9 +253,12 @@ describe('WS /api/v1/ws/voice/transcribe', () => {
     const { accessToken, user } = await proUser();
     const client = await connectVoice(t, { token: accessToken });
     const connected = await client.next('connected');
+    const clock = manualClock(timing);
     client.ws.send(AUDIO);
     client.ws.send(AUDIO);
-    await sleep(1100);
+    client.ws.send(JSON.stringify({ type: 'ping' }));
+    await client.next('pong');
+    clock.advance(1100);
     client.ws.close();
     let row: Record<string, unknown> | undefined;
     for (let i = 0; i < 50 && row?.status !== 'aborted'; i++) {
@@ -279,19 +291,71 @@ describe('WS /api/v1/ws/voice/transcribe', () => {
     const { accessToken, user } = await proUser();
     const client = await connectVoice(t, { token: accessToken });
     await client.next('connected');
+    const clock = manualClock(timing);
     client.ws.send(AUDIO);
     expect(await client.next('warning', 3000)).toEqual({
       type: 'warning',
       code: 'MAX_DURATION_APPROACHING',
       seconds_remaining: 1,
     });
+    // However late the cap's timer fires, audio time stops at the cap: 2.5 s, three started minutes.
+    clock.advance(10_000);
     const complete = await client.next('complete', 4000);
     expect(client.messages.find((m) => m.type === 'error')).toMatchObject({ code: 'MAX_DURATION_EXCEEDED' });
-    expect(complete).toMatchObject({ status: 'max_duration', duration_seconds: 2, credits_used: 10 });
+    expect(complete).toMatchObject({ status: 'max_duration', duration_seconds: 2, credits_used: 15 });
     expect(await client.closed).toMatchObject({ code: 1000 });
     const consumes = (await ledgerOf(t, user.id)).filter((e) => e.operation === 'consume');
-    expect(consumes.every((e) => e.status === 'committed')).toBe(true);
-    expect(consumes.reduce((sum, e) => sum + e.amount, 0)).toBe(-10);
+    expect(consumes.map((e) => [e.amount, e.status])).toEqual([
+      [-5, 'committed'],
+      [-5, 'committed'],
+      [-5, 'committed'],
+    ]);
+  });
+
+  it('should charge one started minute for a 0.4-s session (duration_seconds 0, credits_used 5)', async () => {
+    const { accessToken, user } = await proUser();
+    const client = await connectVoice(t, { token: accessToken });
+    const connected = await client.next('connected');
+    const clock = manualClock(timing);
+    client.ws.send(AUDIO);
+    await client.next('transcript');
+    clock.advance(400);
+    client.ws.send(JSON.stringify({ type: 'end_stream' }));
+    expect(await client.next('complete')).toMatchObject({
+      status: 'completed',
+      duration_seconds: 0,
+      credits_used: 5,
+      credits_remaining: 10,
+    });
+    const [row] = await t.dataSource.query('SELECT duration_seconds, credits_used FROM voice_sessions WHERE id = $1', [
+      connected.session_id,
+    ]);
+    expect(row).toEqual({ duration_seconds: 0, credits_used: 5 });
+    expect((await ledgerOf(t, user.id)).filter((e) => e.operation === 'consume')).toEqual([
+      expect.objectContaining({ amount: -5, status: 'committed' }),
+    ]);
+  });
+
+  it('should charge one started minute when the client disconnects right after its audio', async () => {
+    const { accessToken, user } = await proUser();
+    const client = await connectVoice(t, { token: accessToken });
+    const connected = await client.next('connected');
+    manualClock(timing);
+    client.ws.send(AUDIO);
+    client.ws.close();
+    await client.closed;
+    let row: Record<string, unknown> | undefined;
+    for (let i = 0; i < 100 && row?.status !== 'aborted'; i++) {
+      await sleep(50);
+      [row] = await t.dataSource.query(
+        'SELECT status, end_reason, duration_seconds, credits_used FROM voice_sessions WHERE id = $1',
+        [connected.session_id],
+      );
+    }
+    expect(row).toEqual({ status: 'aborted', end_reason: 'disconnect', duration_seconds: 0, credits_used: 5 });
+    expect((await ledgerOf(t, user.id)).filter((e) => e.operation === 'consume')).toEqual([
+      expect.objectContaining({ amount: -5, status: 'committed' }),
+    ]);
   });
 
   it('should stop with INSUFFICIENT_CREDITS when the next minute cannot be paid', async () => {

@@ -148,12 +148,12 @@ export class VoiceConnection {
       this.buffered.push(frame);
       return;
     }
-    this.relay(frame, Date.now());
+    this.relay(frame, this.deps.timing.now());
   }
 
   private relay(frame: Buffer, now: number): void {
     if (this.audioStartedAt === null) this.startAudioClock(now);
-    this.lastAudioAt = Date.now();
+    this.lastAudioAt = this.deps.timing.now();
     this.lastForwardAt = this.lastAudioAt;
     this.armIdleTimer();
     this.live?.send(frame);
@@ -173,7 +173,7 @@ export class VoiceConnection {
       this.session = session;
       this.phase = 'streaming';
       if (this.isGone()) return this.finish('disconnect');
-      this.lastForwardAt = Date.now();
+      this.lastForwardAt = this.deps.timing.now();
       this.send({
         type: 'connected',
         session_id: session.id,
@@ -185,7 +185,7 @@ export class VoiceConnection {
       this.armIdleTimer();
       const buffered = this.buffered;
       this.buffered = [];
-      const connectedAt = Date.now();
+      const connectedAt = this.deps.timing.now();
       for (const frame of buffered) this.relay(frame, connectedAt);
       if (this.endRequested) await this.finish('end_stream');
     } catch (error) {
@@ -232,7 +232,7 @@ export class VoiceConnection {
     this.reserveMinute();
     const minutes = Math.ceil(timing.maxDurationMs / timing.minuteMs);
     for (let minute = 1; minute < minutes; minute++) {
-      this.timers.push(setTimeout(() => this.reserveMinute(), now + minute * timing.minuteMs + 1 - Date.now()));
+      this.timers.push(setTimeout(() => this.reserveMinute(), now + minute * timing.minuteMs + 1 - timing.now()));
     }
     this.timers.push(
       setTimeout(
@@ -242,9 +242,9 @@ export class VoiceConnection {
             code: 'MAX_DURATION_APPROACHING',
             seconds_remaining: Math.round(timing.warningBeforeEndMs / 1000),
           }),
-        now + timing.maxDurationMs - timing.warningBeforeEndMs - Date.now(),
+        now + timing.maxDurationMs - timing.warningBeforeEndMs - timing.now(),
       ),
-      setTimeout(() => void this.finish('max_duration'), now + timing.maxDurationMs - Date.now()),
+      setTimeout(() => void this.finish('max_duration'), now + timing.maxDurationMs - timing.now()),
     );
   }
 
@@ -280,8 +280,9 @@ export class VoiceConnection {
   }
 
   private keepAlive(): void {
-    if (this.phase !== 'streaming' || Date.now() - this.lastForwardAt < this.deps.timing.keepAliveAfterMs) return;
-    this.lastForwardAt = Date.now();
+    if (this.phase !== 'streaming' || this.deps.timing.now() - this.lastForwardAt < this.deps.timing.keepAliveAfterMs)
+      return;
+    this.lastForwardAt = this.deps.timing.now();
     this.live?.keepAlive();
   }
 
@@ -305,7 +306,7 @@ export class VoiceConnection {
     if (this.phase !== 'streaming' || !this.session || !this.user) return;
     this.phase = 'finishing';
     this.clearTimers();
-    const stoppedAt = Date.now();
+    const stoppedAt = this.deps.timing.now();
     const outcome = endOutcome(end);
     const messages: Record<VoiceEnd, [string, string] | null> = {
       max_duration: ['MAX_DURATION_EXCEEDED', 'Maximum session duration reached'],
@@ -325,15 +326,13 @@ export class VoiceConnection {
     else await this.live?.finish(this.deps.timing.finalizeWaitMs);
 
     const audioEnd = end === 'idle' ? this.lastAudioAt : stoppedAt;
-    const durationMs =
-      this.audioStartedAt === null ? 0 : Math.min(audioEnd - this.audioStartedAt, this.deps.timing.maxDurationMs);
-    const durationSeconds = Math.max(0, Math.floor(durationMs / 1000));
+    const audioMs =
+      this.audioStartedAt === null
+        ? null
+        : Math.max(0, Math.min(audioEnd - this.audioStartedAt, this.deps.timing.maxDurationMs));
+    const durationSeconds = Math.floor((audioMs ?? 0) / 1000);
     const reservations = (await Promise.all(this.reservations)).filter((r): r is CreditReservation => r !== null);
-    const minutes = chargedMinutes(
-      end,
-      reservations.length,
-      startedMinutes(durationSeconds, this.deps.timing.minuteMs / 1000),
-    );
+    const minutes = chargedMinutes(end, reservations.length, startedMinutes(audioMs, this.deps.timing.minuteMs));
     const charged = reservations.slice(0, minutes);
     for (const surplus of reservations.slice(minutes)) await this.deps.credits.release(surplus);
     const transcript = joinTranscript(this.finals);

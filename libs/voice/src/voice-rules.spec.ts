@@ -15,7 +15,15 @@ describe('voice rules', () => {
     expect(transcriptionCredits(61, 5)).toBe(10);
     expect(transcriptionCredits(120, 5)).toBe(10);
     expect(transcriptionCredits(300, 5)).toBe(25);
-    expect(startedMinutes(3, 1)).toBe(3);
+  });
+
+  it('should count started minutes over the exact audio time, at least one once audio flowed', () => {
+    expect(startedMinutes(null)).toBe(0);
+    expect(startedMinutes(0)).toBe(1);
+    expect(startedMinutes(400)).toBe(1);
+    expect(startedMinutes(60_000)).toBe(1);
+    expect(startedMinutes(60_001)).toBe(2);
+    expect(startedMinutes(2500, 1000)).toBe(3);
   });
 
   it('should accept 2–16 letters, digits and dashes as language', () => {

@@ -81,9 +81,13 @@ export function endOutcome(end: VoiceEnd): VoiceEndOutcome {
   }
 }
 
-/** Started minutes of `durationSeconds` of audio (`minuteSeconds` is 60 outside tests). */
-export function startedMinutes(durationSeconds: number, minuteSeconds = 60): number {
-  return Math.ceil(Math.max(0, durationSeconds) / minuteSeconds);
+/**
+ * Started minutes over the exact audio time (realtime.md §1.4): none without an audio frame, at
+ * least one once audio flowed (a 0.4-s session costs a minute). `minuteMs` is 60 000 outside tests.
+ */
+export function startedMinutes(audioMs: number | null, minuteMs = 60_000): number {
+  if (audioMs === null) return 0;
+  return Math.max(1, Math.ceil(audioMs / minuteMs));
 }
 
 /**
@@ -97,9 +101,9 @@ export function chargedMinutes(end: VoiceEnd, reserved: number, started: number)
   return Math.min(reserved, started);
 }
 
-/** Credits of api.md §10.4 / realtime.md §1.4: per-minute price × started minutes (1–60 s → 5, 61–120 s → 10). */
-export function transcriptionCredits(durationSeconds: number, perMinute: number, minuteSeconds = 60): number {
-  return perMinute * startedMinutes(durationSeconds, minuteSeconds);
+/** Credits of api.md §10.4 for an upload of `durationSeconds`: per-minute price × started minutes (1–60 s → 5, 61–120 s → 10). */
+export function transcriptionCredits(durationSeconds: number, perMinute: number): number {
+  return perMinute * Math.ceil(Math.max(0, durationSeconds) / 60);
 }
 
 /** `full_transcript`: the final segments in order, single spaces. */

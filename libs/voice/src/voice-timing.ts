@@ -11,4 +11,6 @@ export class VoiceTiming {
   minuteMs = 60_000;
   keepAliveAfterMs = 5_000;
   finalizeWaitMs = 5_000;
+  /** The server wall clock audio time is measured on (realtime.md §1.4); tests substitute one they advance. */
+  now: () => number = Date.now;
 }

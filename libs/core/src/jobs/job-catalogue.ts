@@ -1,12 +1,23 @@
 /**
  * Every job of jobs.md §4 with its UTC schedules (job-schedule.ts syntax) and attempts. Handlers
  * live in the feature that owns the effect (`@JobHandler(name)`); the worker discovers them and
- * enqueues one job per schedule slot. Queue-backed jobs are enqueued by the features themselves.
+ * enqueues one job per schedule slot. Queue-backed jobs are enqueued by the features themselves;
+ * `counts` are the result counts their handlers return, which `npm run job` sums (jobs.md §3).
  */
 export const JOB_CATALOGUE = {
   reminder_fire: { schedules: ['@every 30s'], maxAttempts: 3, queueBacked: false },
-  push_deliver: { schedules: [], maxAttempts: 3, queueBacked: true },
-  recurring_task_generate: { schedules: [], maxAttempts: 4, queueBacked: true },
+  push_deliver: {
+    schedules: [],
+    maxAttempts: 3,
+    queueBacked: true,
+    counts: ['delivered', 'removed_subscriptions', 'failed'],
+  },
+  recurring_task_generate: {
+    schedules: [],
+    maxAttempts: 4,
+    queueBacked: true,
+    counts: ['generated', 'skipped', 'failed'],
+  },
   streak_calculate: { schedules: ['0 0 * * *'], maxAttempts: 3, queueBacked: false },
   credit_expire: { schedules: ['0 0 * * *', '5 * * * *'], maxAttempts: 3, queueBacked: false },
   credit_daily_grant: { schedules: ['0 0 * * *', '6 * * * *'], maxAttempts: 3, queueBacked: false },
@@ -18,10 +29,13 @@ export const JOB_CATALOGUE = {
   idempotency_key_cleanup: { schedules: ['15 * * * *'], maxAttempts: 3, queueBacked: false },
   maintenance_cleanup: { schedules: ['30 * * * *'], maxAttempts: 3, queueBacked: false },
   // Issue #9 (docs/export-and-deletion.md, docs/sync.md).
-  data_export: { schedules: [], maxAttempts: 3, queueBacked: true },
+  data_export: { schedules: [], maxAttempts: 3, queueBacked: true, counts: ['exported'] },
   data_export_cleanup: { schedules: ['45 * * * *'], maxAttempts: 3, queueBacked: false },
   sync_change_prune: { schedules: ['20 3 * * *'], maxAttempts: 3, queueBacked: false },
-} as const satisfies Record<string, { schedules: readonly string[]; maxAttempts: number; queueBacked: boolean }>;
+} as const satisfies Record<
+  string,
+  { schedules: readonly string[]; maxAttempts: number; queueBacked: boolean; counts?: readonly string[] }
+>;
 
 export type JobName = keyof typeof JOB_CATALOGUE;
 
