@@ -22,6 +22,7 @@ import { JobScheduler } from './job-scheduler';
 import { QueueConsumer } from './queue-consumer';
 import { QueuedJobProcessor } from './queued-job-processor';
 import { ReminderClock } from './reminder-clock';
+import { RunnerOpsServer } from './runner-ops-server';
 
 const RUNNER_PROVIDERS = [
   JobRegistry,
@@ -33,6 +34,7 @@ const RUNNER_PROVIDERS = [
   ReminderClock,
   JobRunner,
   HeartbeatService,
+  RunnerOpsServer,
 ];
 
 /** The job runner: the same feature modules as the API (never their controllers) plus the queue loop. */

@@ -209,7 +209,7 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
     await this.boss.supervise();
   }
 
-  /** Current depth of every job queue, and the dead jobs kept (fresh counts, not pg-boss's cache). */
+  /** Depth of every job queue and the dead jobs kept (pg-boss's counts, refreshed at most once a minute). */
   async depth(): Promise<{ queues: QueueDepth[]; dead: number }> {
     const queues = await Promise.all(
       [...JOB_NAMES, DEAD_JOB_QUEUE].map(async (name) => {
