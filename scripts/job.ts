@@ -1,3 +1,4 @@
+import '@app/core/process/require-node';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';

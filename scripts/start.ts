@@ -1,3 +1,4 @@
+import '@app/core/process/require-node';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { loadConfig } from '@app/core/config/app-config';

@@ -1,5 +1,5 @@
 import { JOB_NAMES } from '@app/core/jobs/job-catalogue';
-import { JobQueue } from '@app/core/jobs/job-queue.service';
+import { DEAD_JOB_QUEUE, JobQueue } from '@app/core/jobs/job-queue.service';
 import { adminUrl, databaseUrl, withAdmin } from '../support/test-database';
 
 describe('JobQueue on a new database', () => {
@@ -23,12 +23,18 @@ describe('JobQueue on a new database', () => {
       await Promise.all(queues.map((queue) => queue.onModuleInit()));
 
       const names = (await queues[0].boss.getQueues()).map((queue) => queue.name).sort();
-      expect(names).toEqual([...JOB_NAMES].sort());
-      const [{ expire_seconds }] = await queues[0].boss
-        .getDb()
-        .executeSql(`SELECT expire_seconds FROM pgboss.queue WHERE name = 'reminder_fire'`, [])
-        .then((result) => result.rows as Array<{ expire_seconds: number }>);
-      expect(expire_seconds).toBe(600);
+      expect(names).toEqual([...JOB_NAMES, DEAD_JOB_QUEUE].sort());
+      // jobs.md §2 (expiry after 10 min, backoff from 1 min capped at 60, dead) and §4 (retention).
+      expect(await queues[0].boss.getQueue('push_deliver')).toMatchObject({
+        expireInSeconds: 600,
+        retryLimit: 2,
+        retryDelay: 60,
+        retryBackoff: true,
+        retryDelayMax: 3600,
+        deleteAfterSeconds: 7 * 86_400,
+        deadLetter: DEAD_JOB_QUEUE,
+      });
+      expect(await queues[0].boss.getQueue(DEAD_JOB_QUEUE)).toMatchObject({ retentionSeconds: 30 * 86_400 });
     } finally {
       for (const queue of queues) await queue.onModuleDestroy();
     }

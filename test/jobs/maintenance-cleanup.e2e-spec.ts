@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { JobQueue } from '@app/core/jobs/job-queue.service';
+import { DEAD_JOB_QUEUE, JobQueue } from '@app/core/jobs/job-queue.service';
 import { loginAs } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 import { createTestWorker, TestWorker } from '../support/test-worker';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
-const JOB_COLUMNS =
-  'id, name, priority, data, state, retry_limit, retry_count, retry_delay, retry_backoff, start_after, started_on, singleton_key, singleton_on, expire_in, created_on, completed_on, keep_until, dead_letter, policy, output';
 
 describe('maintenance_cleanup (jobs.md §4)', () => {
   let t: TestApp;
@@ -42,20 +40,21 @@ describe('maintenance_cleanup (jobs.md §4)', () => {
     return row.id;
   }
 
-  async function finishedJob(state: 'completed' | 'failed', completedOn: Date, archived = false): Promise<string> {
+  /** A job that finished at `completedOn` (pg-boss has no clock to fake: the row is backdated). */
+  async function finishedJob(state: 'completed' | 'failed', completedOn: Date): Promise<string> {
     const id = (await worker.context.get(JobQueue).enqueue(null, 'maintenance_cleanup', {}))!;
     await t.dataSource.query(`UPDATE pgboss.job SET state = $2, completed_on = $3 WHERE id = $1`, [
       id,
       state,
       completedOn,
     ]);
-    if (archived) {
-      await t.dataSource.query(
-        `INSERT INTO pgboss.archive (${JOB_COLUMNS}) SELECT ${JOB_COLUMNS} FROM pgboss.job WHERE id = $1`,
-        [id],
-      );
-      await t.dataSource.query(`DELETE FROM pgboss.job WHERE id = $1`, [id]);
-    }
+    return id;
+  }
+
+  /** A dead job's copy in the dead-job queue, kept until `keepUntil` (30 days after it died). */
+  async function deadJob(keepUntil: Date): Promise<string> {
+    const id = (await worker.context.get(JobQueue).boss.send(DEAD_JOB_QUEUE, { died: keepUntil }))!;
+    await t.dataSource.query(`UPDATE pgboss.job SET keep_until = $2 WHERE id = $1`, [id, keepUntil]);
     return id;
   }
 
@@ -106,10 +105,10 @@ describe('maintenance_cleanup (jobs.md §4)', () => {
     }
     const jobs = {
       completedOld: await finishedJob('completed', ago(8 * DAY)),
-      completedOldArchived: await finishedJob('completed', ago(8 * DAY), true),
       completedRecent: await finishedJob('completed', ago(6 * DAY)),
-      deadOld: await finishedJob('failed', ago(31 * DAY)),
-      deadRecent: await finishedJob('failed', ago(29 * DAY)),
+      failedOld: await finishedJob('failed', ago(8 * DAY)),
+      deadOld: await deadJob(ago(DAY)),
+      deadRecent: await deadJob(new Date(now.getTime() + DAY)),
     };
 
     const outcome = await worker.runJob('maintenance_cleanup', now);
@@ -118,7 +117,6 @@ describe('maintenance_cleanup (jobs.md §4)', () => {
       status: 'success',
       result: {
         refresh_tokens_deleted: 2,
-        jobs_deleted: 3,
         webhook_events_deleted: 1,
         voice_sessions_aborted: 1,
         voice_sessions_deleted: 1,
@@ -136,8 +134,8 @@ describe('maintenance_cleanup (jobs.md §4)', () => {
     expect(await exists('voice_sessions', 'id', sessions.old)).toBe(false);
     expect(await exists('voice_sessions', 'id', sessions.recent)).toBe(true);
     expect(await exists('pgboss.job', 'id', jobs.completedOld)).toBe(false);
-    expect(await exists('pgboss.archive', 'id', jobs.completedOldArchived)).toBe(false);
     expect(await exists('pgboss.job', 'id', jobs.completedRecent)).toBe(true);
+    expect(await exists('pgboss.job', 'id', jobs.failedOld)).toBe(false);
     expect(await exists('pgboss.job', 'id', jobs.deadOld)).toBe(false);
     expect(await exists('pgboss.job', 'id', jobs.deadRecent)).toBe(true);
 
@@ -161,7 +159,7 @@ describe('maintenance_cleanup (jobs.md §4)', () => {
     ]);
 
     const again = await worker.runJob('maintenance_cleanup', now);
-    expect(Object.values(again.result ?? {})).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(Object.values(again.result ?? {})).toEqual([0, 0, 0, 0, 0]);
     const [{ count }] = await t.dataSource.query(
       `SELECT count(*)::int AS count FROM activity_logs WHERE entity_id = $1`,
       [sessions.stale],

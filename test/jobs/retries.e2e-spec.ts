@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/core/config/app-config';
 import { CoreModule } from '@app/core/core.module';
 import { JobHandler, JobResult } from '@app/core/jobs/job-handler.decorator';
-import { JobQueue } from '@app/core/jobs/job-queue.service';
+import { DEAD_JOB_QUEUE, JobQueue } from '@app/core/jobs/job-queue.service';
 import { MetricsService } from '@app/core/metrics/metrics.service';
 import { JobExecutor } from '../../apps/worker/src/job-executor';
 import { JobLocks } from '../../apps/worker/src/job-lock';
@@ -60,7 +60,7 @@ interface JobRow {
   output: { message?: string } | null;
 }
 
-/** jobs.md §2: retries after 1, 5 (, 15, 30, 60) minutes, then the visible dead state. */
+/** jobs.md §2: retries with exponential backoff from 1 minute (capped at 60), then the visible dead state. */
 describe('job retries and the dead state', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let context: INestApplicationContext;
@@ -121,15 +121,16 @@ describe('job retries and the dead state', () => {
     expect(first).toMatchObject({ attempt: 1, finalAttempt: false });
     await expect(processor.process(first)).resolves.toMatchObject({ status: 'failed' });
     expect(await row(id)).toMatchObject({ state: 'retry', output: { message: 'push service unreachable' } });
-    expect((await row(id)).wait_seconds).toBeGreaterThanOrEqual(58);
-    expect((await row(id)).wait_seconds).toBeLessThanOrEqual(61);
+    // pg-boss's backoff: retryDelay × 2^(n-1) × (1 + jitter), n = failed attempts: 60–120 s, then 120–240 s.
+    expect((await row(id)).wait_seconds).toBeGreaterThanOrEqual(59);
+    expect((await row(id)).wait_seconds).toBeLessThanOrEqual(121);
     await expect(queue.fetch('push_deliver', 1)).resolves.toEqual([]);
 
     const second = await claimNow(id);
     expect(second).toMatchObject({ attempt: 2, finalAttempt: false });
     await processor.process(second);
-    expect((await row(id)).wait_seconds).toBeGreaterThanOrEqual(298);
-    expect((await row(id)).wait_seconds).toBeLessThanOrEqual(301);
+    expect((await row(id)).wait_seconds).toBeGreaterThanOrEqual(119);
+    expect((await row(id)).wait_seconds).toBeLessThanOrEqual(241);
     expect(await deadCount()).toBe(0);
 
     const third = await claimNow(id);
@@ -141,6 +142,13 @@ describe('job retries and the dead state', () => {
       output: { message: 'push service unreachable' },
     });
     expect(await deadCount()).toBe(1);
+    const [deadLetter] = await queue.boss.findJobs(DEAD_JOB_QUEUE, { queued: true });
+    expect(deadLetter).toMatchObject({
+      sourceName: 'push_deliver',
+      sourceId: id,
+      data: { notification_id: 'n', push_subscription_id: 's' },
+    });
+    expect(await queue.depth()).toMatchObject({ dead: 1 });
     expect(logger.errors).toContainEqual([
       expect.objectContaining({ job: 'push_deliver', job_id: id, attempt: 3, outcome: 'dead' }),
       'job push_deliver is dead after 3 attempt(s)',
@@ -156,7 +164,7 @@ describe('job retries and the dead state', () => {
 
     await processor.abandon([claimed]);
 
-    expect(await row(id)).toMatchObject({ state: 'retry', retry_limit: 3 });
+    expect(await row(id)).toMatchObject({ state: 'created', retry_limit: 3 });
     expect((await row(id)).wait_seconds).toBeLessThanOrEqual(0);
     const [again] = await queue.fetch('push_deliver', 1);
     expect(again).toMatchObject({ id, attempt: 2, finalAttempt: false });
@@ -185,7 +193,7 @@ describe('job retries and the dead state', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
 
     expect(await db.query(`SELECT state, retry_limit FROM pgboss.job WHERE id = $1`, [id])).toEqual([
-      { state: 'retry', retry_limit: 4 },
+      { state: 'created', retry_limit: 4 },
     ]);
   });
 });

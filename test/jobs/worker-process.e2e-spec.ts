@@ -112,6 +112,9 @@ describe('job runner process', () => {
     expect((await jobRow(jobId)).state).toBe('active');
 
     const second = startWorker({ JOB_EXPIRE_SECONDS: String(EXPIRE_SECONDS) });
+    // The expired claim went back to the queue with pg-boss's retry backoff (at least a minute): made due now.
+    await eventually(async () => (await jobRow(jobId)).state === 'retry', 30_000, 'claim expired');
+    await queue.boss.update('maintenance_cleanup', undefined, { id: jobId, startAfter: new Date() });
     await eventually(async () => (await jobRow(jobId)).state === 'completed', 30_000, 'job retried and completed');
 
     expect(await jobRow(jobId)).toMatchObject({ retry_count: 1 });
@@ -139,7 +142,7 @@ describe('job runner process', () => {
     expect(finished.code).toBe(0);
     expect(finished.stdout).toContain('released at shutdown');
     // Released, not failed: the attempt does not count and the job is due at once.
-    expect(await jobRow(jobId)).toMatchObject({ state: 'retry', retry_limit: 3 });
+    expect(await jobRow(jobId)).toMatchObject({ state: 'created', retry_limit: 3 });
 
     const next = startWorker();
     await eventually(async () => (await jobRow(jobId)).state === 'completed', 30_000, 'released job completed');

@@ -1,3 +1,4 @@
+import '@app/core/process/require-node';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
@@ -6,6 +7,7 @@ import { prepareDatabase } from '@app/core/database/database-bootstrap';
 import { closeOnSignal, exitOnBootFailure } from '@app/core/process/shutdown';
 import { HeartbeatService } from './heartbeat.service';
 import { JobRunner } from './job-runner.service';
+import { RunnerOpsServer } from './runner-ops-server';
 import { withTimeout } from './timing';
 import { WorkerModule } from './worker.module';
 
@@ -30,6 +32,7 @@ async function bootstrap(): Promise<void> {
     await withTimeout(app.close(), CLOSE_TIMEOUT_MS);
     await database.embedded?.stop();
   });
+  if (config.RUNNER_HTTP_PORT) await app.get(RunnerOpsServer).listen(config.RUNNER_HTTP_PORT);
   await app.get(HeartbeatService).start();
   await runner.start();
 }

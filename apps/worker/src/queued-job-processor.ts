@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { JOB_CATALOGUE, retryBackoffSeconds } from '@app/core/jobs/job-catalogue';
+import { JOB_CATALOGUE } from '@app/core/jobs/job-catalogue';
 import type { JobResult } from '@app/core/jobs/job-handler.decorator';
 import { JobQueue, QueuedJob } from '@app/core/jobs/job-queue.service';
 import { JobExecutor } from './job-executor';
@@ -15,8 +15,8 @@ export type ProcessedOutcome =
 
 /**
  * Executes one claimed job exactly as jobs.md §2 says: the handler commits its own work, then the
- * job is completed; an error schedules a retry after the spec's backoff (1, 5, 15, 30, 60 min) or,
- * on the final attempt, leaves it dead. Periodic jobs run under their advisory lock, so one
+ * job is completed; an error schedules a retry after pg-boss's backoff (exponential from 1 min,
+ * capped at 60 min) or, on the final attempt, leaves it dead. Periodic jobs run under their advisory lock, so one
  * execution of a job runs at a time across runners and `npm run job`.
  */
 @Injectable()
@@ -37,9 +37,8 @@ export class QueuedJobProcessor {
       outcome = await this.run(job, now);
     } catch (error) {
       if (this.abandoned.delete(job.id)) return { status: 'abandoned' };
-      const retryIn = job.finalAttempt ? 0 : retryBackoffSeconds(job.attempt);
       await this.queue
-        .fail(job.name, job.id, error, retryIn)
+        .fail(job, error)
         .catch((failError: unknown) =>
           this.logger.error({ err: failError, job: job.name, job_id: job.id }, 'could not record a job failure'),
         );
@@ -49,7 +48,7 @@ export class QueuedJobProcessor {
     const result = outcome.result ?? {};
     // Should this fail, the committed work is redone after the claim expires (handlers are idempotent).
     await this.queue
-      .complete(job.name, job.id, result)
+      .complete(job, result)
       .catch((error: unknown) =>
         this.logger.error({ err: error, job: job.name, job_id: job.id }, 'could not complete a job'),
       );
@@ -63,7 +62,7 @@ export class QueuedJobProcessor {
   async abandon(jobs: QueuedJob[]): Promise<void> {
     for (const job of jobs) {
       this.abandoned.add(job.id);
-      await this.queue.release(job.name, job.id);
+      await this.queue.release(job);
       this.logger.warn({ job: job.name, job_id: job.id, attempt: job.attempt }, `job ${job.name} released at shutdown`);
     }
   }

@@ -23,6 +23,7 @@ import { QueueConsumer } from './queue-consumer';
 import { QueuedJobProcessor } from './queued-job-processor';
 import { ReminderClock } from './reminder-clock';
 import { BatchAssistant } from './batch-assistant';
+import { RunnerOpsServer } from './runner-ops-server';
 
 const RUNNER_PROVIDERS = [
   JobRegistry,
@@ -35,6 +36,7 @@ const RUNNER_PROVIDERS = [
   BatchAssistant,
   JobRunner,
   HeartbeatService,
+  RunnerOpsServer,
 ];
 
 /** The job runner: the same feature modules as the API (never their controllers) plus the queue loop. */

@@ -7,11 +7,9 @@ import { MaintenanceRepository } from './maintenance.repository';
 
 const DAY_MS = 24 * 60 * 60_000;
 
-/** Retention periods of jobs.md §4 `maintenance_cleanup`. */
+/** Retention periods of jobs.md §4 `maintenance_cleanup` (the queue's own: JobQueue's options). */
 const RETENTION = {
   refreshTokensMs: 7 * DAY_MS,
-  completedJobsMs: 7 * DAY_MS,
-  deadJobsMs: 30 * DAY_MS,
   webhookEventsMs: 90 * DAY_MS,
   voiceSessionsMs: 30 * DAY_MS,
   heartbeatsMs: DAY_MS,
@@ -34,7 +32,8 @@ export class MaintenanceCleanupJobs {
   async cleanup({ now }: JobContext): Promise<JobResult> {
     const before = (ms: number): Date => new Date(now.getTime() - ms);
     const refreshTokens = await this.maintenance.deleteRefreshTokens(before(RETENTION.refreshTokensMs));
-    const jobs = await this.queue.deleteFinished(before(RETENTION.completedJobsMs), before(RETENTION.deadJobsMs));
+    // Finished (7 days) and dead (30 days) jobs: pg-boss's retention, run now on the real clock.
+    await this.queue.applyRetention();
     const webhookEvents = await this.maintenance.deleteWebhookEvents(before(RETENTION.webhookEventsMs));
     const aborted = await this.closeStaleVoiceSessions(before(STALE_SESSION_MS), now);
     const voiceSessions = await this.maintenance.deleteVoiceSessions(before(RETENTION.voiceSessionsMs));
@@ -43,7 +42,6 @@ export class MaintenanceCleanupJobs {
       status: 'success',
       result: {
         refresh_tokens_deleted: refreshTokens,
-        jobs_deleted: jobs,
         webhook_events_deleted: webhookEvents,
         voice_sessions_aborted: aborted,
         voice_sessions_deleted: voiceSessions,

@@ -22,6 +22,8 @@ export class AppConfig {
   @IsIn(['development', 'test', 'production']) NODE_ENV = 'development';
   @Transform(toBool) @IsBoolean() DB_MIGRATE_ON_START = true;
   @Transform(toInt) @IsInt() @Min(1024) @Max(65535) EMBEDDED_PG_PORT = 54329;
+  /** The job runner's operations port (`/metrics`, `/health/live`, `/health/ready`); unset = none. */
+  @Transform(emptyToUndefined) @Transform(toInt) @IsOptional() @IsInt() @Min(1) @Max(65535) RUNNER_HTTP_PORT?: number;
 
   @Transform(emptyToUndefined) @IsOptional() @IsString() JWT_PRIVATE_KEY?: string;
   @Transform(emptyToUndefined) @IsOptional() @IsString() JWT_PUBLIC_KEY?: string;

@@ -1,11 +1,5 @@
-import { isJobName, retryBackoffSeconds } from './job-catalogue';
+import { isJobName } from './job-catalogue';
 import { dedupeJobId } from './job-queue.service';
-
-describe('retryBackoffSeconds', () => {
-  it('should wait 1, 5, 15, 30 and 60 minutes, then keep 60', () => {
-    expect([1, 2, 3, 4, 5, 6, 12].map(retryBackoffSeconds)).toEqual([60, 300, 900, 1800, 3600, 3600, 3600]);
-  });
-});
 
 describe('isJobName', () => {
   it('should know the catalogue names only', () => {

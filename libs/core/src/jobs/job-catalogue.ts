@@ -44,11 +44,3 @@ export const JOB_NAMES = Object.keys(JOB_CATALOGUE) as JobName[];
 export function isJobName(name: string): name is JobName {
   return Object.prototype.hasOwnProperty.call(JOB_CATALOGUE, name);
 }
-
-/** jobs.md §2: 1, 5, 15, 30, 60 minutes after failed attempts 1, 2, 3, 4, 5+ (the last value repeats). */
-const RETRY_BACKOFF_SECONDS = [60, 300, 900, 1800, 3600];
-
-/** Seconds until the retry after failed attempt `attempt` (1-based). */
-export function retryBackoffSeconds(attempt: number): number {
-  return RETRY_BACKOFF_SECONDS[Math.min(Math.max(attempt, 1), RETRY_BACKOFF_SECONDS.length) - 1];
-}

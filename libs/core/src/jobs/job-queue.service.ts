@@ -1,23 +1,31 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import PgBoss from 'pg-boss';
-import { Client } from 'pg';
+import { PgBoss } from 'pg-boss';
+import type { Db, JobAttempt, Queue, SendOptions } from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import { JOB_CATALOGUE, JOB_NAMES, JobName } from './job-catalogue';
 
 /** A claimed job whose runner died returns to pending after this (jobs.md §2: 10 minutes). */
 export const DEFAULT_JOB_EXPIRE_SECONDS = 600;
 export const JOB_QUEUE_SCHEMA = 'pgboss';
+/**
+ * Where a job goes when its attempts are exhausted (jobs.md §2 `dead`): pg-boss copies it, with its
+ * source queue, id and last error, into this queue, which no runner works.
+ */
+export const DEAD_JOB_QUEUE = 'dead_jobs';
 
 const DAY_SECONDS = 86_400;
 /**
- * Completed jobs stay in pg-boss's job table for 7 days (jobs.md §4 retention). That is also the
- * window in which a dedupe key (deterministic job id, see `dedupeJobId`) is guaranteed unique,
- * longer than any schedule's period, so a periodic slot is never enqueued twice.
+ * Finished jobs stay 7 days (jobs.md §4 retention). That is also the window in which a dedupe key
+ * (deterministic job id, see `dedupeJobId`) is guaranteed unique, longer than any schedule's
+ * period, so a periodic slot is never enqueued twice.
  */
-const KEEP_COMPLETED_SECONDS = 7 * DAY_SECONDS;
-/** Dead jobs (pg-boss state `failed`) stay visible for 30 days. */
+const KEEP_FINISHED_SECONDS = 7 * DAY_SECONDS;
+/** Dead jobs stay visible in `DEAD_JOB_QUEUE` for 30 days (jobs.md §4). */
 const KEEP_DEAD_SECONDS = 30 * DAY_SECONDS;
+/** jobs.md §2: a library's exponential backoff starting at 1 min and capped at 60 min. */
+const RETRY_DELAY_SECONDS = 60;
+const RETRY_DELAY_MAX_SECONDS = 3600;
 
 export interface EnqueueOptions {
   /** The job's dedupe key (jobs.md §2 `dedupe_key`), e.g. `recurring:<task id>`: one job per key. */
@@ -31,6 +39,8 @@ export interface JobQueueOptions {
   role: 'api' | 'worker';
   /** Seconds after which a claimed job is considered abandoned (default 600). */
   expireSeconds?: number;
+  /** Connections of pg-boss's own pool (default 4). */
+  poolSize?: number;
 }
 
 /** A job claimed from the queue. */
@@ -42,14 +52,24 @@ export interface QueuedJob {
   attempt: number;
   /** A failure of this attempt makes the job dead. */
   finalAttempt: boolean;
+  /** The attempts pg-boss allows after the first (grows by one when a claim is released). */
+  retryLimit: number;
+}
+
+/** Depth of one queue (the runner's metrics). */
+export interface QueueDepth {
+  name: string;
+  /** Created or waiting for a retry, due or not. */
+  queued: number;
+  active: number;
 }
 
 /**
- * The durable PostgreSQL queue (pg-boss 10, its own schema). `enqueue` joins the caller's
- * transaction, so an event-driven job exists if and only if the change that caused it committed
- * (jobs.md §2). Claiming is pg-boss's `FOR UPDATE SKIP LOCKED` fetch; retries, backoff and the
- * dead state are driven by the runner through `complete`/`fail` (pg-boss's own exponential
- * backoff is switched off: the spec's 1/5/15/30/60-minute steps are applied instead).
+ * The durable PostgreSQL queue (pg-boss 12, its own schema), used through pg-boss's public API
+ * only. `enqueue` joins the caller's transaction, so an event-driven job exists if and only if the
+ * change that caused it committed (jobs.md §2). Claiming is pg-boss's `FOR UPDATE SKIP LOCKED`
+ * fetch; retries with exponential backoff, expiry of abandoned claims, the dead state and retention
+ * are pg-boss queue options.
  */
 @Injectable()
 export class JobQueue implements OnModuleInit, OnModuleDestroy {
@@ -57,22 +77,24 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
   readonly expireSeconds: number;
   private readonly logger = new Logger(JobQueue.name);
 
-  constructor(private readonly options: JobQueueOptions) {
+  constructor(options: JobQueueOptions) {
     const worker = options.role === 'worker';
     this.expireSeconds = options.expireSeconds ?? DEFAULT_JOB_EXPIRE_SECONDS;
+    const superviseSeconds = Math.min(60, Math.max(1, Math.floor(this.expireSeconds / 10)));
     this.boss = new PgBoss({
       connectionString: options.connectionString,
       schema: JOB_QUEUE_SCHEMA,
-      max: 4,
+      max: options.poolSize ?? 4,
       application_name: `perpetua-${options.role}`,
-      // Expiry of abandoned claims and archiving run in the worker; schedules are ours (JobScheduler).
+      instanceName: options.role,
+      // Expiry of abandoned claims and retention run in the worker; schedules are ours (JobScheduler).
       supervise: worker,
       schedule: false,
       migrate: true,
-      maintenanceIntervalSeconds: Math.min(60, Math.max(1, Math.floor(this.expireSeconds / 10))),
-      archiveCompletedAfterSeconds: KEEP_COMPLETED_SECONDS,
-      archiveFailedAfterSeconds: KEEP_DEAD_SECONDS,
-      deleteAfterDays: 30,
+      // Abandoned claims are expired within a tenth of the expiry (at most a minute late).
+      superviseIntervalSeconds: superviseSeconds,
+      monitorIntervalSeconds: superviseSeconds,
+      maintenanceIntervalSeconds: superviseSeconds,
     });
     this.boss.on('error', (error: Error) => this.logger.error({ err: error }, 'job queue error'));
   }
@@ -83,7 +105,7 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.boss.stop({ graceful: true, wait: true, timeout: 1000 }).catch(() => undefined);
+    await this.boss.stop({ graceful: true, timeout: 1000 }).catch(() => undefined);
   }
 
   /**
@@ -97,14 +119,14 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
     data: object,
     options: EnqueueOptions = {},
   ): Promise<string | null> {
-    return this.boss.send(name, data, {
-      ...this.jobOptions(name),
+    const send: SendOptions = {
       ...(options.singletonKey
         ? { id: dedupeJobId(name, options.singletonKey), singletonKey: options.singletonKey }
         : {}),
-      startAfter: options.startAfter,
+      ...(options.startAfter ? { startAfter: options.startAfter } : {}),
       ...(manager ? { db: transactionDb(manager) } : {}),
-    });
+    };
+    return this.boss.send(name, data, send);
   }
 
   /**
@@ -117,17 +139,13 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
     jobs: ReadonlyArray<{ data: object; singletonKey: string }>,
   ): Promise<void> {
     if (jobs.length === 0) return;
-    const { retryLimit, retryDelay, retryBackoff, expireInSeconds } = this.jobOptions(name);
+    // Retry, backoff and expiry are the queue's options (createQueues), as for `enqueue`.
     await this.boss.insert(
+      name,
       jobs.map((job) => ({
         id: dedupeJobId(name, job.singletonKey),
-        name,
         data: job.data,
         singletonKey: job.singletonKey,
-        retryLimit,
-        retryDelay,
-        retryBackoff,
-        expireInSeconds,
       })),
       { db: transactionDb(manager) },
     );
@@ -142,92 +160,109 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
       data: job.data ?? {},
       attempt: job.retryCount + 1,
       finalAttempt: job.retryCount >= job.retryLimit,
+      retryLimit: job.retryLimit,
     }));
   }
 
-  async complete(name: JobName, id: string, result: object): Promise<void> {
-    await this.boss.complete(name, id, result);
+  /** Completes the claimed attempt (a lapsed claim, since claimed again elsewhere, is left alone). */
+  async complete(job: Pick<QueuedJob, 'id' | 'name' | 'attempt'>, result: object): Promise<void> {
+    await this.boss.complete(job.name, attemptOf(job), result);
   }
 
   /**
-   * Records a failed attempt: pg-boss moves the job to `retry` (or `failed` = dead when it was the
-   * final attempt); the retry then waits `retryInSeconds`.
+   * Records a failed attempt: pg-boss moves the job to `retry` after its backoff, or, when it was
+   * the final attempt, to `failed` with a copy in `DEAD_JOB_QUEUE`.
    */
-  async fail(name: JobName, id: string, error: unknown, retryInSeconds: number): Promise<void> {
-    await this.boss.fail(name, id, { message: error instanceof Error ? error.message : String(error) });
-    if (retryInSeconds <= 0) return;
-    await this.boss.getDb().executeSql(
-      `UPDATE ${JOB_QUEUE_SCHEMA}.job SET start_after = now() + $3 * interval '1 second'
-         WHERE name = $1 AND id = $2 AND state = 'retry'`,
-      [name, id, retryInSeconds],
-    );
+  async fail(job: Pick<QueuedJob, 'id' | 'name' | 'attempt'>, error: unknown): Promise<void> {
+    await this.boss.fail(job.name, attemptOf(job), {
+      message: error instanceof Error ? error.message : String(error),
+    });
   }
 
   /**
-   * Gives a claim back without using up an attempt (graceful shutdown, jobs.md §1): the job is due
-   * again at once for any runner.
+   * Gives a claim back without using up an attempt (graceful shutdown, jobs.md §1): cancelled and
+   * resumed, the job is due again at once for any runner, with one more attempt allowed (the next
+   * claim counts one).
    */
-  async release(name: JobName, id: string): Promise<void> {
-    await this.boss.getDb().executeSql(
-      `UPDATE ${JOB_QUEUE_SCHEMA}.job
-       SET state = 'retry', start_after = now(), retry_limit = retry_limit + 1,
-           output = '{"message": "released: the runner shut down while the job was running"}'::jsonb
-       WHERE name = $1 AND id = $2 AND state = 'active'`,
+  async release(job: QueuedJob): Promise<void> {
+    const tx = await this.boss.getDb().beginTransaction!();
+    try {
+      await this.boss.cancel(job.name, attemptOf(job), { db: tx.db });
+      await this.boss.resume(job.name, job.id, { db: tx.db });
+      await this.boss.update(job.name, undefined, { id: job.id, retryLimit: job.retryLimit + 1, db: tx.db });
+      await tx.commit();
+    } catch (error) {
+      await tx.rollback();
+      throw error;
+    }
+  }
+
+  /**
+   * Claims one given job for an inline attempt right after the transaction that created it
+   * committed. Hand-written because pg-boss's `fetch` cannot target one job id, and rules.md §6
+   * (the recurring successor is generated inline right after the completion commits, the runner
+   * only retries) needs exactly that job. The claim is the same transition as pg-boss's fetch
+   * (created/retry → active, each claim after the first counting an attempt), so no runner can
+   * claim it at the same time.
+   */
+  async claim(name: JobName, id: string): Promise<QueuedJob | null> {
+    const { rows } = await this.boss.getDb().executeSql(
+      `UPDATE ${JOB_QUEUE_SCHEMA}.job SET state = 'active', started_on = now(), heartbeat_on = now(),
+         retry_count = CASE WHEN started_on IS NOT NULL THEN retry_count + 1 ELSE retry_count END
+       WHERE name = $1 AND id = $2 AND state < 'active'
+       RETURNING data, retry_count, retry_limit`,
       [name, id],
     );
-  }
-
-  /**
-   * Retention of jobs.md §4 (`maintenance_cleanup`): completed (and cancelled) jobs finished before
-   * `completedBefore` and dead jobs finished before `deadBefore`, in the live and archive tables.
-   */
-  async deleteFinished(completedBefore: Date, deadBefore: Date): Promise<number> {
-    const where = `(state IN ('completed', 'cancelled') AND completed_on < $1) OR (state = 'failed' AND completed_on < $2)`;
-    const { rows } = await this.boss.getDb().executeSql(
-      `WITH live AS (DELETE FROM ${JOB_QUEUE_SCHEMA}.job WHERE ${where} RETURNING 1),
-            archived AS (DELETE FROM ${JOB_QUEUE_SCHEMA}.archive WHERE ${where} RETURNING 1)
-       SELECT (SELECT count(*) FROM live) + (SELECT count(*) FROM archived) AS deleted`,
-      [completedBefore, deadBefore],
-    );
-    return Number((rows[0] as { deleted: string }).deleted);
-  }
-
-  private jobOptions(name: JobName): PgBoss.SendOptions {
-    // Failed attempts are rescheduled by `fail`; an expired claim (dead runner) is due at once.
+    const row = rows[0] as
+      { data: Record<string, unknown> | null; retry_count: number; retry_limit: number } | undefined;
+    if (!row) return null;
     return {
-      retryLimit: JOB_CATALOGUE[name].maxAttempts - 1,
-      retryDelay: 0,
-      retryBackoff: false,
-      expireInSeconds: this.expireSeconds,
+      id,
+      name,
+      data: row.data ?? {},
+      attempt: row.retry_count + 1,
+      finalAttempt: row.retry_count >= row.retry_limit,
+      retryLimit: row.retry_limit,
     };
   }
 
-  /**
-   * Creates the missing queues (a partition each) under one advisory lock: the API and the runner
-   * start together on a new database, and concurrent partition creation deadlocks.
-   */
+  /** Runs pg-boss's maintenance now: expiry of abandoned claims and the retention of jobs.md §4. */
+  async applyRetention(): Promise<void> {
+    await this.boss.supervise();
+  }
+
+  /** Depth of every job queue and the dead jobs kept (pg-boss's counts, refreshed at most once a minute). */
+  async depth(): Promise<{ queues: QueueDepth[]; dead: number }> {
+    const queues = await Promise.all(
+      [...JOB_NAMES, DEAD_JOB_QUEUE].map(async (name) => {
+        const [stats] = await this.boss.getQueueStats(name, { force: true });
+        return { name, queued: stats?.queuedCount ?? 0, active: stats?.activeCount ?? 0 };
+      }),
+    );
+    const dead = queues.pop()!;
+    return { queues, dead: dead.queued };
+  }
+
+  private queueOptions(name: JobName): Omit<Queue, 'name'> {
+    return {
+      retryLimit: JOB_CATALOGUE[name].maxAttempts - 1,
+      retryDelay: RETRY_DELAY_SECONDS,
+      retryBackoff: true,
+      retryDelayMax: RETRY_DELAY_MAX_SECONDS,
+      expireInSeconds: this.expireSeconds,
+      deleteAfterSeconds: KEEP_FINISHED_SECONDS,
+      deadLetter: DEAD_JOB_QUEUE,
+    };
+  }
+
+  /** Creates the missing queues and brings existing ones to the current options (pg-boss locks this). */
   private async createQueues(): Promise<void> {
     const existing = new Set((await this.boss.getQueues()).map((queue) => queue.name));
-    const missing = JOB_NAMES.filter((name) => !existing.has(name));
-    if (missing.length === 0) return;
-    const client = new Client({ connectionString: this.options.connectionString });
-    await client.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${JOB_QUEUE_SCHEMA}.create_queues`]);
-      for (const name of missing) {
-        // pg-boss's own queue constructor (what `createQueue` calls); a no-op for an existing queue.
-        await client.query(`SELECT ${JOB_QUEUE_SCHEMA}.create_queue($1, $2)`, [
-          name,
-          JSON.stringify({ policy: 'standard', ...this.jobOptions(name) }),
-        ]);
-      }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      await client.end();
+    if (!existing.has(DEAD_JOB_QUEUE))
+      await this.boss.createQueue(DEAD_JOB_QUEUE, { retentionSeconds: KEEP_DEAD_SECONDS });
+    for (const name of JOB_NAMES) {
+      if (existing.has(name)) await this.boss.updateQueue(name, this.queueOptions(name));
+      else await this.boss.createQueue(name, this.queueOptions(name));
     }
   }
 }
@@ -239,6 +274,11 @@ export function dedupeJobId(name: string, key: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-function transactionDb(manager: EntityManager): PgBoss.Db {
+/** The attempt a settle call is limited to: once the job was claimed again, it is left alone. */
+function attemptOf(job: Pick<QueuedJob, 'id' | 'attempt'>): JobAttempt {
+  return { id: job.id, retryCount: job.attempt - 1 };
+}
+
+function transactionDb(manager: EntityManager): Db {
   return { executeSql: async (text, values) => ({ rows: await manager.query(text, values) }) };
 }

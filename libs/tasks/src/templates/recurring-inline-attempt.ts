@@ -1,16 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { retryBackoffSeconds } from '@app/core/jobs/job-catalogue';
-import { JobQueue, JOB_QUEUE_SCHEMA } from '@app/core/jobs/job-queue.service';
+import { JobQueue } from '@app/core/jobs/job-queue.service';
 import { RecurringJobs } from './recurring.jobs';
 
 const JOB = 'recurring_task_generate';
-
-interface ClaimedJob {
-  data: Record<string, unknown>;
-  retry_count: number;
-  retry_limit: number;
-}
 
 /**
  * Runs a just-enqueued `recurring_task_generate` job in the API process right after the
@@ -23,34 +15,20 @@ export class RecurringInlineAttempt {
   private readonly logger = new Logger(RecurringInlineAttempt.name);
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly queue: JobQueue,
     private readonly jobs: RecurringJobs,
   ) {}
 
   async attempt(jobId: string | null): Promise<void> {
     if (!jobId) return;
-    const job = await this.claim(jobId);
+    const job = await this.queue.claim(JOB, jobId);
     if (!job) return;
-    const attempt = job.retry_count + 1;
     try {
-      const outcome = await this.jobs.generate({ now: new Date(), data: job.data, jobId, attempt });
-      await this.queue.complete(JOB, jobId, outcome.result ?? {});
+      const outcome = await this.jobs.generate({ now: new Date(), data: job.data, jobId, attempt: job.attempt });
+      await this.queue.complete(job, outcome.result ?? {});
     } catch (error) {
       this.logger.warn({ err: error, job_id: jobId }, 'inline recurring generation failed; the job runner retries it');
-      await this.queue.fail(JOB, jobId, error, job.retry_count >= job.retry_limit ? 0 : retryBackoffSeconds(attempt));
+      await this.queue.fail(job, error);
     }
-  }
-
-  /** pg-boss 10's own claim (plans.js fetchNextJob), narrowed to one job id. */
-  private async claim(jobId: string): Promise<ClaimedJob | null> {
-    const [rows]: [ClaimedJob[], number] = await this.dataSource.query(
-      `UPDATE ${JOB_QUEUE_SCHEMA}.job SET state = 'active', started_on = now(),
-         retry_count = CASE WHEN started_on IS NOT NULL THEN retry_count + 1 ELSE retry_count END
-       WHERE name = $1 AND id = $2 AND state < 'active'
-       RETURNING data, retry_count, retry_limit`,
-      [JOB, jobId],
-    );
-    return rows[0] ?? null;
   }
 }
