@@ -154,7 +154,9 @@ export class IdempotencyService {
       const existing = await this.findLive(manager, request.userId, request.key);
       if (existing) {
         const sameRequest =
-          existing.request_method === request.method && existing.request_path === path && existing.request_hash === hash;
+          existing.request_method === request.method &&
+          existing.request_path === path &&
+          existing.request_hash === hash;
         if (!sameRequest) throw new IdempotencyConflictError();
         if (existing.state === 'completed') return { kind: 'replay', response: IdempotencyService.storedOf(existing) };
         if (existing.lease_valid) throw new IdempotencyInProgressError();
