@@ -62,6 +62,9 @@ describe('exactly once in the business transaction', () => {
     const replayed = await post();
     expect(replayed.status).toBe(201);
     expect(replayed.body).toEqual(retried.body);
+    // Verbatim: the same bytes, key order included (a jsonb column would reorder the keys).
+    expect(replayed.text).toBe(retried.text);
+    expect(replayed.headers['x-idempotent-replayed']).toBe('true');
     await expect(rows('SELECT id FROM task_instances WHERE user_id = $1', user.id)).resolves.toEqual([
       { id: retried.body.data.id },
     ]);

@@ -23,6 +23,8 @@ export interface StoredResponse {
   status: number;
   headers: Record<string, string>;
   body: unknown;
+  /** The body's JSON text exactly as first sent, when read back for a replay (api.md §1.10). */
+  json?: string;
 }
 
 /** The outcome of a request run in one transaction with its key: replayed or freshly stored. */
@@ -61,7 +63,7 @@ interface KeyRow {
   expired: boolean;
   response_status: number | null;
   response_headers: Record<string, string> | null;
-  response_body: unknown;
+  response_body: string | null;
 }
 
 /**
@@ -217,7 +219,8 @@ export class IdempotencyService {
   }
 
   private static storedOf(row: KeyRow): StoredResponse {
-    return { status: row.response_status ?? 200, headers: row.response_headers ?? {}, body: row.response_body };
+    const json = row.response_body ?? 'null';
+    return { status: row.response_status ?? 200, headers: row.response_headers ?? {}, body: JSON.parse(json), json };
   }
 
   async renewLease(id: string): Promise<void> {
