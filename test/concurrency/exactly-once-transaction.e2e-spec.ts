@@ -85,6 +85,35 @@ describe('exactly once in the business transaction', () => {
     expect(afterPatch - afterCreate).toBe(1);
   });
 
+  it('should commit one force-complete in one writing transaction', async () => {
+    const { accessToken } = await loginAs(t);
+    const api = as(t, accessToken);
+    const created = await api.post('/api/v1/tasks').send({ title: 'Forced' }).expect(201);
+    const before = await writingTransactions();
+    await api.post(`/api/v1/tasks/${created.body.data.id}/force-complete`).send({}).expect(200);
+    expect((await writingTransactions()) - before).toBe(1);
+  });
+
+  it('should store a 4xx outcome after its rollback and replay it verbatim', async () => {
+    const { accessToken } = await loginAs(t);
+    const created = await as(t, accessToken).post('/api/v1/tasks').send({ title: 'Versioned' }).expect(201);
+    const key = randomUUID();
+    const stale = (): import('supertest').Test =>
+      t.http
+        .patch(`/api/v1/tasks/${created.body.data.id}`)
+        .set('Authorization', `Bearer ${accessToken}`)
+        .set('Idempotency-Key', key)
+        .send({ title: 'Stale', version: created.body.data.version + 5 });
+    const first = await stale().expect(409);
+    expect(first.body.error.code).toBe('CONFLICT');
+    const again = await stale().expect(409);
+    expect(again.text).toBe(first.text);
+    expect(again.headers['x-idempotent-replayed']).toBe('true');
+    await expect(rows('SELECT title FROM task_instances WHERE id = $1', created.body.data.id)).resolves.toEqual([
+      { title: 'Versioned' },
+    ]);
+  });
+
   it('should answer 409 IDEMPOTENCY_CONFLICT when the key comes back with another body', async () => {
     const { accessToken } = await loginAs(t);
     const key = randomUUID();

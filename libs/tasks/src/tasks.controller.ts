@@ -69,6 +69,7 @@ export class TasksController {
   }
 
   @Put(':id')
+  @ExactlyOnce()
   @DeprecatedRoute('/api/v1/tasks/{id}', 'Update a task (deprecated alias of PATCH /api/v1/tasks/{id})')
   @ApiDataResponse(TaskWithAchievementsResponseDto)
   @ApiErrors(400, 403, 404)
@@ -82,6 +83,7 @@ export class TasksController {
   }
 
   @Post(':id/force-complete')
+  @ExactlyOnce()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Complete the task and all its incomplete subtasks (completed_by force)' })
   @ApiDataResponse(ForceCompleteResponseDto)
