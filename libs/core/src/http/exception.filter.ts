@@ -46,5 +46,6 @@ export function loggableError(exception: unknown): Record<string, unknown> {
 function replay(response: Response, { response: stored }: IdempotentReplay): void {
   for (const [name, value] of Object.entries(stored.headers)) response.setHeader(name, value);
   response.setHeader('X-Idempotent-Replayed', 'true');
-  response.status(stored.status).json(stored.body);
+  if (stored.json === undefined) response.status(stored.status).json(stored.body);
+  else response.status(stored.status).type('application/json').send(stored.json);
 }

@@ -1,13 +1,15 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
-import { from, Observable, throwError } from 'rxjs';
+import { from, lastValueFrom, Observable, throwError } from 'rxjs';
 import { catchError, finalize, mergeMap } from 'rxjs/operators';
 import { ValidationError } from '../errors/domain-error';
 import { toDomainError, toErrorEnvelope } from '../errors/error-envelope';
 import type { AuthenticatedRequest } from '../http/auth-user';
 import type { RequestWithRawBody } from '../http/request-gate';
 import { requestIdOf } from '../http/request-id';
-import { IdempotencyService, StoredResponse } from './idempotency.service';
+import { EXACTLY_ONCE } from './exactly-once.decorator';
+import { IdempotencyRequest, IdempotencyService, StoredResponse } from './idempotency.service';
 import { IdempotentReplay } from './idempotent-replay';
 
 const KEY_FORMAT = /^[\x20-\x7E]{1,255}$/;
@@ -21,7 +23,10 @@ const LEASE_RENEW_MS = 20_000;
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(private readonly idempotency: IdempotencyService) {}
+  constructor(
+    private readonly idempotency: IdempotencyService,
+    private readonly reflector: Reflector,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
@@ -33,16 +38,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
       const message = key === undefined ? 'is required on this request' : 'must be 1–255 printable ASCII characters';
       return throwError(() => ValidationError.field('Idempotency-Key', message));
     }
-    const userId = request.user.id;
-    return from(
-      this.idempotency.claim({
-        userId,
-        key,
-        method: request.method,
-        path: request.originalUrl,
-        rawBody: request.rawBody ?? Buffer.alloc(0),
-      }),
-    ).pipe(
+    const idempotent: IdempotencyRequest = {
+      userId: request.user.id,
+      key,
+      method: request.method,
+      path: request.originalUrl,
+      rawBody: request.rawBody ?? Buffer.alloc(0),
+    };
+    if (this.reflector.get<boolean>(EXACTLY_ONCE, context.getHandler())) {
+      return from(this.exactlyOnce(idempotent, context, next, requestIdOf(request)));
+    }
+    return from(this.idempotency.claim(idempotent)).pipe(
       mergeMap((claim) => {
         if (claim.kind === 'replay') return throwError(() => new IdempotentReplay(claim.response));
         const renew = setInterval(
@@ -65,6 +71,36 @@ export class IdempotencyInterceptor implements NestInterceptor {
         );
       }),
     );
+  }
+
+  private async exactlyOnce(
+    request: IdempotencyRequest,
+    context: ExecutionContext,
+    next: CallHandler,
+    requestId: string,
+  ): Promise<unknown> {
+    const response = context.switchToHttp().getResponse<Response>();
+    try {
+      const outcome = await this.idempotency.runInTransaction(
+        request,
+        () => lastValueFrom(next.handle(), { defaultValue: undefined }),
+        (body) => ({ status: response.statusCode, headers: replayHeaders(response), body }),
+      );
+      if (outcome.kind === 'replay') throw new IdempotentReplay(outcome.response);
+      return outcome.result;
+    } catch (error) {
+      if (error instanceof IdempotentReplay) throw error;
+      // The effects rolled back; a replayable outcome (a 4xx) is stored on its own.
+      const domainError = toDomainError(error);
+      if (IdempotencyService.isStored(domainError.status, domainError.code)) {
+        await this.idempotency.storeOutcome(request, {
+          status: domainError.status,
+          headers: {},
+          body: toErrorEnvelope(domainError, requestId),
+        });
+      }
+      throw error;
+    }
   }
 
   private async recordFailure(id: string, error: unknown, requestId: string): Promise<never> {

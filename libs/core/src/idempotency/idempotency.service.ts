@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../errors/domain-error';
+import { AmbientTransactions } from '../events/ambient-transaction';
+import { Transaction } from '../events/transaction';
 
 const LEASE_SECONDS = 60;
 const RETENTION_HOURS = 24;
@@ -21,7 +23,12 @@ export interface StoredResponse {
   status: number;
   headers: Record<string, string>;
   body: unknown;
+  /** The body's JSON text exactly as first sent, when read back for a replay (api.md §1.10). */
+  json?: string;
 }
+
+/** The outcome of a request run in one transaction with its key: replayed or freshly stored. */
+export type IdempotentOutcome<T> = { kind: 'replay'; response: StoredResponse } | { kind: 'ran'; result: T };
 
 export type IdempotencyClaim = { kind: 'claimed'; id: string } | { kind: 'replay'; response: StoredResponse };
 
@@ -56,7 +63,7 @@ interface KeyRow {
   expired: boolean;
   response_status: number | null;
   response_headers: Record<string, string> | null;
-  response_body: unknown;
+  response_body: string | null;
 }
 
 /**
@@ -65,6 +72,8 @@ interface KeyRow {
  */
 @Injectable()
 export class IdempotencyService {
+  private readonly logger = new Logger(IdempotencyService.name);
+
   constructor(private readonly dataSource: DataSource) {}
 
   static fingerprint(rawBody: Buffer): string {
@@ -110,14 +119,7 @@ export class IdempotencyService {
         existing.request_method === request.method && existing.request_path === path && existing.request_hash === hash;
       if (!sameRequest) throw new IdempotencyConflictError();
       if (existing.state === 'completed') {
-        return {
-          kind: 'replay',
-          response: {
-            status: existing.response_status ?? 200,
-            headers: existing.response_headers ?? {},
-            body: existing.response_body,
-          },
-        };
+        return { kind: 'replay', response: IdempotencyService.storedOf(existing) };
       }
       if (existing.lease_valid) throw new IdempotencyInProgressError();
       // The original request's process died (lease expired): this retry takes the key over.
@@ -129,6 +131,96 @@ export class IdempotencyService {
       if (taken.length > 0) return { kind: 'claimed', id: taken[0].id };
     }
     throw new IdempotencyInProgressError();
+  }
+
+  /**
+   * Exactly once for database-only writes (api.md §1.10): the key's advisory lock, the fingerprint
+   * check, the handler's effects (its UnitOfWork joins the ambient transaction) and the stored
+   * outcome commit together — a lost answer can never run the effects twice. A second request
+   * with the key while the first runs does not wait: 409 IDEMPOTENCY_IN_PROGRESS.
+   */
+  async runInTransaction<T>(
+    request: IdempotencyRequest,
+    handler: () => Promise<T>,
+    outcomeOf: (result: T) => StoredResponse,
+  ): Promise<IdempotentOutcome<T>> {
+    const hash = IdempotencyService.fingerprint(request.rawBody);
+    const path = IdempotencyService.storedPath(request.path);
+    const afterCommit: Array<() => Promise<unknown>> = [];
+    const outcome = await this.dataSource.transaction(async (manager): Promise<IdempotentOutcome<T>> => {
+      const [{ locked }]: Array<{ locked: boolean }> = await manager.query(
+        `SELECT pg_try_advisory_xact_lock(hashtextextended($1::uuid::text || ':' || $2::text, 0)) AS locked`,
+        [request.userId, request.key],
+      );
+      if (!locked) throw new IdempotencyInProgressError();
+      const existing = await this.findLive(manager, request.userId, request.key);
+      if (existing) {
+        const sameRequest =
+          existing.request_method === request.method &&
+          existing.request_path === path &&
+          existing.request_hash === hash;
+        if (!sameRequest) throw new IdempotencyConflictError();
+        if (existing.state === 'completed') return { kind: 'replay', response: IdempotencyService.storedOf(existing) };
+        if (existing.lease_valid) throw new IdempotencyInProgressError();
+      }
+      const result = await AmbientTransactions.run({ manager, afterCommit }, handler);
+      await this.store(manager, request, hash, path, outcomeOf(result));
+      return { kind: 'ran', result };
+    });
+    await Transaction.flushAfterCommit(afterCommit, this.logger);
+    return outcome;
+  }
+
+  /** Stores a rolled-back request's replayable outcome (a 4xx, api.md §1.10) in its own commit. */
+  async storeOutcome(request: IdempotencyRequest, response: StoredResponse): Promise<void> {
+    const hash = IdempotencyService.fingerprint(request.rawBody);
+    const path = IdempotencyService.storedPath(request.path);
+    await this.store(this.dataSource.manager, request, hash, path, response);
+  }
+
+  private async store(
+    manager: EntityManager,
+    request: IdempotencyRequest,
+    hash: string,
+    path: string,
+    response: StoredResponse,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO idempotency_keys (user_id, key, request_method, request_path, request_hash, state, locked_until,
+                                     response_status, response_headers, response_body, created_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, 'completed', NULL, $6, $7, $8, now(), now() + make_interval(hours => $9))
+       ON CONFLICT (user_id, key) DO UPDATE SET request_method = EXCLUDED.request_method,
+         request_path = EXCLUDED.request_path, request_hash = EXCLUDED.request_hash, state = 'completed',
+         locked_until = NULL, response_status = EXCLUDED.response_status,
+         response_headers = EXCLUDED.response_headers, response_body = EXCLUDED.response_body,
+         created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at`,
+      [
+        request.userId,
+        request.key,
+        request.method,
+        path,
+        hash,
+        response.status,
+        JSON.stringify(response.headers),
+        JSON.stringify(response.body ?? null),
+        RETENTION_HOURS,
+      ],
+    );
+  }
+
+  private async findLive(manager: EntityManager, userId: string, key: string): Promise<KeyRow | undefined> {
+    const [existing]: KeyRow[] = await manager.query(
+      `SELECT id, request_method, request_path, request_hash, state, response_status, response_headers, response_body,
+              (locked_until IS NOT NULL AND locked_until > now()) AS lease_valid, false AS expired
+       FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND expires_at > now()`,
+      [userId, key],
+    );
+    return existing;
+  }
+
+  private static storedOf(row: KeyRow): StoredResponse {
+    const json = row.response_body ?? 'null';
+    return { status: row.response_status ?? 200, headers: row.response_headers ?? {}, body: JSON.parse(json), json };
   }
 
   async renewLease(id: string): Promise<void> {

@@ -37,9 +37,9 @@ export class IdempotencyKeyEntity {
   @Column({ name: 'response_headers', type: 'jsonb', nullable: true })
   responseHeaders: Record<string, string> | null;
 
-  /** Stored response body; for SSE the final `done` payload. */
-  @Column({ name: 'response_body', type: 'jsonb', nullable: true })
-  responseBody: unknown;
+  /** Stored response body as the JSON text first sent (replayed verbatim); for SSE the final `done` payload. */
+  @Column({ name: 'response_body', type: 'text', nullable: true })
+  responseBody: string | null;
 
   @Column({ name: 'created_at', type: 'timestamptz', precision: 3, default: () => 'now()' })
   createdAt: Date;

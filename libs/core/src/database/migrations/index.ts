@@ -2,6 +2,7 @@ import { InitialSchema1767225600000 } from './1767225600000-initial-schema';
 import { ReminderDueNotify1767312000000 } from './1767312000000-reminder-due-notify';
 import { CalendarExportSync1767484800000 } from './1767484800000-calendar-export-sync';
 import { ListOrderIndexes1767657600000 } from './1767657600000-list-order-indexes';
+import { IdempotencyVerbatimBody1768000000000 } from './1768000000000-idempotency-verbatim-body';
 import { CalendarContentStamp1768100000000 } from './1768100000000-calendar-content-stamp';
 import { JobScanIndexes1768400000000 } from './1768400000000-job-scan-indexes';
 import { JobBatchRuns1768400000001 } from './1768400000001-job-batch-runs';
@@ -12,6 +13,7 @@ export const MIGRATIONS = [
   ReminderDueNotify1767312000000,
   CalendarExportSync1767484800000,
   ListOrderIndexes1767657600000,
+  IdempotencyVerbatimBody1768000000000,
   CalendarContentStamp1768100000000,
   JobScanIndexes1768400000000,
   JobBatchRuns1768400000001,
