@@ -40,7 +40,8 @@ export class ReminderFireJobs {
   @JobHandler('reminder_fire')
   async fireDue({ now }: JobContext): Promise<JobResult> {
     const counts: FiringCounts = { fired: 0, skipped: 0, errors: 0 };
-    const failed: string[] = [];
+    // Lanes may take the same reminders once a batch rolled back: a failure counts once per reminder.
+    const failed = new Set<string>();
     let more = true;
     const lane = async (): Promise<void> => {
       while (more) {
@@ -49,15 +50,15 @@ export class ReminderFireJobs {
       }
     };
     await Promise.all(Array.from({ length: LANES }, lane));
-    return { status: 'success', result: { ...counts } };
+    return { status: 'success', result: { ...counts, errors: failed.size } };
   }
 
   /** One batch; returns how many reminders it took. */
-  private async fireBatch(now: Date, failed: string[], counts: FiringCounts): Promise<number> {
+  private async fireBatch(now: Date, failed: Set<string>, counts: FiringCounts): Promise<number> {
     let ids: string[] = [];
     try {
       const outcome = await this.uow.run(async (tx) => {
-        const batch = await this.reminders.lockDue(tx.manager, now, BATCH_SIZE, { excluded: failed });
+        const batch = await this.reminders.lockDue(tx.manager, now, BATCH_SIZE, { excluded: [...failed] });
         ids = batch.map((reminder) => reminder.id);
         return this.fire(tx, batch, now);
       });
@@ -71,7 +72,7 @@ export class ReminderFireJobs {
     }
   }
 
-  private async fireAlone(id: string, now: Date, failed: string[], counts: FiringCounts): Promise<void> {
+  private async fireAlone(id: string, now: Date, failed: Set<string>, counts: FiringCounts): Promise<void> {
     try {
       const outcome = await this.uow.run(async (tx) =>
         this.fire(tx, await this.reminders.lockDue(tx.manager, now, 1, { only: [id] }), now),
@@ -79,8 +80,7 @@ export class ReminderFireJobs {
       counts.fired += outcome.fired;
       counts.skipped += outcome.skipped;
     } catch (error) {
-      failed.push(id);
-      counts.errors++;
+      failed.add(id);
       this.logger.error({ err: error, reminder_id: id }, 'reminder could not be fired');
     }
   }
