@@ -289,7 +289,7 @@ function patch(userId: string, taskId: string, body: Row, requestId: string): Pr
   });
 }
 
-/** Claim → work → store the outcome, with the product's statements (api.md §1.10). */
+/** Claim → work → store the outcome, with the product's statements (docs/api.md §1.10). */
 async function idempotent(
   userId: string,
   request: IncomingMessage,

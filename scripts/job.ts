@@ -16,7 +16,7 @@ const EXIT = { success: 0, failure: 1, unknownJob: 2, lockTimeout: 3 } as const;
 
 const USAGE = `Usage: npm run job -- <job_name> [--now=<ISO-8601 date-time>] [--lock-wait=<seconds>]
 
-Runs one job once, in the foreground, with the handler the job runner uses (jobs.md §3), and
+Runs one job once, in the foreground, with the handler the job runner uses (docs/jobs.md §3), and
 prints one JSON line to stdout (logs go to stderr).
 
   --now=<instant>       evaluate the job as if it were this instant (default: now); for

@@ -3,7 +3,7 @@ import { JOB_NAMES } from '@app/core/jobs/job-catalogue';
 import { createTestDatabase } from '../support/test-app';
 import { JOB_CLI, processEnv, runNode } from './processes';
 
-/** `npm run job -- <name> [--now=ISO]` (jobs.md §3), run as the built CLI against a test database. */
+/** `npm run job -- <name> [--now=ISO]` (docs/jobs.md §3), run as the built CLI against a test database. */
 describe('npm run job', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let db: Client;

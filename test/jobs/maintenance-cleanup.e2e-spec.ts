@@ -9,7 +9,7 @@ const DAY = 24 * 60 * MINUTE;
 const JOB_COLUMNS =
   'id, name, priority, data, state, retry_limit, retry_count, retry_delay, retry_backoff, start_after, started_on, singleton_key, singleton_on, expire_in, created_on, completed_on, keep_until, dead_letter, policy, output';
 
-describe('maintenance_cleanup (jobs.md §4)', () => {
+describe('maintenance_cleanup (docs/jobs.md §4)', () => {
   let t: TestApp;
   let worker: TestWorker;
   const now = new Date();

@@ -7,7 +7,7 @@ import { activityActions, insertReminder, insertTask, notificationsFor, reminder
 const T = new Date('2026-03-10T09:00:00.000Z');
 const ms = (offset: number): Date => new Date(T.getTime() + offset);
 
-describe('reminder_fire (jobs.md §4, rules.md §7)', () => {
+describe('reminder_fire (docs/jobs.md §4, docs/rules.md §7)', () => {
   let t: TestApp;
   let worker: TestWorker;
 

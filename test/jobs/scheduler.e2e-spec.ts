@@ -11,7 +11,7 @@ interface SlotJob {
 }
 
 /**
- * jobs.md §2: periodic jobs are enqueued with the dedupe key `<job>:<slot>`, one job per slot
+ * docs/jobs.md §2: periodic jobs are enqueued with the dedupe key `<job>:<slot>`, one job per slot
  * however many schedulers run; after downtime only the most recent missed slot is enqueued.
  */
 describe('JobScheduler (several runners, downtime)', () => {

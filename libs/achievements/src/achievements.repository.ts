@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AchievementDefinitionEntity } from '@app/core/database/entities';
 import { compareCatalogueOrder } from './achievement-rules';
 
-/** A user's achievement metrics and streak (data-model.md §11). */
+/** A user's achievement metrics and streak (docs/data-model.md §11). */
 export interface AchievementState {
   lifetimeTasksCompleted: number;
   currentStreak: number;

@@ -13,7 +13,7 @@ export class StreakJobs {
   ) {}
 
   /**
-   * jobs.md §4 `streak_calculate`: resets streaks whose last completion day is before yesterday
+   * docs/jobs.md §4 `streak_calculate`: resets streaks whose last completion day is before yesterday
    * (UTC of the job clock). Each user is re-checked under its lock, so reruns change nothing.
    */
   @JobHandler('streak_calculate')

@@ -35,7 +35,7 @@ export class SubscriptionJobs {
   ) {}
 
   /**
-   * jobs.md §4 `subscription_check`: time-based expiries (grace, cancelled, lapsed), grace
+   * docs/jobs.md §4 `subscription_check`: time-based expiries (grace, cancelled, lapsed), grace
    * warnings and stale payment sessions; each subscription in its own transaction, re-checked
    * under lock, so reruns change nothing.
    */
@@ -86,8 +86,8 @@ export class SubscriptionJobs {
   }
 
   /**
-   * jobs.md §4 `subscription_renew`: charges due subscriptions with the stored card as a
-   * merchant-initiated recurring payment (integrations.md §4.6). The row stays locked while the
+   * docs/jobs.md §4 `subscription_renew`: charges due subscriptions with the stored card as a
+   * merchant-initiated recurring payment (docs/integrations.md §4.6). The row stays locked while the
    * charge is made and its outcome applied; no usable answer changes nothing and the next run
    * repeats the same idempotency key.
    */
@@ -153,7 +153,7 @@ export class SubscriptionJobs {
     }
   }
 
-  /** A card not known yet is read from the last captured payment (integrations.md §4.3). */
+  /** A card not known yet is read from the last captured payment (docs/integrations.md §4.3). */
   private async lookUpInstrument(tx: Transaction, subscription: SubscriptionEntity, now: Date): Promise<string | null> {
     if (!subscription.lastPaymentId || subscription.lastPaymentId.startsWith('dev_')) return null;
     const instrumentId = await this.checkout.paymentSource(subscription.lastPaymentId);

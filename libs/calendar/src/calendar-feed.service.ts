@@ -97,7 +97,7 @@ export class CalendarFeedService {
     };
   }
 
-  /** Counts one request; the rate-limit headers of api.md §1.12, or a 429 carrying them. */
+  /** Counts one request; the rate-limit headers of docs/api.md §1.12, or a 429 carrying them. */
   private async limit(bucket: RateLimitBucketName, identity: string): Promise<Record<string, string>> {
     const { allowed, limit, remaining, resetAt } = await this.rateLimit.hit(bucket, identity);
     const headers = {

@@ -8,10 +8,10 @@ import { CreditLedgerRepository } from './credit-ledger.repository';
 import { CreditLedgerService } from './credit-ledger.service';
 import { utcDate } from './credit-rules';
 
-/** Pending reservations older than this belong to a crashed request (rules.md §2.6). */
+/** Pending reservations older than this belong to a crashed request (docs/rules.md §2.6). */
 const STALE_RESERVATION_MS = 10 * 60 * 1000;
 
-/** The credit jobs of jobs.md §4; each unit of work is its own transaction, all on the job clock. */
+/** The credit jobs of docs/jobs.md §4; each unit of work is its own transaction, all on the job clock. */
 @Injectable()
 export class CreditsJobs {
   constructor(

@@ -6,7 +6,7 @@ import { CreditMetricsHandler } from './credit-metrics.handler';
 import { CreditsJobs } from './credits.jobs';
 import { CreditsService } from './credits.service';
 
-/** The credit ledger (rules.md §2) for every feature that grants or charges credits, plus its jobs. */
+/** The credit ledger (docs/rules.md §2) for every feature that grants or charges credits, plus its jobs. */
 @Module({
   imports: [EffectiveLimitsModule],
   providers: [CreditLedgerRepository, CreditLedgerService, CreditsService, CreditsJobs, CreditMetricsHandler],

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { VoiceSessionEntity } from '@app/core/database/entities';
 
-/** The retention deletes and stale-session queries of `maintenance_cleanup` (jobs.md §4). */
+/** The retention deletes and stale-session queries of `maintenance_cleanup` (docs/jobs.md §4). */
 @Injectable()
 export class MaintenanceRepository {
   constructor(private readonly dataSource: DataSource) {}

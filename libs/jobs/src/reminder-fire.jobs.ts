@@ -15,7 +15,7 @@ const LANES = 8;
 type FiringOutcome = 'fired' | 'skipped';
 
 /**
- * jobs.md §4 `reminder_fire` (rules.md §7): every pending reminder due at the job clock fires once,
+ * docs/jobs.md §4 `reminder_fire` (docs/rules.md §7): every pending reminder due at the job clock fires once,
  * oldest first, each in its own transaction with the reminder row locked. The runner's reminder
  * clock calls it the moment a reminder falls due; the 30-s schedule is the safety net.
  */

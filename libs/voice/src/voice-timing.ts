@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-/** The clock rules of realtime.md §1 in one place (tests may shorten them; production uses these). */
+/** The clock rules of docs/realtime.md §1 in one place (tests may shorten them; production uses these). */
 @Injectable()
 export class VoiceTiming {
   authTimeoutMs = 10_000;

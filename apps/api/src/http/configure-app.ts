@@ -33,7 +33,7 @@ const EXPOSED_HEADERS = [
 ];
 
 /**
- * The HTTP conventions of api.md §1 that run before Nest routing, in the order of §1.9:
+ * The HTTP conventions of docs/api.md §1 that run before Nest routing, in the order of §1.9:
  * request id → CORS preflight → 404/405 → body size, media type and JSON syntax. Everything
  * after (auth, rate limit, idempotency, validation) is Nest guards, interceptors and pipes.
  */

@@ -12,7 +12,7 @@ const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true };
 
-/** Every environment variable of the runtime contract (spec README), read once and validated before boot. */
+/** Every environment variable of the runtime contract (docs/configuration.md §2), read once and validated before boot. */
 export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(65535) PORT = 3000;
   @Transform(emptyToUndefined) @IsOptional() @IsString() DATABASE_URL?: string;
@@ -70,7 +70,7 @@ export class AppConfig {
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
 
-  /** Seconds after which a job claimed by a runner that died returns to pending (jobs.md §2). */
+  /** Seconds after which a job claimed by a runner that died returns to pending (docs/jobs.md §2). */
   @Transform(toInt) @IsInt() @Min(1) @Max(86_400) JOB_EXPIRE_SECONDS = 600;
 
   get isProduction(): boolean {

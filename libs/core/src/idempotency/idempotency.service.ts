@@ -5,14 +5,14 @@ import { DomainError } from '../errors/domain-error';
 
 const LEASE_SECONDS = 60;
 const RETENTION_HOURS = 24;
-/** Length of `idempotency_keys.request_path` (data-model.md §21). */
+/** Length of `idempotency_keys.request_path` (docs/data-model.md §21). */
 const STORED_PATH_LENGTH = 500;
 
 export interface IdempotencyRequest {
   userId: string;
   key: string;
   method: string;
-  /** Path with query string (api.md §1.10 fingerprint). */
+  /** Path with query string (docs/api.md §1.10 fingerprint). */
   path: string;
   rawBody: Buffer;
 }
@@ -60,7 +60,7 @@ interface KeyRow {
 }
 
 /**
- * Idempotency keys stored in PostgreSQL (api.md §1.10, data-model.md §21). The unique
+ * Idempotency keys stored in PostgreSQL (docs/api.md §1.10, docs/data-model.md §21). The unique
  * `(user_id, key)` row inserted before the handler runs serializes concurrent duplicates.
  */
 @Injectable()
@@ -160,7 +160,7 @@ export class IdempotencyService {
     return count;
   }
 
-  /** Whether an outcome with this status is stored for replay (api.md §1.10). */
+  /** Whether an outcome with this status is stored for replay (docs/api.md §1.10). */
   static isStored(status: number, code?: string): boolean {
     if (status >= 500) return false;
     if ([400, 401, 413, 415, 429].includes(status)) return false;

@@ -1,5 +1,5 @@
 /**
- * Every job of jobs.md §4 with its UTC schedules (job-schedule.ts syntax) and attempts. Handlers
+ * Every job of docs/jobs.md §4 with its UTC schedules (job-schedule.ts syntax) and attempts. Handlers
  * live in the feature that owns the effect (`@JobHandler(name)`); the worker discovers them and
  * enqueues one job per schedule slot. Queue-backed jobs are enqueued by the features themselves.
  */
@@ -31,7 +31,7 @@ export function isJobName(name: string): name is JobName {
   return Object.prototype.hasOwnProperty.call(JOB_CATALOGUE, name);
 }
 
-/** jobs.md §2: 1, 5, 15, 30, 60 minutes after failed attempts 1, 2, 3, 4, 5+ (the last value repeats). */
+/** docs/jobs.md §2: 1, 5, 15, 30, 60 minutes after failed attempts 1, 2, 3, 4, 5+ (the last value repeats). */
 const RETRY_BACKOFF_SECONDS = [60, 300, 900, 1800, 3600];
 
 /** Seconds until the retry after failed attempt `attempt` (1-based). */

@@ -5,13 +5,13 @@ import { Client } from 'pg';
 import type { EntityManager } from 'typeorm';
 import { JOB_CATALOGUE, JOB_NAMES, JobName } from './job-catalogue';
 
-/** A claimed job whose runner died returns to pending after this (jobs.md §2: 10 minutes). */
+/** A claimed job whose runner died returns to pending after this (docs/jobs.md §2: 10 minutes). */
 export const DEFAULT_JOB_EXPIRE_SECONDS = 600;
 export const JOB_QUEUE_SCHEMA = 'pgboss';
 
 const DAY_SECONDS = 86_400;
 /**
- * Completed jobs stay in pg-boss's job table for 7 days (jobs.md §4 retention). That is also the
+ * Completed jobs stay in pg-boss's job table for 7 days (docs/jobs.md §4 retention). That is also the
  * window in which a dedupe key (deterministic job id, see `dedupeJobId`) is guaranteed unique,
  * longer than any schedule's period, so a periodic slot is never enqueued twice.
  */
@@ -20,7 +20,7 @@ const KEEP_COMPLETED_SECONDS = 7 * DAY_SECONDS;
 const KEEP_DEAD_SECONDS = 30 * DAY_SECONDS;
 
 export interface EnqueueOptions {
-  /** The job's dedupe key (jobs.md §2 `dedupe_key`), e.g. `recurring:<task id>`: one job per key. */
+  /** The job's dedupe key (docs/jobs.md §2 `dedupe_key`), e.g. `recurring:<task id>`: one job per key. */
   singletonKey?: string;
   startAfter?: Date;
 }
@@ -47,7 +47,7 @@ export interface QueuedJob {
 /**
  * The durable PostgreSQL queue (pg-boss 10, its own schema). `enqueue` joins the caller's
  * transaction, so an event-driven job exists if and only if the change that caused it committed
- * (jobs.md §2). Claiming is pg-boss's `FOR UPDATE SKIP LOCKED` fetch; retries, backoff and the
+ * (docs/jobs.md §2). Claiming is pg-boss's `FOR UPDATE SKIP LOCKED` fetch; retries, backoff and the
  * dead state are driven by the runner through `complete`/`fail` (pg-boss's own exponential
  * backoff is switched off: the spec's 1/5/15/30/60-minute steps are applied instead).
  */
@@ -138,7 +138,7 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Gives a claim back without using up an attempt (graceful shutdown, jobs.md §1): the job is due
+   * Gives a claim back without using up an attempt (graceful shutdown, docs/jobs.md §1): the job is due
    * again at once for any runner.
    */
   async release(name: JobName, id: string): Promise<void> {
@@ -152,7 +152,7 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Retention of jobs.md §4 (`maintenance_cleanup`): completed (and cancelled) jobs finished before
+   * Retention of docs/jobs.md §4 (`maintenance_cleanup`): completed (and cancelled) jobs finished before
    * `completedBefore` and dead jobs finished before `deadBefore`, in the live and archive tables.
    */
   async deleteFinished(completedBefore: Date, deadBefore: Date): Promise<number> {

@@ -7,7 +7,7 @@ import { occurrenceAfter } from './recurrence';
 import { RecurringInstanceGenerated } from './template.events';
 import { TemplatesRepository } from './templates.repository';
 
-/** Creates the next instance of a template (rules.md §6); callers decide on limits and triggers. */
+/** Creates the next instance of a template (docs/rules.md §6); callers decide on limits and triggers. */
 @Injectable()
 export class RecurringGenerator {
   constructor(

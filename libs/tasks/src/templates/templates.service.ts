@@ -27,7 +27,7 @@ import { TemplatesRepository } from './templates.repository';
 
 const GENERATED_MESSAGE = 'Instance generated successfully';
 
-/** Recurring templates (api.md §7, rules.md §6). */
+/** Recurring templates (docs/api.md §7, docs/rules.md §6). */
 @Injectable()
 export class TemplatesService {
   constructor(
@@ -155,7 +155,7 @@ export class TemplatesService {
 
   /**
    * After a rule change or re-activation: the first occurrence strictly after the later of now
-   * and the newest instance's due date, so no instance is ever duplicated (rules.md §6).
+   * and the newest instance's due date, so no instance is ever duplicated (docs/rules.md §6).
    */
   private async nextDueAfterInstances(tx: Transaction, template: TaskTemplateEntity, now: Date): Promise<Date | null> {
     const latest = await this.templates.latestInstanceDueDate(tx.manager, template.id);
