@@ -8,10 +8,10 @@ describe('docs citations (docs/README.md)', () => {
 
   it('should read each section of a citation list', () => {
     expect(citationsIn('a.ts', 'x\n// docs/api.md §1.10, §1.12 and §2; docs/rules.md §9.')).toEqual([
-      { file: 'a.ts', line: 2, doc: 'api.md', section: '1.10' },
-      { file: 'a.ts', line: 2, doc: 'api.md', section: '1.12' },
-      { file: 'a.ts', line: 2, doc: 'api.md', section: '2' },
-      { file: 'a.ts', line: 2, doc: 'rules.md', section: '9' },
+      { file: 'a.ts', line: 2, doc: 'docs/api.md', section: '1.10' },
+      { file: 'a.ts', line: 2, doc: 'docs/api.md', section: '1.12' },
+      { file: 'a.ts', line: 2, doc: 'docs/api.md', section: '2' },
+      { file: 'a.ts', line: 2, doc: 'docs/rules.md', section: '9' },
     ]);
   });
 

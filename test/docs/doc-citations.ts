@@ -17,7 +17,7 @@ const FURTHER_SECTION = new RegExp(SECTION, 'g');
 /** The reference outside the repository that a clone does not contain. */
 const OUTSIDE_REFERENCE = /\.\.\/shared|shared\/spec/;
 /** A reference-page citation without its `docs/` path. */
-const BARE_CITATION = /(?<![\w/.-])(api|rules|jobs|data-model|integrations|realtime)\.md §/;
+const BARE_CITATION = /(?<![\w/.-])(api|rules|jobs|data-model|integrations|realtime|configuration)\.md §/;
 
 /** Every text file of the repository that can cite the docs (generated and installed trees left out). */
 export function repositoryFiles(root: string): string[] {
