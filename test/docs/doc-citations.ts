@@ -12,7 +12,7 @@ export interface Citation {
 const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'coverage', '.data', '.git']);
 const SCANNED = /\.(ts|md|js|mjs|cjs|json|ya?ml|sh)$|^(Dockerfile|\.env\.example|run)$/;
 const SECTION = String.raw`§\s?(\d+(?:\.\d+)*)`;
-const CITATION = new RegExp(String.raw`docs/([\w-]+\.md) ${SECTION}((?:(?:,| and| or|/) ?§\s?\d+(?:\.\d+)*)*)`, 'g');
+const CITATION = new RegExp(String.raw`(docs/[\w-]+\.md) ${SECTION}((?:(?:,| and| or|/) ?§\s?\d+(?:\.\d+)*)*)`, 'g');
 const FURTHER_SECTION = new RegExp(SECTION, 'g');
 /** The reference outside the repository that a clone does not contain. */
 const OUTSIDE_REFERENCE = /\.\.\/shared|shared\/spec/;
@@ -70,7 +70,7 @@ export function citationProblems(root: string): string[] {
   const pages = new Map(
     readdirSync(docsDir)
       .filter((name) => name.endsWith('.md'))
-      .map((name) => [name, sectionNumbers(readFileSync(join(docsDir, name), 'utf8'))]),
+      .map((name) => [`docs/${name}`, sectionNumbers(readFileSync(join(docsDir, name), 'utf8'))]),
   );
   const problems: string[] = [];
   for (const file of repositoryFiles(root)) {
@@ -79,9 +79,9 @@ export function citationProblems(root: string): string[] {
     problems.push(...referenceProblems(path, text));
     for (const citation of citationsIn(path, text)) {
       const sections = pages.get(citation.doc);
-      if (!sections) problems.push(`${path}:${citation.line}: docs/${citation.doc} does not exist`);
+      if (!sections) problems.push(`${path}:${citation.line}: ${citation.doc} does not exist`);
       else if (!sections.has(citation.section))
-        problems.push(`${path}:${citation.line}: docs/${citation.doc} has no section ${citation.section}`);
+        problems.push(`${path}:${citation.line}: ${citation.doc} has no section ${citation.section}`);
     }
   }
   return problems;
