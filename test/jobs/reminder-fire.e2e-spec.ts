@@ -119,7 +119,7 @@ describe('reminder_fire (docs/jobs.md §4, docs/rules.md §7)', () => {
     expect(activity.metadata).toEqual({ task_id: taskId, reason: 'task_inactive' });
   });
 
-  it('should fire reminders missed during an outage once, however late (the spec has no age limit)', async () => {
+  it('should fire reminders missed during an outage once, however late (docs/rules.md §7 sets no age limit)', async () => {
     const { userId, taskId } = await userWithTask({ title: 'Renew passport' });
     const old = await insertReminder(t.dataSource, {
       taskId,
