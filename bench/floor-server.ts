@@ -24,7 +24,7 @@ import { TaskVersionConflictError } from '../libs/tasks/src/tasks.errors';
  * for the four requests of the CRUD mix (list, get, create, PATCH a task), on `node:http` + `pg`.
  * Every rule the product follows for them is kept — RS256 bearer verification and the user check,
  * the rate-limit headers, ownership (403/404), the active-task limit under the locked user row,
- * optimistic versioning, `Idempotency-Key` exactly once (api.md §1.10: key, fingerprint and
+ * optimistic versioning, `Idempotency-Key` exactly once (docs/api.md §1.10: key, fingerprint and
  * outcome in the transaction of the effect; a concurrent duplicate 409 at once), the activity row
  * and the product's JSON — with the fewest statements and commits a pooled `pg` client allows:
  *
@@ -405,7 +405,7 @@ async function transaction(work: (client: PoolClient) => Promise<Answer>): Promi
 }
 
 /**
- * Steps 5 of api.md §1.9 on the claim row: a running duplicate (try-lock refused) → 409 at once;
+ * Steps 5 of docs/api.md §1.9 on the claim row: a running duplicate (try-lock refused) → 409 at once;
  * a stored outcome → replayed or, with another fingerprint, 409 IDEMPOTENCY_CONFLICT.
  */
 function replayOrConflict(claim: Row, request: WriteRequest): Answer | undefined {
@@ -702,7 +702,7 @@ function runWrite(request: WriteRequest, taskId: string | undefined): Promise<An
   return write(request, () => (taskId ? patch(request, taskId) : create(request)));
 }
 
-/** The product's headers on every API response (api.md §1.13), computed once. */
+/** The product's headers on every API response (docs/api.md §1.13), computed once. */
 const STATIC_HEADERS: OutgoingHttpHeaders = {
   'Content-Type': 'application/json; charset=utf-8',
   'Cache-Control': 'no-store',

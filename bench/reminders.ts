@@ -1,7 +1,7 @@
 /**
  * `npm run bench:reminders -- [--count=200] [--lead=3] [--spread=10] [--late=20]`
  *
- * Reminder latency (rules.md §7, SC-012: within 2 s of `scheduled_at`, never before). Boots the
+ * Reminder latency (docs/rules.md §7, SC-012: within 2 s of `scheduled_at`, never before). Boots the
  * job runner (the WorkerModule with its JobRunner, in this process) on a fresh embedded
  * PostgreSQL (or on `DATABASE_URL`), then:
  *   - spread: `count` reminders due between `lead` and `lead + spread` seconds ahead;
@@ -245,7 +245,7 @@ function report(options: Options, scenarios: Scenario[], embedded: boolean): voi
   const lines = [
     '# Reminder latency benchmark',
     '',
-    'Produced by `npm run bench:reminders` (bench/reminders.ts). Target (rules.md §7, SC-012): each reminder',
+    'Produced by `npm run bench:reminders` (bench/reminders.ts). Target (docs/rules.md §7, SC-012): each reminder',
     'fires within 2 s of `scheduled_at` while a runner is up, and never before it.',
     '',
     `- Date: ${new Date().toISOString()}`,

@@ -29,7 +29,7 @@ async function timedCalls(count: number, call: (i: number) => Promise<string | n
 }
 
 /**
- * Checkout.com webhooks (integrations.md §4.2): each a signed `payment_captured` of a credit
+ * Checkout.com webhooks (docs/integrations.md §4.2): each a signed `payment_captured` of a credit
  * purchase for another seeded user, processed synchronously by `POST /api/v1/webhooks/checkout`.
  */
 export function measureWebhooks(baseUrl: string, secret: string, users: BenchUser[], count: number) {

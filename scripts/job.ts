@@ -17,7 +17,7 @@ const EXIT = { success: 0, failure: 1, unknownJob: 2, lockTimeout: 3 } as const;
 
 const USAGE = `Usage: npm run job -- <job_name> [--now=<ISO-8601 date-time>] [--lock-wait=<seconds>]
 
-Runs one job once, in the foreground, with the handler the job runner uses (jobs.md §3), and
+Runs one job once, in the foreground, with the handler the job runner uses (docs/jobs.md §3), and
 prints one JSON line to stdout (logs go to stderr).
 
   --now=<instant>       evaluate the job as if it were this instant (default: now); for
@@ -178,7 +178,7 @@ async function run(app: INestApplicationContext, name: JobName, now: Date): Prom
   return { status: totals.jobs_processed > 0 ? 'success' : 'skipped', result: totals };
 }
 
-/** The handler's own result counts (jobs.md §4), printed even when no job was due. */
+/** The handler's own result counts (docs/jobs.md §4), printed even when no job was due. */
 function queueBackedCounts(name: JobName): readonly string[] {
   const entry = JOB_CATALOGUE[name];
   return 'counts' in entry ? entry.counts : [];

@@ -78,7 +78,7 @@ describe('POST /api/v1/auth/refresh and /api/v1/auth/logout', () => {
       expect(active).toEqual([]);
     });
 
-    it("should revoke every active refresh token of the user on reuse, the other devices' too (api.md §3)", async () => {
+    it("should revoke every active refresh token of the user on reuse, the other devices' too (docs/api.md §3)", async () => {
       const phone = await loginAs(testApp);
       const rotated = await refresh(phone.refreshToken);
       expect(rotated.status).toBe(200);

@@ -3,7 +3,7 @@ import { as, loginAs } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 
 /**
- * api.md §1.10 "Exactly once": for a database-only write the key, its fingerprint, the effects
+ * docs/api.md §1.10 "Exactly once": for a database-only write the key, its fingerprint, the effects
  * and the stored outcome commit in one transaction, so a lost answer can never run twice.
  */
 describe('exactly once in the business transaction', () => {

@@ -5,7 +5,7 @@ import { as, loginAs } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 
 /**
- * Parallel creations at every count limit that no other suite races (rules.md §1: count check and
+ * Parallel creations at every count limit that no other suite races (docs/rules.md §1: count check and
  * insert in one transaction with the user row locked). Already proven elsewhere: tasks
  * (test/tasks/tasks-crud), notes (test/notes/notes), reminders (test/reminders/reminders).
  */

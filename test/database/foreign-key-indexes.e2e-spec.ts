@@ -21,7 +21,7 @@ const UNINDEXED_FOREIGN_KEYS = `
         AND (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(c.conkey)] <@ c.conkey)
   ORDER BY 1, 2`;
 
-describe('foreign-key indexes (data-model.md)', () => {
+describe('foreign-key indexes (docs/data-model.md)', () => {
   let database: { url: string; drop(): Promise<void> };
   let client: Client;
 

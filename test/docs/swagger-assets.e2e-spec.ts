@@ -15,7 +15,7 @@ function referencedAssets(html: string, pageUrl: string): string[] {
   return [...new Set(references)].sort();
 }
 
-describe('Swagger UI at /docs (api.md §17)', () => {
+describe('Swagger UI at /docs (docs/api.md §17)', () => {
   let t: TestApp;
 
   beforeAll(async () => {

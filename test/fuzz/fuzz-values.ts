@@ -7,7 +7,7 @@ import fc, { Arbitrary } from 'fast-check';
  * malformed ids), mixed so that most requests are rejected and some are valid.
  */
 
-/** One field of a request body, as api.md documents it. */
+/** One field of a request body, as docs/api.md documents it. */
 export type FieldSpec =
   | { kind: 'text'; max: number; min?: number }
   | { kind: 'int'; min: number; max: number }

@@ -44,7 +44,7 @@ describe('fuzzing every write endpoint', () => {
       startFakeCheckout(),
       startFakeGoogle(),
     ]);
-    // No provider duration: a rejected transcription then never marks a note `failed` (api.md §10.4).
+    // No provider duration: a rejected transcription then never marks a note `failed` (docs/api.md §10.4).
     deepgram.prerecorded.duration = null;
     t = await createTestApp({
       ...checkout.env(),

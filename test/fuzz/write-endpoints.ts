@@ -118,7 +118,7 @@ const AI_CONVERSION = {
 };
 
 /**
- * Every write endpoint of api.md §18 (POST/PUT/PATCH/DELETE). The fuzz suite fails when
+ * Every write endpoint of docs/api.md §18 (POST/PUT/PATCH/DELETE). The fuzz suite fails when
  * /docs-json lists a write operation that is not here, so new endpoints are fuzzed too.
  */
 export const WRITE_ENDPOINTS: WriteEndpoint[] = [

@@ -5,7 +5,7 @@ import { startFakePush } from '../support/fake-push';
 import { createTestDatabase } from '../support/test-app';
 import { JOB_CLI, processEnv, runNode } from './processes';
 
-/** `npm run job -- <name> [--now=ISO]` (jobs.md §3), run as the built CLI against a test database. */
+/** `npm run job -- <name> [--now=ISO]` (docs/jobs.md §3), run as the built CLI against a test database. */
 describe('npm run job', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let db: Client;
@@ -131,7 +131,7 @@ describe('npm run job', () => {
     expect(rows).toEqual([{ state: 'completed' }, { state: 'completed' }]);
   }, 60_000);
 
-  it('should print the push deliveries, removed subscriptions and failures summed over the jobs (jobs.md §4)', async () => {
+  it('should print the push deliveries, removed subscriptions and failures summed over the jobs (docs/jobs.md §4)', async () => {
     const push = await startFakePush();
     try {
       const vapid = webpush.generateVAPIDKeys();
@@ -183,7 +183,7 @@ describe('npm run job', () => {
     }
   }, 60_000);
 
-  it('should print the generated and skipped instances summed over the recurring jobs (jobs.md §4)', async () => {
+  it('should print the generated and skipped instances summed over the recurring jobs (docs/jobs.md §4)', async () => {
     const userId = await user();
     const { rows: templates } = await db.query(
       `INSERT INTO task_templates (user_id, title, rrule, dtstart, next_due, last_generated_at)

@@ -24,7 +24,7 @@ describe('JobQueue on a new database', () => {
 
       const names = (await queues[0].boss.getQueues()).map((queue) => queue.name).sort();
       expect(names).toEqual([...JOB_NAMES, DEAD_JOB_QUEUE].sort());
-      // jobs.md §2 (expiry after 10 min, backoff from 1 min capped at 60, dead) and §4 (retention).
+      // docs/jobs.md §2 (expiry after 10 min, backoff from 1 min capped at 60, dead) and §4 (retention).
       expect(await queues[0].boss.getQueue('push_deliver')).toMatchObject({
         expireInSeconds: 600,
         retryLimit: 2,

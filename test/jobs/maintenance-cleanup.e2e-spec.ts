@@ -7,7 +7,7 @@ import { createTestWorker, TestWorker } from '../support/test-worker';
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
-describe('maintenance_cleanup (jobs.md §4)', () => {
+describe('maintenance_cleanup (docs/jobs.md §4)', () => {
   let t: TestApp;
   let worker: TestWorker;
   const now = new Date();

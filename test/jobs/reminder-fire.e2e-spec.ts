@@ -7,7 +7,7 @@ import { activityActions, insertReminder, insertTask, notificationsFor, reminder
 const T = new Date('2026-03-10T09:00:00.000Z');
 const ms = (offset: number): Date => new Date(T.getTime() + offset);
 
-describe('reminder_fire (jobs.md §4, rules.md §7)', () => {
+describe('reminder_fire (docs/jobs.md §4, docs/rules.md §7)', () => {
   let t: TestApp;
   let worker: TestWorker;
 
@@ -119,7 +119,7 @@ describe('reminder_fire (jobs.md §4, rules.md §7)', () => {
     expect(activity.metadata).toEqual({ task_id: taskId, reason: 'task_inactive' });
   });
 
-  it('should fire reminders missed during an outage once, however late (the spec has no age limit)', async () => {
+  it('should fire reminders missed during an outage once, however late (docs/rules.md §7 sets no age limit)', async () => {
     const { userId, taskId } = await userWithTask({ title: 'Renew passport' });
     const old = await insertReminder(t.dataSource, {
       taskId,

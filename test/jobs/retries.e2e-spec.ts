@@ -60,7 +60,7 @@ interface JobRow {
   output: { message?: string } | null;
 }
 
-/** jobs.md §2: retries with exponential backoff from 1 minute (capped at 60), then the visible dead state. */
+/** docs/jobs.md §2: retries with exponential backoff from 1 minute (capped at 60), then the visible dead state. */
 describe('job retries and the dead state', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let context: INestApplicationContext;
@@ -114,7 +114,7 @@ describe('job retries and the dead state', () => {
     );
   }
 
-  it('should retry with the spec backoff and end dead on the last attempt, with the metric and an error line', async () => {
+  it('should retry with the backoff of docs/jobs.md §2 and end dead on the last attempt, with the metric and an error line', async () => {
     const id = (await queue.enqueue(null, 'push_deliver', { notification_id: 'n', push_subscription_id: 's' }))!;
 
     const first = await claimNow(id);

@@ -11,7 +11,7 @@ interface SlotJob {
 }
 
 /**
- * jobs.md §2: periodic jobs are enqueued with the dedupe key `<job>:<slot>`, one job per slot
+ * docs/jobs.md §2: periodic jobs are enqueued with the dedupe key `<job>:<slot>`, one job per slot
  * however many schedulers run; after downtime only the most recent missed slot is enqueued.
  */
 describe('JobScheduler (several runners, downtime)', () => {
@@ -49,7 +49,7 @@ describe('JobScheduler (several runners, downtime)', () => {
     await Promise.all(schedulers.map((scheduler) => scheduler.tick(new Date(now.getTime() + 5000))));
 
     const keys = [...first, ...second].sort();
-    // Some of the catalogue's slots at that instant (the catalogue grows; these are the spec's own).
+    // Some of the catalogue's slots at that instant (the catalogue grows; these are the ones docs/jobs.md §4 lists).
     expect(keys).toEqual(
       expect.arrayContaining([
         'credit_daily_grant:2031-05-04T00:00:00.000Z',

@@ -132,7 +132,7 @@ const EXEMPT: Record<string, string> = {
     'the token is the credential, not an id: anyone holding it may read the feed; unknown, malformed and revoked tokens are 404 (below)',
 };
 
-describe('ownership matrix (api.md §1.4, invariant 7)', () => {
+describe('ownership matrix (docs/api.md §1.4, docs/README.md §2 invariant 7)', () => {
   let t: TestApp;
   let openAi: FakeOpenAi;
   let deepgram: FakeDeepgram;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { as, expectError, loginAs } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 
-describe('HTTP conventions (api.md §1)', () => {
+describe('HTTP conventions (docs/api.md §1)', () => {
   let t: TestApp;
   let token: string;
 

@@ -1,6 +1,6 @@
 import { createTestApp, TestApp } from '../support/test-app';
 
-describe('operations endpoints (api.md §17)', () => {
+describe('operations endpoints (docs/api.md §17)', () => {
   let t: TestApp;
 
   beforeAll(async () => {

@@ -7,7 +7,7 @@ async function awayFromWindowEdge(): Promise<void> {
   if (intoWindow > 50_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - intoWindow + 100));
 }
 
-describe('rate limits (api.md §1.12)', () => {
+describe('rate limits (docs/api.md §1.12)', () => {
   let t: TestApp;
 
   beforeAll(async () => {

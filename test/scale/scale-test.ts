@@ -22,9 +22,9 @@ import { startFakeOpenAi } from '../support/fake-openai';
 const ADMIN_URL = process.env.SCALE_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.SCALE_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
 const WORK_DIR = join(ROOT, '.data', 'scale');
-/** The general bucket of api.md §1.12 at its default. */
+/** The general bucket of docs/api.md §1.12 at its default. */
 const GENERAL_LIMIT = 100;
-/** rules.md: 10 AI requests per task per AI session. */
+/** docs/rules.md: 10 AI requests per task per AI session. */
 const AI_TASK_LIMIT = 10;
 /** credit_reservation_release runs every minute: the runners must see at least one slot. */
 const SLOT_WATCH_MS = 65_000;

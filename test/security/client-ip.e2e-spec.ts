@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expectError } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 
-/** api.md §1.12: the client IP every per-IP rule uses, decided by TRUST_PROXY. */
+/** docs/api.md §1.12: the client IP every per-IP rule uses, decided by TRUST_PROXY. */
 describe('Client IP (TRUST_PROXY)', () => {
   const login = (t: TestApp, forwardedFor: string, email = `ip-${randomUUID()}@example.com`) =>
     t.http.post('/api/v1/auth/dev/login').set('X-Forwarded-For', forwardedFor).send({ email });

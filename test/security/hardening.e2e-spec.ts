@@ -34,7 +34,7 @@ describe('hardening in production mode', () => {
 
   afterAll(() => t.close());
 
-  it('should send the security headers of api.md §1.13, HSTS included, on successes and errors', async () => {
+  it('should send the security headers of docs/api.md §1.13, HSTS included, on successes and errors', async () => {
     for (const response of [await api.get('/api/v1/users/me'), await t.http.get('/api/v1/nowhere')]) {
       expect(response.headers).toMatchObject({
         'x-content-type-options': 'nosniff',

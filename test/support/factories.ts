@@ -41,7 +41,7 @@ export function as(testApp: TestApp, token: string): Record<Method, (path: strin
   return { get: build('get'), post: build('post'), put: build('put'), patch: build('patch'), delete: build('delete') };
 }
 
-/** Asserts an error envelope of api.md §1.5 and returns its `error` object. */
+/** Asserts an error envelope of docs/api.md §1.5 and returns its `error` object. */
 export function expectError(response: supertest.Response, status: number, code: string): Record<string, unknown> {
   expect({ status: response.status, code: response.body?.error?.code }).toEqual({ status, code });
   expect(typeof response.body.error.message).toBe('string');

@@ -37,7 +37,7 @@ export interface FakeCheckout {
 }
 
 /**
- * A local stand-in for Checkout.com (integrations.md §4, "Tests"): hosted payment sessions,
+ * A local stand-in for Checkout.com (docs/integrations.md §4, "Tests"): hosted payment sessions,
  * merchant-initiated payments honouring `Cko-Idempotency-Key`, and payment lookups; every
  * request is recorded.
  */
@@ -181,7 +181,7 @@ export interface PaymentEventOptions {
   data?: Record<string, unknown>;
 }
 
-/** A Checkout.com webhook event in the envelope of integrations.md §4.3. */
+/** A Checkout.com webhook event in the envelope of docs/integrations.md §4.3. */
 export function paymentEvent(options: PaymentEventOptions = {}): Record<string, unknown> {
   return {
     id: options.eventId ?? `evt_${randomUUID().replace(/-/g, '')}`,

@@ -36,7 +36,7 @@ function rsaKey(): { privateKey: KeyObject; publicKey: KeyObject } {
   return generateKeyPairSync('rsa', { modulusLength: 2048 });
 }
 
-/** A local stand-in for Google's signing-key endpoint (integrations.md §1, "Tests"). */
+/** A local stand-in for Google's signing-key endpoint (docs/integrations.md §1, "Tests"). */
 export async function startFakeGoogle(clientId = 'test-client.apps.googleusercontent.com'): Promise<FakeGoogle> {
   const served = rsaKey();
   const foreign = rsaKey();

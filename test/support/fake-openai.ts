@@ -38,7 +38,7 @@ export interface FakeOpenAi {
   close(): Promise<void>;
 }
 
-/** An OpenAI-compatible `POST /v1/chat/completions` on 127.0.0.1 for tests (integrations.md §7). */
+/** An OpenAI-compatible `POST /v1/chat/completions` on 127.0.0.1 for tests (docs/integrations.md §7). */
 export async function startFakeOpenAi(): Promise<FakeOpenAi> {
   const sockets = new Set<Socket>();
   const state = {

@@ -35,7 +35,7 @@ export interface FakePush {
 }
 
 /**
- * A local HTTPS push service (integrations.md §5, "Tests") with a self-signed certificate made
+ * A local HTTPS push service (docs/integrations.md §5, "Tests") with a self-signed certificate made
  * by openssl for 127.0.0.1. It records every message and answers 201 unless told otherwise.
  */
 export async function startFakePush(): Promise<FakePush> {

@@ -125,7 +125,7 @@ describe('WS /api/v1/ws/voice/transcribe', () => {
     await client.next('transcript');
     client.ws.send(JSON.stringify({ type: 'end_stream' }));
     const complete = await client.next('complete');
-    // Audio time 0 ms, yet audio flowed: one started minute (realtime.md §1.4).
+    // Audio time 0 ms, yet audio flowed: one started minute (docs/realtime.md §1.4).
     expect(complete).toMatchObject({
       status: 'completed',
       duration_seconds: 0,

@@ -26,7 +26,7 @@ import { UsersHttpModule } from '@app/users/users-http.module';
 import { VoiceHttpModule } from '@app/voice/voice-http.module';
 import { OpsModule } from './ops/ops.module';
 
-/** The HTTP API: every feature's HTTP module over the shared core, with the api.md §1.9 pipeline. */
+/** The HTTP API: every feature's HTTP module over the shared core, with the docs/api.md §1.9 pipeline. */
 @Module({})
 export class ApiModule {
   static register(options: CoreModuleOptions): DynamicModule {

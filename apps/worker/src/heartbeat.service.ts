@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 
 const HEARTBEAT_MS = 15_000;
 
-/** Writes `job_runner_heartbeats` every 15 s (jobs.md §1); `/health/ready` reads it. */
+/** Writes `job_runner_heartbeats` every 15 s (docs/jobs.md §1); `/health/ready` reads it. */
 @Injectable()
 export class HeartbeatService implements OnModuleDestroy {
   readonly runnerId = `${hostname()}:${process.pid}`;

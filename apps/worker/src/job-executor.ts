@@ -8,7 +8,7 @@ export class UnknownJobError extends Error {}
 
 /**
  * Runs one handler with its context and writes the structured log line and the
- * `jobs_processed_total` metric of jobs.md §1; a failure of a final attempt is the dead-letter
+ * `jobs_processed_total` metric of docs/jobs.md §1; a failure of a final attempt is the dead-letter
  * signal (outcome `dead`, error log line).
  */
 @Injectable()

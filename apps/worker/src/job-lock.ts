@@ -9,7 +9,7 @@ const RETRY_MS = 250;
 export const LOCK_TIMEOUT = Symbol('LOCK_TIMEOUT');
 
 /**
- * The per-job PostgreSQL advisory lock of jobs.md §3: a periodic job runs under it in the runner
+ * The per-job PostgreSQL advisory lock of docs/jobs.md §3: a periodic job runs under it in the runner
  * and in `npm run job`, so one execution of a job runs at a time across every process.
  */
 @Injectable()

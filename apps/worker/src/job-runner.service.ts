@@ -11,7 +11,7 @@ import { withTimeout } from './timing';
 export const SHUTDOWN_GRACE_MS = 6000;
 
 /**
- * The runner (jobs.md §1): the scheduler (one job per schedule slot across all runners), the
+ * The runner (docs/jobs.md §1): the scheduler (one job per schedule slot across all runners), the
  * queue consumer (claims and executes jobs, 4 at a time), the reminder clock (reminders within
  * 2 s) and the batch assistant (helps with other runners' batched jobs). Stopping takes no new work, lets running jobs finish within the grace period and gives
  * the unfinished ones back to the queue.

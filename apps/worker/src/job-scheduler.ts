@@ -15,7 +15,7 @@ interface ScheduleEntry {
 }
 
 /**
- * The scheduler of jobs.md §2, run by every runner: each second it takes the database clock and,
+ * The scheduler of docs/jobs.md §2, run by every runner: each second it takes the database clock and,
  * for every schedule, enqueues its latest slot with the dedupe key `<job>:<slot>`. The key makes
  * the slot's job unique across runners (one job per slot however many schedulers), and only the
  * latest slot is ever considered, so after downtime the most recent missed slot runs once and no

@@ -4,7 +4,7 @@ import { JobQueue, QueuedJob } from '@app/core/jobs/job-queue.service';
 import { QueuedJobProcessor } from './queued-job-processor';
 import { Wakeable, withTimeout } from './timing';
 
-/** jobs.md §1: at most 4 jobs at once per process, a poll every second while idle. */
+/** docs/jobs.md §1: at most 4 jobs at once per process, a poll every second while idle. */
 export const JOB_CONCURRENCY = 4;
 const IDLE_POLL_MS = 1000;
 

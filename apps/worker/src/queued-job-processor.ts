@@ -5,7 +5,7 @@ import { JobQueue, QueuedJob } from '@app/core/jobs/job-queue.service';
 import { JobExecutor } from './job-executor';
 import { JobLocks, LOCK_TIMEOUT } from './job-lock';
 
-/** How long a periodic job waits for its lock while another process runs the same job (jobs.md §3). */
+/** How long a periodic job waits for its lock while another process runs the same job (docs/jobs.md §3). */
 export const JOB_LOCK_WAIT_MS = 60_000;
 
 export type ProcessedOutcome =
@@ -14,7 +14,7 @@ export type ProcessedOutcome =
   | { status: 'abandoned' };
 
 /**
- * Executes one claimed job exactly as jobs.md §2 says: the handler commits its own work, then the
+ * Executes one claimed job exactly as docs/jobs.md §2 says: the handler commits its own work, then the
  * job is completed; an error schedules a retry after pg-boss's backoff (exponential from 1 min,
  * capped at 60 min) or, on the final attempt, leaves it dead. Periodic jobs run under their advisory lock, so one
  * execution of a job runs at a time across runners and `npm run job`.

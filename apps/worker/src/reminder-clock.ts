@@ -12,7 +12,7 @@ const POLL_MS = 1000;
 const RECONNECT_MS = 5000;
 
 /**
- * Fires reminders on time (rules.md §7, SC-012: within 2 s, never early): a timer armed for the
+ * Fires reminders on time (docs/rules.md §7, SC-012: within 2 s, never early): a timer armed for the
  * earliest pending `scheduled_at` (partial index), re-read every second and at once when the
  * database notifies a new or moved reminder. Due reminders are fired by the `reminder_fire`
  * handler without the job's lock: its batches are claimed with `SKIP LOCKED`, so the clocks of

@@ -12,7 +12,7 @@ const LEVELS_BY_THRESHOLD: Record<string, LogLevel[]> = {
 
 /**
  * JSON log lines on stderr, for `npm run job`, whose stdout carries only its one result line
- * (jobs.md §3). `threshold` is a `LOG_LEVEL` value.
+ * (docs/jobs.md §3). `threshold` is a `LOG_LEVEL` value.
  */
 export class StderrLogger implements LoggerService {
   private readonly levels: LogLevel[];

@@ -25,7 +25,7 @@ export interface DerivedData {
 
 /**
  * The export document (docs/export-and-deletion.md): every user-owned record in the API's own
- * representations (api.md §2), plus the internal payment records in plain form. Secrets are left
+ * representations (docs/api.md §2), plus the internal payment records in plain form. Secrets are left
  * out: the calendar feed token (only its hash exists) and push subscription keys.
  */
 export function buildExportDocument(

@@ -19,7 +19,7 @@ import {
 } from '@app/core/database/entities';
 import type { LedgerRow } from '@app/credits/credit-ledger.repository';
 
-/** Every row of one user that an export contains (data-model.md, all user-owned tables). */
+/** Every row of one user that an export contains (docs/data-model.md, all user-owned tables). */
 export interface PersonalData {
   user: UserEntity;
   tasks: TaskEntity[];

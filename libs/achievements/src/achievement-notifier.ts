@@ -4,7 +4,7 @@ import { NotificationsService } from '@app/notifications/notifications.service';
 import { AchievementUnlocked } from './achievement.events';
 import { unlockNotificationText } from './achievement-rules';
 
-/** The unlock notification of rules.md §4 (tx-safe: a failure never undoes the unlock). */
+/** The unlock notification of docs/rules.md §4 (tx-safe: a failure never undoes the unlock). */
 @Injectable()
 export class AchievementNotifier implements OnModuleInit {
   constructor(

@@ -12,7 +12,7 @@ import {
 import { AchievementsRepository, AchievementState } from './achievements.repository';
 import { toUnlockedAchievement, UnlockedAchievementDto } from './dto/unlocked-achievement.dto';
 
-/** What a counted completion contributes (rules.md §3.2 step 3, §3.3). */
+/** What a counted completion contributes (docs/rules.md §3.2 step 3, §3.3). */
 export interface CountedCompletion {
   completedAt: Date;
   /** The task's focus time after any active session was ended. */
@@ -25,7 +25,7 @@ export interface CompletionOutcome {
   currentStreak: number;
 }
 
-/** Metric changes and unlocks: only counted completions and first note conversions (rules.md §4). */
+/** Metric changes and unlocks: only counted completions and first note conversions (docs/rules.md §4). */
 @Injectable()
 export class AchievementProgressService {
   constructor(private readonly achievements: AchievementsRepository) {}

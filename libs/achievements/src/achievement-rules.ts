@@ -1,13 +1,13 @@
 import { ACHIEVEMENT_CATEGORIES, AchievementCategory, PerkType } from '@app/core/database/enums';
 
-/** A streak's stored state (data-model.md §11); dates are UTC `YYYY-MM-DD`. */
+/** A streak's stored state (docs/data-model.md §11); dates are UTC `YYYY-MM-DD`. */
 export interface StreakState {
   currentStreak: number;
   longestStreak: number;
   lastCompletionDate: string | null;
 }
 
-/** The metrics achievements are measured on (rules.md §4). */
+/** The metrics achievements are measured on (docs/rules.md §4). */
 export interface AchievementMetrics {
   lifetime_tasks_completed: number;
   longest_streak: number;
@@ -39,7 +39,7 @@ export function addDays(date: string, days: number): string {
   return utcDate(new Date(Date.parse(`${date}T00:00:00.000Z`) + days * DAY_MS));
 }
 
-/** A counted completion on UTC date `date` (rules.md §5). */
+/** A counted completion on UTC date `date` (docs/rules.md §5). */
 export function applyCompletionToStreak(state: StreakState, date: string): StreakState {
   const last = state.lastCompletionDate;
   let current = state.currentStreak;
@@ -63,7 +63,7 @@ export function reportedCurrentStreak(state: StreakState, today: string): number
   return isStreakBroken(state.lastCompletionDate, today) ? 0 : state.currentStreak;
 }
 
-/** rules.md §3.3: at least half of the estimate spent in focus. */
+/** docs/rules.md §3.3: at least half of the estimate spent in focus. */
 export function isFocusCompletion(focusTimeSeconds: number, estimatedMinutes: number | null): boolean {
   return estimatedMinutes !== null && estimatedMinutes > 0 && focusTimeSeconds * 2 >= estimatedMinutes * 60;
 }
@@ -73,7 +73,7 @@ export function reachedAchievements(catalogue: AchievementThreshold[], metrics: 
   return catalogue.filter((a) => metrics[CATEGORY_METRIC[a.category]] >= a.threshold).map((a) => a.id);
 }
 
-/** Catalogue order (api.md §12): category tasks, streaks, focus, notes; then threshold. */
+/** Catalogue order (docs/api.md §12): category tasks, streaks, focus, notes; then threshold. */
 export function compareCatalogueOrder(a: AchievementThreshold, b: AchievementThreshold): number {
   const byCategory = ACHIEVEMENT_CATEGORIES.indexOf(a.category) - ACHIEVEMENT_CATEGORIES.indexOf(b.category);
   return byCategory !== 0 ? byCategory : a.threshold - b.threshold;
@@ -85,7 +85,7 @@ const PERK_LABELS: Record<PerkType, string> = {
   daily_credits: 'daily AI credits',
 };
 
-/** The unlock notification of rules.md §4. */
+/** The unlock notification of docs/rules.md §4. */
 export function unlockNotificationText(achievement: {
   name: string;
   description: string;

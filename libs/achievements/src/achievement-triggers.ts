@@ -4,7 +4,7 @@ import { NoteConverted } from '@app/notes/note.events';
 import { TaskCompleted } from '@app/tasks/task.events';
 import { AchievementProgressService } from './achievement-progress.service';
 
-/** Collection keys the completing use case reads back (returned inline, rules.md §3.2). */
+/** Collection keys the completing use case reads back (returned inline, docs/rules.md §3.2). */
 export const UNLOCKED_ACHIEVEMENTS = 'unlocked_achievements';
 export const STREAK = 'streak';
 

@@ -20,7 +20,7 @@ export const AchievementUnlocked = defineEvent<AchievementUnlockedPayload>('achi
   metadata: { name: payload.name, perk_type: payload.perk_type, perk_value: payload.perk_value },
 }));
 
-/** `entity_id` of a streak reset is the user id (data-model.md §20). */
+/** `entity_id` of a streak reset is the user id (docs/data-model.md §20). */
 export const StreakReset = defineEvent<StreakResetPayload>('streak.reset', (payload, event) => ({
   entityType: 'achievement',
   entityId: event.userId,

@@ -8,7 +8,7 @@ import { AchievementsService } from './achievements.service';
 import { EffectiveLimitsModule } from './effective-limits.module';
 import { StreakJobs } from './streak.jobs';
 
-/** Metrics, streaks and unlocks (rules.md §4–§5), driven by completion and conversion events. */
+/** Metrics, streaks and unlocks (docs/rules.md §4–§5), driven by completion and conversion events. */
 @Module({
   imports: [EffectiveLimitsModule, NotificationsModule],
   providers: [

@@ -4,7 +4,7 @@ import { AchievementDefinitionEntity } from '@app/core/database/entities';
 import type { KeyRange } from '@app/core/jobs/key-ranges';
 import { compareCatalogueOrder } from './achievement-rules';
 
-/** A user's achievement metrics and streak (data-model.md §11). */
+/** A user's achievement metrics and streak (docs/data-model.md §11). */
 export interface AchievementState {
   lifetimeTasksCompleted: number;
   currentStreak: number;

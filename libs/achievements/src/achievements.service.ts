@@ -9,7 +9,7 @@ import { EffectiveLimitsDto, toEffectiveLimits } from './dto/effective-limits.dt
 import { toUnlockedAchievement } from './dto/unlocked-achievement.dto';
 import { EffectiveLimitsService } from './effective-limits.service';
 
-/** The read side of achievements (api.md §12). */
+/** The read side of achievements (docs/api.md §12). */
 @Injectable()
 export class AchievementsService {
   constructor(

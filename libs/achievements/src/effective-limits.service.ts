@@ -19,7 +19,7 @@ export class EffectiveLimitsService {
 
   /**
    * Pass the transaction's manager and `lock` when the check guards an insert: the user row is
-   * locked so concurrent creations cannot exceed a limit (rules.md §1).
+   * locked so concurrent creations cannot exceed a limit (docs/rules.md §1).
    */
   async forUser(userId: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<UserLimits> {
     const rows: Array<{ tier: UserTier; max_tasks: number; max_notes: number; daily_credits: number }> =

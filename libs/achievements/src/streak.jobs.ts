@@ -33,7 +33,7 @@ export class StreakJobs implements OnModuleInit {
   }
 
   /**
-   * jobs.md §4 `streak_calculate`: resets streaks whose last completion day is before yesterday
+   * docs/jobs.md §4 `streak_calculate`: resets streaks whose last completion day is before yesterday
    * (UTC of the job clock), by batches of users (docs/jobs-batches.md). Each batch re-checks its
    * users under their state locks, so reruns change nothing.
    */

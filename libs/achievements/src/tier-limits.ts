@@ -1,6 +1,6 @@
 import type { UserTier } from '@app/core/database/enums';
 
-/** Base values per tier (rules.md §1); perks add to the three marked "extended by perk". */
+/** Base values per tier (docs/rules.md §1); perks add to the three marked "extended by perk". */
 export interface TierLimits {
   maxActiveTasks: number;
   maxSubtasksPerTask: number;
@@ -34,7 +34,7 @@ export interface PerkTotals {
   daily_credits: number;
 }
 
-/** Effective limit = tier base + the perks of every unlocked achievement (rules.md §1). */
+/** Effective limit = tier base + the perks of every unlocked achievement (docs/rules.md §1). */
 export function effectiveLimits(base: TierLimits, perks: PerkTotals): TierLimits {
   return {
     ...base,

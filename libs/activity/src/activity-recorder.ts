@@ -4,7 +4,7 @@ import { EventBus } from '@app/core/events/event-bus';
 import type { Transaction } from '@app/core/events/transaction';
 
 /**
- * The activity log's `tx` handler (rules.md §12): every event whose definition describes an
+ * The activity log's `tx` handler (docs/rules.md §12): every event whose definition describes an
  * activity entry writes exactly that entry, in the transaction of the change itself.
  */
 @Injectable()

@@ -3,7 +3,7 @@ import { JobContext, JobHandler, JobResult } from '@app/core/jobs/job-handler.de
 import { ActivityRepository } from './activity.repository';
 import { retentionCutoff } from './activity-retention';
 
-/** `activity_log_purge` (jobs.md §4): entries older than 30 days (by the job clock) are deleted. */
+/** `activity_log_purge` (docs/jobs.md §4): entries older than 30 days (by the job clock) are deleted. */
 @Injectable()
 export class ActivityJobs {
   constructor(private readonly activity: ActivityRepository) {}

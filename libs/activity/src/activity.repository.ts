@@ -43,7 +43,7 @@ export class ActivityRepository {
     return { items, total };
   }
 
-  /** Deletes entries created before `cutoff` in batches of 1000 (jobs.md §4); returns the count. */
+  /** Deletes entries created before `cutoff` in batches of 1000 (docs/jobs.md §4); returns the count. */
   async purgeBefore(cutoff: Date): Promise<number> {
     let deleted = 0;
     for (;;) {

@@ -14,7 +14,7 @@ export interface AiChargeRequest {
   cost: number;
   operationRef: string;
   description: string;
-  /** Counted per (AI session, task) when set (rules.md §2.7). */
+  /** Counted per (AI session, task) when set (docs/rules.md §2.7). */
   countedTaskId?: string | null;
 }
 
@@ -41,7 +41,7 @@ export interface SettledCharge<R> {
 }
 
 /**
- * The charging envelope of every AI request (rules.md §2.6–2.7, api.md §1.9 steps 12–14): take the
+ * The charging envelope of every AI request (docs/rules.md §2.6–2.7, docs/api.md §1.9 steps 12–14): take the
  * per-task slot (429), reserve the credits (402), call the provider; on success commit the
  * reservation together with the use case's own event, otherwise release everything and give the
  * slot back, so a failed, slow or unusable answer costs nothing.

@@ -13,7 +13,7 @@ import { openEventStream, writeComment, writeEvent } from './sse';
 const PING_INTERVAL_MS = 15_000;
 
 /**
- * `POST /ai/chat/stream` (realtime.md §2): the checks and the reservation of `POST /ai/chat` answer
+ * `POST /ai/chat/stream` (docs/realtime.md §2): the checks and the reservation of `POST /ai/chat` answer
  * as JSON errors; then the stream starts and every provider failure is an `error` event. Returns
  * the `done` payload, which the idempotency interceptor stores for replay; a stream that ends
  * without a charge throws so that its key is freed.

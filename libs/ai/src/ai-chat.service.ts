@@ -13,14 +13,14 @@ import { AiTaskContextRepository } from './ai-task-context.repository';
 import type { ChatRequestDto } from './dto/chat-request.dto';
 import type { ChatResponseDto } from './dto/chat-response.dto';
 
-/** A chat request after every check up to the provider call (api.md §1.9 steps 6–9). */
+/** A chat request after every check up to the provider call (docs/api.md §1.9 steps 6–9). */
 export interface PreparedChat {
   charge: AiChargeRequest;
   taskId: string | null;
   messages: ChatMessage[];
 }
 
-/** `POST /ai/chat` (api.md §10.1, integrations.md §2.1) and the preparation shared with the stream. */
+/** `POST /ai/chat` (docs/api.md §10.1, docs/integrations.md §2.1) and the preparation shared with the stream. */
 @Injectable()
 export class AiChatService {
   constructor(

@@ -56,7 +56,7 @@ function cut(text: string, max: number): string {
 }
 
 /**
- * Chat content (integrations.md §2.1): JSON with a string `response`, else the whole content is the
+ * Chat content (docs/integrations.md §2.1): JSON with a string `response`, else the whole content is the
  * response with no suggestions (a plain-text answer is usable and charged).
  */
 export function parseChatContent(content: string): ChatAnswer {
@@ -78,7 +78,7 @@ export function referencedTaskIds(actions: readonly unknown[]): string[] {
 }
 
 /**
- * api.md §10.1: at most 5 `{type, task_id, description, data}`; unknown types and tasks that are
+ * docs/api.md §10.1: at most 5 `{type, task_id, description, data}`; unknown types and tasks that are
  * not the user's are dropped; `task_id` is null for `create_task`; `data` is always an object
  * (the confirm-action `action_data` minus `task_id`).
  */
@@ -110,7 +110,7 @@ export function filterSuggestedActions(
   return kept;
 }
 
-/** integrations.md §2.3 post-processing: trim, drop empty, cut to 200, case-insensitive dedupe, first N. */
+/** docs/integrations.md §2.3 post-processing: trim, drop empty, cut to 200, case-insensitive dedupe, first N. */
 export function cleanSubtaskTitles(items: unknown, limit: number): Array<{ title: string }> {
   if (!Array.isArray(items)) return [];
   const seen = new Set<string>();
@@ -135,7 +135,7 @@ export function parseSubtaskSuggestions(content: string, limit: number): Array<{
   return titles.length > 0 ? titles : null;
 }
 
-/** Note conversion content (integrations.md §2.4) → suggestion; null when unusable (no title). */
+/** Note conversion content (docs/integrations.md §2.4) → suggestion; null when unusable (no title). */
 export function parseConversion(
   content: string,
   options: { now: Date; subtaskLimit: number; descriptionLimit: number },

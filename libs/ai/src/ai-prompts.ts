@@ -36,7 +36,7 @@ function describeTask(task: TaskEntity): string {
   });
 }
 
-/** Messages of integrations.md §2.1/§2.2: system prompt, optional context, history, then the message. */
+/** Messages of docs/integrations.md §2.1/§2.2: system prompt, optional context, history, then the message. */
 export function chatMessages(input: ChatPromptInput): ChatMessage[] {
   const context: string[] = [];
   if (input.focused) {
@@ -63,7 +63,7 @@ export function chatMessages(input: ChatPromptInput): ChatMessage[] {
   ];
 }
 
-/** integrations.md §2.3. */
+/** docs/integrations.md §2.3. */
 export function subtaskMessages(task: TaskEntity, limit: number): ChatMessage[] {
   return [
     {
@@ -79,7 +79,7 @@ export function subtaskMessages(task: TaskEntity, limit: number): ChatMessage[] 
   ];
 }
 
-/** integrations.md §2.4. */
+/** docs/integrations.md §2.4. */
 export function conversionMessages(content: string, now: Date, subtaskLimit: number): ChatMessage[] {
   return [
     {

@@ -9,7 +9,7 @@ export type ChatMessage = ChatCompletionMessageParam;
 const TEMPERATURE = 0.3;
 
 /**
- * The OpenAI-compatible chat-completions client (integrations.md §2): one attempt per call
+ * The OpenAI-compatible chat-completions client (docs/integrations.md §2): one attempt per call
  * (SDK retries off), bounded by `AI_TIMEOUT_SECONDS`; every failure is AI_SERVICE_UNAVAILABLE.
  */
 @Injectable()
@@ -30,7 +30,7 @@ export class AiProviderClient {
       : null;
   }
 
-  /** Step 7 of api.md §1.9 for the text features: `OPENAI_API_KEY` unset → 503 before any credit check. */
+  /** Step 7 of docs/api.md §1.9 for the text features: `OPENAI_API_KEY` unset → 503 before any credit check. */
   assertConfigured(): void {
     if (!this.client) throw new AiServiceUnavailableError('The AI service is not configured');
   }

@@ -12,7 +12,7 @@ import { subtaskMessages } from './ai-prompts';
 import { AiProviderClient } from './ai-provider.client';
 import type { GenerateSubtasksResponseDto } from './dto/generate-subtasks.dto';
 
-/** `POST /ai/generate-subtasks` (api.md §10.3, integrations.md §2.3): suggestions only, nothing created. */
+/** `POST /ai/generate-subtasks` (docs/api.md §10.3, docs/integrations.md §2.3): suggestions only, nothing created. */
 @Injectable()
 export class AiSubtasksService {
   constructor(

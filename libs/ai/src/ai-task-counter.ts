@@ -4,7 +4,7 @@ import type { AuthUser } from '@app/core/http/auth-user';
 import { REDIS_CLIENT } from '@app/core/redis/redis.provider';
 import { AiTaskLimitReachedError } from './ai.errors';
 
-/** rules.md §2.7: the 10th request per (AI session, task) is the last one; from the 5th on a warning. */
+/** docs/rules.md §2.7: the 10th request per (AI session, task) is the last one; from the 5th on a warning. */
 export const AI_TASK_LIMIT = 10;
 export const AI_TASK_WARNING_FROM = 5;
 

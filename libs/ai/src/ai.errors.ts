@@ -1,20 +1,20 @@
 import { DomainError, ServiceUnavailableError } from '@app/core/errors/domain-error';
 
-/** Provider unconfigured, failing, slow or unusable (integrations.md §2): nothing is charged. */
+/** Provider unconfigured, failing, slow or unusable (docs/integrations.md §2): nothing is charged. */
 export class AiServiceUnavailableError extends ServiceUnavailableError {
   constructor(message = 'The AI service is unavailable; nothing was charged') {
     super('AI_SERVICE_UNAVAILABLE', message);
   }
 }
 
-/** rules.md §2.7: ten AI requests for this task in this AI session; carries no retry hint. */
+/** docs/rules.md §2.7: ten AI requests for this task in this AI session; carries no retry hint. */
 export class AiTaskLimitReachedError extends DomainError {
   constructor() {
     super(429, 'AI_TASK_LIMIT_REACHED', 'AI request limit for this task reached in this session');
   }
 }
 
-/** `action_type` is a string naming none of the confirmable actions (api.md §10.5). */
+/** `action_type` is a string naming none of the confirmable actions (docs/api.md §10.5). */
 export class InvalidActionError extends DomainError {
   constructor(actionType: string) {
     super(400, 'INVALID_ACTION', `Unknown action_type "${actionType}"`);

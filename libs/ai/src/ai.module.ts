@@ -9,7 +9,7 @@ import { AiSubtasksService } from './ai-subtasks.service';
 import { AiTaskContextRepository } from './ai-task-context.repository';
 import { ConfirmActionService } from './confirm-action.service';
 
-/** The AI assistant (api.md §10): chat, chat stream, subtask generation and confirm-action. */
+/** The AI assistant (docs/api.md §10): chat, chat stream, subtask generation and confirm-action. */
 @Module({
   imports: [AiProviderModule, EffectiveLimitsModule, TasksModule, NotesModule],
   providers: [AiTaskContextRepository, AiChatService, AiChatStreamService, AiSubtasksService, ConfirmActionService],

@@ -34,7 +34,7 @@ import type { ConfirmActionResponseDto } from './dto/confirm-action-response.dto
 const SOURCE = 'ai' as const;
 
 /**
- * `POST /ai/confirm-action` (api.md §10.5): executes a confirmed suggestion through the same task,
+ * `POST /ai/confirm-action` (docs/api.md §10.5): executes a confirmed suggestion through the same task,
  * subtask and note services a user's own requests use (same validation, limits and conflicts),
  * with source `ai`, in one transaction: it fully succeeds or changes nothing. Free of charge.
  */
@@ -139,7 +139,7 @@ export class ConfirmActionService {
     }
   }
 
-  /** rules.md §8: task (limits apply) with `source=ai` subtasks, note archived unless asked not to, one conversion counted. */
+  /** docs/rules.md §8: task (limits apply) with `source=ai` subtasks, note archived unless asked not to, one conversion counted. */
   private async convertNote(
     tx: Transaction,
     userId: string,

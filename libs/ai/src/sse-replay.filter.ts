@@ -5,7 +5,7 @@ import { IdempotentReplay } from '@app/core/idempotency/idempotent-replay';
 import { openEventStream, writeEvent } from './sse';
 
 /**
- * Idempotent replay of the chat stream (realtime.md §2): a stored `done` is replayed as a stream of
+ * Idempotent replay of the chat stream (docs/realtime.md §2): a stored `done` is replayed as a stream of
  * one `delta` with the full response, the `done` event and `[DONE]`; stored error outcomes are
  * replayed as JSON like everywhere else.
  */

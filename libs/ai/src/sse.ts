@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 
-/** Starts a realtime.md §2 event stream: status 200 and its headers, sent at once. */
+/** Starts a docs/realtime.md §2 event stream: status 200 and its headers, sent at once. */
 export function openEventStream(response: Response): void {
   response.status(200);
   response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');

@@ -12,7 +12,7 @@ import { RefreshTokenDto } from './dto/refresh-token.dto';
 import { LoginResponseDto, TokenResponseDto } from './dto/token-response.dto';
 import type { ClientInfo } from './token.service';
 
-/** Public: these routes never evaluate the `Authorization` header (api.md §3). */
+/** Public: these routes never evaluate the `Authorization` header (docs/api.md §3). */
 @ApiTags('auth')
 @Public()
 @RateLimitBucket('auth')

@@ -9,7 +9,7 @@ import { JwtStrategy } from './jwt.strategy';
 
 /**
  * Global guard (APP_GUARD): every HTTP route needs a valid bearer access token unless marked
- * `@Public()`, whose `Authorization` header is then never looked at (api.md §1.4).
+ * `@Public()`, whose `Authorization` header is then never looked at (docs/api.md §1.4).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {

@@ -42,7 +42,7 @@ export class AuthService {
   ) {}
 
   /**
-   * Google sign-in (api.md §3): the account is found by `sub`, else by email — linked to this `sub`
+   * Google sign-in (docs/api.md §3): the account is found by `sub`, else by email — linked to this `sub`
    * only when it has no Google `sub` yet (a dev-login account); one linked to another Google
    * account is never relinked — else created. Existing accounts only get their avatar refreshed.
    */

@@ -1,4 +1,4 @@
-/** Tolerated clock difference for Google ID tokens' `exp` and `iat` (integrations.md §1). */
+/** Tolerated clock difference for Google ID tokens' `exp` and `iat` (docs/integrations.md §1). */
 export const GOOGLE_CLOCK_SKEW_SECONDS = 60;
 
 export interface GoogleIdentity {
@@ -21,7 +21,7 @@ function nonEmptyString(value: unknown): string | null {
 }
 
 /**
- * The claim rules of integrations.md §1 (everything but the signature): `iss`, `aud` (a string or
+ * The claim rules of docs/integrations.md §1 (everything but the signature): `iss`, `aud` (a string or
  * any element of an array), `exp`/`iat` with 60 s skew, `sub`/`email` present and
  * `email_verified` true (boolean or the string "true").
  */

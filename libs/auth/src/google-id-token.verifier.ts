@@ -11,7 +11,7 @@ const CACHE_TTL_MS = 24 * 60 * 60 * 1000;
 const MIN_REFETCH_INTERVAL_MS = 60_000;
 
 /**
- * Verifies Google ID tokens (integrations.md §1) with keys fetched from `GOOGLE_JWKS_URL`:
+ * Verifies Google ID tokens (docs/integrations.md §1) with keys fetched from `GOOGLE_JWKS_URL`:
  * cached 24 h, refetched for an unknown `kid` at most once per 60 s, kept when a refetch fails.
  */
 @Injectable()

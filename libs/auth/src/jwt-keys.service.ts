@@ -16,7 +16,7 @@ export interface JwksDocument {
 }
 
 /**
- * The RS256 signing key and every key that still verifies access tokens (README "Signing-key
+ * The RS256 signing key and every key that still verifies access tokens (docs/configuration.md §5 "Signing-key
  * rotation"): the current public key under `JWT_KEY_ID` (default: its thumbprint) and each retired
  * key of `JWT_PREVIOUS_PUBLIC_KEYS` under its own thumbprint. A bad key value fails the boot.
  */

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { calculateJwkThumbprint } from 'jose';
 import { ConfigError } from '@app/core/config/app-config';
 
-/** One entry of the JWKS document (api.md §3). */
+/** One entry of the JWKS document (docs/api.md §3). */
 export interface PublicJwk {
   kty: 'RSA';
   use: 'sig';

@@ -1,4 +1,4 @@
-/** Fixed claims of every access token (api.md §3). */
+/** Fixed claims of every access token (docs/api.md §3). */
 export const ACCESS_TOKEN_ISSUER = 'perpetua-flow';
 export const ACCESS_TOKEN_AUDIENCE = 'perpetua-flow-api';
 export const ACCESS_TOKEN_TYPE = 'access';

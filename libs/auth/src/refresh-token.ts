@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-/** A new opaque refresh token: 256 random bits, base64url (api.md §3). */
+/** A new opaque refresh token: 256 random bits, base64url (docs/api.md §3). */
 export function generateRefreshToken(): string {
   return randomBytes(32).toString('base64url');
 }

@@ -29,7 +29,7 @@ type RefreshOutcome = { kind: 'rotated'; tokens: TokenPair } | { kind: 'reused';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Access tokens (RS256 JWT) and opaque refresh tokens: issue, rotate, revoke (api.md §3). */
+/** Access tokens (RS256 JWT) and opaque refresh tokens: issue, rotate, revoke (docs/api.md §3). */
 @Injectable()
 export class TokenService {
   private readonly logger = new Logger(TokenService.name);

@@ -14,7 +14,7 @@ import { SubscriptionJobs } from './subscription.jobs';
 import { SubscriptionsRepository } from './subscriptions.repository';
 import { WebhookEventsRepository } from './webhook-events.repository';
 
-/** Pro subscriptions and payments (rules.md §10, integrations.md §4) and their jobs. */
+/** Pro subscriptions and payments (docs/rules.md §10, docs/integrations.md §4) and their jobs. */
 @Module({
   imports: [CreditsModule, NotificationsModule],
   providers: [

@@ -31,7 +31,7 @@ export interface RenewalPaymentRequest {
   metadata: Record<string, string>;
 }
 
-/** What a merchant-initiated payment answered (integrations.md §4.6). */
+/** What a merchant-initiated payment answered (docs/integrations.md §4.6). */
 export type RenewalAnswer =
   | { kind: 'approved'; paymentId: string; processedOn: Date | null; sourceId: string | null }
   | { kind: 'declined'; paymentId: string }

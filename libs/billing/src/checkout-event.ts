@@ -4,7 +4,7 @@ import { parseTimestamp, UUID_PATTERN } from '@app/core/validation/validators';
 import { field, isObject, JsonObject, stringField } from './json-fields';
 import type { Period } from './subscription-rules';
 
-/** A verified Checkout.com webhook event (integrations.md §4.3). */
+/** A verified Checkout.com webhook event (docs/integrations.md §4.3). */
 export interface CheckoutEvent {
   id: string;
   type: string;

@@ -19,7 +19,7 @@ export class CheckoutWebhookController {
   @ApiOperation({ summary: 'Checkout.com payment events (signed with Cko-Signature; processed once per event id)' })
   @ApiHeader({ name: 'Cko-Signature', required: true, description: 'Hex HMAC-SHA256 of the raw body' })
   @ApiBody({
-    description: 'A Checkout.com event (integrations.md §4.3); verified over the raw bytes before parsing',
+    description: 'A Checkout.com event (docs/integrations.md §4.3); verified over the raw bytes before parsing',
     schema: {
       type: 'object',
       required: ['id'],

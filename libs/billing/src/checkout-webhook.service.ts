@@ -37,7 +37,7 @@ const HANDLED_TYPES = ['payment_captured', 'subscription_renewed', 'payment_decl
 type Outcome =
   { processed: true; userId: string | null } | { processed: false; reason: WebhookIgnoreReason; userId: string | null };
 
-/** What an event resolves to (integrations.md §4.3). */
+/** What an event resolves to (docs/integrations.md §4.3). */
 interface Resolution {
   event: CheckoutEvent;
   data: JsonObject;
@@ -48,7 +48,7 @@ interface Resolution {
 }
 
 /**
- * `POST /webhooks/checkout` (integrations.md §4): signature first, then exactly-once processing
+ * `POST /webhooks/checkout` (docs/integrations.md §4): signature first, then exactly-once processing
  * per event id — the effects and the `webhook_events` row commit together.
  */
 @Injectable()
@@ -85,7 +85,7 @@ export class CheckoutWebhookService {
     try {
       outcome = await this.uow.run((tx) => this.process(tx, event, body, receivedAt));
     } catch (error) {
-      // Not recorded: the provider's retry is processed normally (integrations.md §4.5).
+      // Not recorded: the provider's retry is processed normally (docs/integrations.md §4.5).
       this.count(event.type, 'error');
       throw error;
     }
@@ -184,7 +184,7 @@ export class CheckoutWebhookService {
     if (r.session) await this.sessions.complete(tx.manager, r.session.id, r.receivedAt);
     const usage = await this.sessions.purchaseUsage(userId, r.receivedAt, tx.manager);
     if (usage.purchased > this.config.MAX_CREDIT_PURCHASE_PER_MONTH) {
-      // A captured payment is always honoured (rules.md §2.8).
+      // A captured payment is always honoured (docs/rules.md §2.8).
       this.logger.warn(
         { user_id: userId, purchased: usage.purchased },
         'captured credit purchase exceeds the monthly cap',
@@ -213,7 +213,7 @@ export class CheckoutWebhookService {
     const found = await this.resolveSubscription(tx, r);
     if ('reason' in found) return ignored(found.reason);
     const { subscription } = found;
-    // Already cancelled or expired: recorded as processed, nothing changes (rules.md §10).
+    // Already cancelled or expired: recorded as processed, nothing changes (docs/rules.md §10).
     if (!isClosed(subscription.status)) await this.lifecycle.cancel(tx, subscription, 'provider', r.receivedAt);
     return { processed: true, userId: subscription.userId };
   }

@@ -14,7 +14,7 @@ import { resolveRedirectUrls } from './redirect-urls';
 import { CREDIT_PRICE_CENTS, CURRENCY } from './subscription-rules';
 import { SubscriptionsRepository } from './subscriptions.repository';
 
-/** Credit purchases (rules.md §2.8): a paid hosted session; credits only from the captured webhook. */
+/** Credit purchases (docs/rules.md §2.8): a paid hosted session; credits only from the captured webhook. */
 @Injectable()
 export class CreditPurchaseService {
   constructor(

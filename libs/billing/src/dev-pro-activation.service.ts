@@ -4,7 +4,7 @@ import type { Transaction } from '@app/core/events/transaction';
 import { SubscriptionLifecycle } from './subscription-lifecycle.service';
 
 /**
- * Dev login with `tier: "pro"` (api.md §3): exactly a captured subscription payment, reported by
+ * Dev login with `tier: "pro"` (docs/api.md §3): exactly a captured subscription payment, reported by
  * `dev_login`, with no stored card (never charged; it lapses like any unpaid subscription).
  */
 @Injectable()

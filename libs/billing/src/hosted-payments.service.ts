@@ -13,7 +13,7 @@ export interface Customer {
 
 /**
  * Opens the Checkout.com hosted payment page for a committed `pending` payment session
- * (integrations.md §4.1). A provider failure marks the session `failed` and answers 503.
+ * (docs/integrations.md §4.1). A provider failure marks the session `failed` and answers 503.
  */
 @Injectable()
 export class HostedPaymentsService {

@@ -15,7 +15,7 @@ const SUCCESS_PATH = '/dashboard/subscription/success';
 const CANCEL_PATH = '/dashboard/credits';
 
 /**
- * The hosted page's return URLs (api.md §14): as sent, else derived from the request `Origin`;
+ * The hosted page's return URLs (docs/api.md §14): as sent, else derived from the request `Origin`;
  * http(s) only; in production their origins must be allowed CORS origins.
  */
 export function resolveRedirectUrls(

@@ -48,7 +48,7 @@ export type CaptureResult =
 export type DeclineResult = 'applied' | 'duplicate' | 'unchanged';
 
 /**
- * The subscription state machine of rules.md §10 / data-model.md §14. Every change runs in the
+ * The subscription state machine of docs/rules.md §10 / docs/data-model.md §14. Every change runs in the
  * caller's transaction with the user row locked; each provider payment id applies at most once.
  */
 @Injectable()
@@ -74,7 +74,7 @@ export class SubscriptionLifecycle {
     const existing = await this.subscriptions.findByUser(payment.userId, manager, true);
     const activation = isActivation(existing?.status ?? null);
     const period = capturedPeriod(activation, payment.capturedAt, existing?.currentPeriodEnd ?? null, payment.period);
-    // A renewal never shortens a period (integrations.md §4.5).
+    // A renewal never shortens a period (docs/integrations.md §4.5).
     const periodEnd =
       !activation && existing && existing.currentPeriodEnd.getTime() > period.end.getTime()
         ? existing.currentPeriodEnd
@@ -235,7 +235,7 @@ export class SubscriptionLifecycle {
   }
 
   /**
-   * Reads the card of a captured payment that did not carry one (integrations.md §4.3). Failures
+   * Reads the card of a captured payment that did not carry one (docs/integrations.md §4.3). Failures
    * are left to `subscription_renew`, which repeats the lookup before charging.
    */
   async lookUpInstrument(subscriptionId: string, paymentId: string, now: Date): Promise<string | null> {

@@ -1,4 +1,4 @@
-/** Texts of the subscription notifications (rules.md §10 names the titles). */
+/** Texts of the subscription notifications (docs/rules.md §10 names the titles). */
 export type SubscriptionNotice =
   | { kind: 'activated' | 'renewed'; periodEnd: string; credits: number }
   | { kind: 'payment_failed'; failedPaymentCount: number }

@@ -15,7 +15,7 @@ import { subscriptionNotificationText } from './subscription-notifications';
 
 const ACTION_URL = '/subscription';
 
-/** Subscription notifications of rules.md §10 (tx-safe: a failure never undoes the change). */
+/** Subscription notifications of docs/rules.md §10 (tx-safe: a failure never undoes the change). */
 @Injectable()
 export class SubscriptionNotifier implements OnModuleInit {
   constructor(

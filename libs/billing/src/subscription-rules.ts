@@ -3,7 +3,7 @@ import type { SubscriptionStatus, UserTier } from '@app/core/database/enums';
 export const PRO_PRICE_CENTS = 900;
 export const CREDIT_PRICE_CENTS = 10;
 export const CURRENCY = 'USD';
-/** Consecutive declines that start the grace period (rules.md §10). */
+/** Consecutive declines that start the grace period (docs/rules.md §10). */
 export const FAILURES_BEFORE_GRACE = 3;
 
 const HOUR_MS = 3_600_000;
@@ -19,7 +19,7 @@ export interface Period {
   end: Date;
 }
 
-/** The subscription fields the state machine of data-model.md §14 works on. */
+/** The subscription fields the state machine of docs/data-model.md §14 works on. */
 export interface SubscriptionState {
   status: SubscriptionStatus;
   failedPaymentCount: number;
@@ -27,7 +27,7 @@ export interface SubscriptionState {
   currentPeriodEnd: Date;
 }
 
-/** "+1 calendar month": same time of day, clamped to the target month's last day (rules.md §10). */
+/** "+1 calendar month": same time of day, clamped to the target month's last day (docs/rules.md §10). */
 export function addCalendarMonth(start: Date): Date {
   const month = start.getUTCMonth() + 1;
   const year = start.getUTCFullYear() + Math.floor(month / 12);
@@ -136,7 +136,7 @@ export function utcMonthStart(now: Date): Date {
 
 export type ExpiryReason = 'grace' | 'cancelled' | 'lapsed';
 
-/** Time-based expiry (jobs.md §4 `subscription_check`, steps 1–3), or null. */
+/** Time-based expiry (docs/jobs.md §4 `subscription_check`, steps 1–3), or null. */
 export function expiryReason(state: SubscriptionState, now: Date): ExpiryReason | null {
   const at = now.getTime();
   if (state.status === 'grace' && state.gracePeriodEnd && state.gracePeriodEnd.getTime() <= at) return 'grace';

@@ -45,7 +45,7 @@ export interface PaymentSessionCreatedPayload {
   credits: number | null;
 }
 
-// Activity metadata never carries payment data (rules.md §12): provider payment ids stay out.
+// Activity metadata never carries payment data (docs/rules.md §12): provider payment ids stay out.
 
 export const SubscriptionActivated = defineEvent<SubscriptionPaidPayload>('subscription.activated', (payload) => ({
   entityType: 'subscription',
@@ -112,7 +112,7 @@ export const SubscriptionExpired = defineEvent<SubscriptionExpiredPayload>('subs
   metadata: { reason: payload.reason },
 }));
 
-/** `entity_id` is the payment session id (data-model.md §20). */
+/** `entity_id` is the payment session id (docs/data-model.md §20). */
 export const PaymentSessionCreated = defineEvent<PaymentSessionCreatedPayload>(
   'payment.session_created',
   (payload) => ({

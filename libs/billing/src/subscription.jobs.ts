@@ -47,7 +47,7 @@ export class SubscriptionJobs implements OnModuleInit {
   }
 
   /**
-   * jobs.md §4 `subscription_check`: time-based expiries (grace, cancelled, lapsed) and grace
+   * docs/jobs.md §4 `subscription_check`: time-based expiries (grace, cancelled, lapsed) and grace
    * warnings by batches of users (docs/jobs-batches.md), each subscription under a savepoint of
    * its batch and re-checked under lock, so reruns change nothing; then stale payment sessions.
    */
@@ -109,8 +109,8 @@ export class SubscriptionJobs implements OnModuleInit {
   }
 
   /**
-   * jobs.md §4 `subscription_renew`: charges due subscriptions with the stored card as a
-   * merchant-initiated recurring payment (integrations.md §4.6). No lock is held during a provider
+   * docs/jobs.md §4 `subscription_renew`: charges due subscriptions with the stored card as a
+   * merchant-initiated recurring payment (docs/integrations.md §4.6). No lock is held during a provider
    * call: the charge is prepared from the row as read, and its outcome applied in a transaction of
    * its own with the row locked, through the webhook code paths (idempotent on the payment id). No
    * usable answer changes nothing and the next run repeats the same idempotency key.
@@ -203,7 +203,7 @@ export class SubscriptionJobs implements OnModuleInit {
     }
   }
 
-  /** A card not known yet is read from the last captured payment (integrations.md §4.3), then stored. */
+  /** A card not known yet is read from the last captured payment (docs/integrations.md §4.3), then stored. */
   private async lookUpInstrument(subscription: SubscriptionEntity, now: Date): Promise<string | null> {
     if (!subscription.lastPaymentId || subscription.lastPaymentId.startsWith('dev_')) return null;
     const instrumentId = await this.checkout.paymentSource(subscription.lastPaymentId);

@@ -19,7 +19,7 @@ import { SubscriptionLifecycle } from './subscription-lifecycle.service';
 import { blocksCheckout, canCancel, canResume, CURRENCY, PRO_PRICE_CENTS } from './subscription-rules';
 import { SubscriptionsRepository } from './subscriptions.repository';
 
-/** The user-facing subscription endpoints (api.md §14). */
+/** The user-facing subscription endpoints (docs/api.md §14). */
 @Injectable()
 export class SubscriptionService {
   constructor(

@@ -42,7 +42,7 @@ export class SubscriptionsRepository {
     return rows[0]?.tier ?? null;
   }
 
-  /** Tier is derived from the subscription (rules.md §10); billing is its only writer. */
+  /** Tier is derived from the subscription (docs/rules.md §10); billing is its only writer. */
   async setTier(manager: EntityManager, userId: string, tier: UserTier, now: Date): Promise<void> {
     await manager.query('UPDATE users SET tier = $2, updated_at = $3 WHERE id = $1 AND tier <> $2', [
       userId,
@@ -153,7 +153,7 @@ export class SubscriptionsRepository {
     return rows.map((row) => row.id);
   }
 
-  /** Due renewals, oldest period end first (jobs.md §4 `subscription_renew`). */
+  /** Due renewals, oldest period end first (docs/jobs.md §4 `subscription_renew`). */
   idsDueForRenewal(now: Date): Promise<string[]> {
     return this.ids(
       `SELECT id FROM subscriptions

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { WebhookEventOutcome } from '@app/core/database/enums';
 
-/** The processed-event records of data-model.md §16 (deduplication by provider event id). */
+/** The processed-event records of docs/data-model.md §16 (deduplication by provider event id). */
 @Injectable()
 export class WebhookEventsRepository {
   /**

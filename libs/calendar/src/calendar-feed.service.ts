@@ -17,7 +17,7 @@ const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 export interface FeedRequest extends RequestConditions {
   token: string;
-  /** Client IP (api.md §1.12, TRUST_PROXY): the rate-limit key for unknown tokens. */
+  /** Client IP (docs/api.md §1.12, TRUST_PROXY): the rate-limit key for unknown tokens. */
   clientIp: string;
 }
 
@@ -106,7 +106,7 @@ export class CalendarFeedService {
     };
   }
 
-  /** Counts one request; the rate-limit headers of api.md §1.12, or a 429 carrying them. */
+  /** Counts one request; the rate-limit headers of docs/api.md §1.12, or a 429 carrying them. */
   private async limit(bucket: RateLimitBucketName, identity: string): Promise<Record<string, string>> {
     const { allowed, limit, remaining, resetAt } = await this.rateLimit.hit(bucket, identity);
     const headers = {

@@ -10,7 +10,7 @@ function rowsOf<T>(result: T[] | [T[], number]): T[] {
 /** `u.id` within the batch's key range ($1, $2). */
 const IN_RANGE = `u.id >= $1::uuid AND ($2::uuid IS NULL OR u.id < $2::uuid)`;
 
-/** A user's usable balance at `$now` (rules.md §2: unexpired lots' unconsumed remainders), per `u.id`. */
+/** A user's usable balance at `$now` (docs/rules.md §2: unexpired lots' unconsumed remainders), per `u.id`. */
 const balanceAt = (now: string): string => `COALESCE((
   SELECT SUM(l.amount - l.consumed) FROM ai_credit_ledger l
   WHERE l.user_id = u.id AND l.operation = 'grant' AND l.expired = false AND l.consumed < l.amount
@@ -40,7 +40,7 @@ export interface ReleasedReservation {
 }
 
 /**
- * The set-based statements of the credit jobs (jobs.md §4): one batch of users (a key range) at a
+ * The set-based statements of the credit jobs (docs/jobs.md §4): one batch of users (a key range) at a
  * time, a few statements per batch, with the same rows the per-user code paths write. Each batch
  * first takes the ledger lock of its users (as every ledger write does), then writes.
  */

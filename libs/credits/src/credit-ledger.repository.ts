@@ -79,7 +79,7 @@ function toLot(row: LotRow): CreditLot {
   };
 }
 
-/** Queries of `ai_credit_ledger` (data-model.md §13); every user-owned query takes the user id. */
+/** Queries of `ai_credit_ledger` (docs/data-model.md §13); every user-owned query takes the user id. */
 @Injectable()
 export class CreditLedgerRepository {
   /**

@@ -19,7 +19,7 @@ import {
 } from './credit-rules';
 import { InsufficientCreditsError } from './credits.errors';
 
-/** A reservation in flight (rules.md §2.6): pending consume entries holding `amount` credits. */
+/** A reservation in flight (docs/rules.md §2.6): pending consume entries holding `amount` credits. */
 export interface CreditReservation {
   id: string;
   userId: string;
@@ -39,7 +39,7 @@ export interface ReserveRequest {
 export type GrantRequest = Omit<CreditGrant, 'now'> & { now?: Date };
 
 /**
- * The credit ledger (rules.md §2, data-model.md §13): grants, FIFO consumption through
+ * The credit ledger (docs/rules.md §2, docs/data-model.md §13): grants, FIFO consumption through
  * reservations, carry-over, expiry and balances. Every write to a user's lots happens under the
  * user's ledger lock, so a balance can never go negative and a credit can never be spent twice.
  */
@@ -71,7 +71,7 @@ export class CreditLedgerService {
     return balanceOf(await this.ledger.openLots(manager, userId, now), now);
   }
 
-  /** A credit read (rules.md §2.3): today's daily lot is ensured first, then the balance. */
+  /** A credit read (docs/rules.md §2.3): today's daily lot is ensured first, then the balance. */
   readBalance(userId: string, now = new Date()): Promise<BalanceByKind> {
     return this.uow.run(async (tx) => {
       await this.ensureDailyGrant(tx, userId, now);
@@ -81,7 +81,7 @@ export class CreditLedgerService {
 
   /**
    * Creates today's daily lot when it is missing and the allowance is > 0 (the lazy grant of
-   * rules.md §2.3, and the `credit_daily_grant` job). Returns the credits granted.
+   * docs/rules.md §2.3, and the `credit_daily_grant` job). Returns the credits granted.
    */
   async ensureDailyGrant(tx: Transaction, userId: string, now: Date): Promise<number> {
     if (await this.ledger.dailyLot(tx.manager, userId, utcDate(now))) return 0;
@@ -102,7 +102,7 @@ export class CreditLedgerService {
 
   /**
    * Raises today's daily lot to the current allowance (creating it if absent), e.g. when the user
-   * became Pro during the day (rules.md §2.3); `credit.granted` carries the difference. Never
+   * became Pro during the day (docs/rules.md §2.3); `credit.granted` carries the difference. Never
    * shrinks a lot. Returns the credits added.
    */
   async raiseDailyGrant(tx: Transaction, userId: string, now: Date): Promise<number> {
@@ -123,7 +123,7 @@ export class CreditLedgerService {
   }
 
   /**
-   * Carry-over at a renewal (rules.md §2.3): removes subscription credits above `cap`, oldest
+   * Carry-over at a renewal (docs/rules.md §2.3): removes subscription credits above `cap`, oldest
    * lots first, with one `carryover` entry per lot. Returns the credits removed.
    */
   async applyCarryover(tx: Transaction, userId: string, cap: number, now: Date): Promise<number> {
@@ -157,7 +157,7 @@ export class CreditLedgerService {
   }
 
   /**
-   * Reserves `amount` credits FIFO (rules.md §2.2, §2.6) in a transaction of its own, before a
+   * Reserves `amount` credits FIFO (docs/rules.md §2.2, §2.6) in a transaction of its own, before a
    * provider call: the lots are locked, their `consumed` raised and one pending consume entry
    * written per lot. Throws 402 INSUFFICIENT_CREDITS (nothing reserved) when the balance is short.
    */

@@ -3,7 +3,7 @@ import { EventBus } from '@app/core/events/event-bus';
 import { MetricsService } from '@app/core/metrics/metrics.service';
 import { CreditConsumed, CreditGranted } from './credit.events';
 
-/** `credits_granted_total` and `ai_credits_consumed_total` (api.md §17), counted once the change committed. */
+/** `credits_granted_total` and `ai_credits_consumed_total` (docs/api.md §17), counted once the change committed. */
 @Injectable()
 export class CreditMetricsHandler implements OnModuleInit {
   constructor(

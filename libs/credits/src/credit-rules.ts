@@ -1,6 +1,6 @@
 import type { CreditOperation, CreditType } from '@app/core/database/enums';
 
-/** Consumption order of rules.md §2.2: daily → subscription → kickstart → purchased. */
+/** Consumption order of docs/rules.md §2.2: daily → subscription → kickstart → purchased. */
 export const CONSUMPTION_ORDER: readonly CreditType[] = ['daily', 'subscription', 'kickstart', 'purchased'];
 
 /** An open grant lot as the ledger math sees it. */
@@ -50,7 +50,7 @@ export function fifoOrder(lots: readonly CreditLot[]): CreditLot[] {
 }
 
 /**
- * Which lots pay `amount` (rules.md §2.2): FIFO over kinds and lots, one take per lot touched.
+ * Which lots pay `amount` (docs/rules.md §2.2): FIFO over kinds and lots, one take per lot touched.
  * Returns null when the usable balance is below `amount` (nothing may be taken then).
  */
 export function allocate(lots: readonly CreditLot[], amount: number, now: Date): LotTake[] | null {
@@ -68,7 +68,7 @@ export function allocate(lots: readonly CreditLot[], amount: number, now: Date):
 }
 
 /**
- * Carry-over at renewal (rules.md §2.3): subscription credits above `cap` are removed, oldest lots
+ * Carry-over at renewal (docs/rules.md §2.3): subscription credits above `cap` are removed, oldest lots
  * first, so that exactly `cap` remain. Returns the cut per lot (empty when nothing exceeds the cap).
  */
 export function carryoverCuts(lots: readonly CreditLot[], cap: number, now: Date): LotTake[] {
@@ -108,7 +108,7 @@ export function nextUtcMidnight(instant: Date): Date {
   return new Date(Date.UTC(instant.getUTCFullYear(), instant.getUTCMonth(), instant.getUTCDate() + 1));
 }
 
-/** History `type` (api.md §2 CreditLedgerEntry): grants are `grant`, every other operation `deduct`. */
+/** History `type` (docs/api.md §2 CreditLedgerEntry): grants are `grant`, every other operation `deduct`. */
 export function historyType(operation: CreditOperation): 'grant' | 'deduct' {
   return operation === 'grant' ? 'grant' : 'deduct';
 }

@@ -6,13 +6,13 @@ import { CreditExpired, CreditGranted } from './credit.events';
 import { CreditBatchRepository } from './credit-batch.repository';
 import { nextUtcMidnight, utcDate } from './credit-rules';
 
-/** Pending reservations older than this belong to a crashed request (rules.md §2.6). */
+/** Pending reservations older than this belong to a crashed request (docs/rules.md §2.6). */
 const STALE_RESERVATION_MS = 10 * 60 * 1000;
 
 const staleBefore = (now: Date): Date => new Date(now.getTime() - STALE_RESERVATION_MS);
 
 /**
- * The credit jobs of jobs.md §4, set-based: users are handled in batches of keys, each batch one
+ * The credit jobs of docs/jobs.md §4, set-based: users are handled in batches of keys, each batch one
  * transaction of a few statements (docs/jobs-batches.md), all on the job clock.
  */
 @Injectable()

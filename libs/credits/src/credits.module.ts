@@ -7,7 +7,7 @@ import { CreditBatchRepository } from './credit-batch.repository';
 import { CreditsJobs } from './credits.jobs';
 import { CreditsService } from './credits.service';
 
-/** The credit ledger (rules.md §2) for every feature that grants or charges credits, plus its jobs. */
+/** The credit ledger (docs/rules.md §2) for every feature that grants or charges credits, plus its jobs. */
 @Module({
   imports: [EffectiveLimitsModule],
   providers: [

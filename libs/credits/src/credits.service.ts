@@ -11,7 +11,7 @@ import { CreditBalanceDto, toCreditBalance } from './dto/credit-balance.dto';
 import type { CreditHistoryQueryDto } from './dto/credit-history-query.dto';
 import { CreditLedgerEntryDto, toCreditLedgerEntry } from './dto/credit-ledger-entry.dto';
 
-/** The credit reads of api.md §10.6 and §11; each ensures today's daily lot first. */
+/** The credit reads of docs/api.md §10.6 and §11; each ensures today's daily lot first. */
 @Injectable()
 export class CreditsService {
   constructor(

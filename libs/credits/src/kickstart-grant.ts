@@ -2,7 +2,7 @@ import type { Transaction } from '@app/core/events/transaction';
 import { grantCredits } from './credit-grants';
 
 /**
- * Writes the one-time kickstart lot of a new user (rules.md §2.3) inside the account-creation
+ * Writes the one-time kickstart lot of a new user (docs/rules.md §2.3) inside the account-creation
  * transaction and emits `credit.granted`. The unique partial index on kickstart grants makes a
  * second grant a no-op; returns the lot id, or null when nothing was granted.
  */

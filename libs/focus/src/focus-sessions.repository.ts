@@ -63,7 +63,7 @@ export class FocusSessionsRepository {
     return manager.merge(FocusSessionEntity, session, changes);
   }
 
-  /** Adds the session's time to its task (no `version` change, api.md §1.7); returns the new total. */
+  /** Adds the session's time to its task (no `version` change, docs/api.md §1.7); returns the new total. */
   async creditTask(manager: EntityManager, taskId: string, seconds: number, now: Date): Promise<number> {
     // UPDATE … RETURNING answers [rows, affected count] through EntityManager.query.
     const [rows]: [Array<{ focus_time_seconds: number }>, number] = await manager.query(

@@ -22,7 +22,7 @@ export interface EndedFocusSession {
   focusTimeSeconds: number;
 }
 
-/** Focus mode (rules.md §3.4): one active session per user, server-measured time credited to the task. */
+/** Focus mode (docs/rules.md §3.4): one active session per user, server-measured time credited to the task. */
 @Injectable()
 export class FocusService {
   constructor(
@@ -55,7 +55,7 @@ export class FocusService {
     });
   }
 
-  /** Ends the active session named by task or session id, whatever the task's state (api.md §13). */
+  /** Ends the active session named by task or session id, whatever the task's state (docs/api.md §13). */
   end(userId: string, dto: EndFocusDto): Promise<FocusEndResponseDto> {
     return this.uow.run(async (tx) => {
       await this.sessions.lockUserSessions(tx.manager, userId);
@@ -70,7 +70,7 @@ export class FocusService {
 
   /**
    * Ends the user's active session on `taskId`, if any, and credits its time (completion step 2
-   * and task deletion, rules.md §3.2, §9). Call with the task row already locked.
+   * and task deletion, docs/rules.md §3.2, §9). Call with the task row already locked.
    */
   async endActiveOnTask(
     tx: Transaction,

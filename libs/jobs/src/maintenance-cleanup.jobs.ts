@@ -7,7 +7,7 @@ import { MaintenanceRepository } from './maintenance.repository';
 
 const DAY_MS = 24 * 60 * 60_000;
 
-/** Retention periods of jobs.md §4 `maintenance_cleanup` (the queue's own: JobQueue's options). */
+/** Retention periods of docs/jobs.md §4 `maintenance_cleanup` (the queue's own: JobQueue's options). */
 const RETENTION = {
   refreshTokensMs: 7 * DAY_MS,
   webhookEventsMs: 90 * DAY_MS,
@@ -16,8 +16,8 @@ const RETENTION = {
 };
 
 /**
- * jobs.md §4 `maintenance_cleanup`: retention deletes on the job clock, and the closing of voice
- * sessions a crashed gateway left `active` (realtime.md §1.4), each in its own transaction.
+ * docs/jobs.md §4 `maintenance_cleanup`: retention deletes on the job clock, and the closing of voice
+ * sessions a crashed gateway left `active` (docs/realtime.md §1.4), each in its own transaction.
  */
 @Injectable()
 export class MaintenanceCleanupJobs {
@@ -51,7 +51,7 @@ export class MaintenanceCleanupJobs {
   }
 
   /**
-   * Closed exactly as the gateway's check 4 closes them (realtime.md §1.4: `aborted`, `disconnect`,
+   * Closed exactly as the gateway's check 4 closes them (docs/realtime.md §1.4: `aborted`, `disconnect`,
    * activity `transcription_completed`); the crashed gateway's pending reservations go back through
    * `credit_reservation_release`.
    */

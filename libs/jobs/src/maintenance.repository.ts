@@ -4,7 +4,7 @@ import { AppConfig } from '@app/core/config/app-config';
 import { VoiceSessionEntity } from '@app/core/database/entities';
 
 /**
- * The retention deletes and stale-session queries of `maintenance_cleanup` (jobs.md §4). Deletes
+ * The retention deletes and stale-session queries of `maintenance_cleanup` (docs/jobs.md §4). Deletes
  * go by batches of keys, each its own statement, so that a large backlog never becomes one huge
  * transaction and what was deleted stays deleted if a later batch fails.
  */

@@ -20,7 +20,7 @@ interface FiringCounts {
 }
 
 /**
- * jobs.md §4 `reminder_fire` (rules.md §7): every pending reminder due at the job clock fires once,
+ * docs/jobs.md §4 `reminder_fire` (docs/rules.md §7): every pending reminder due at the job clock fires once,
  * oldest first, by batches of 500 locked with `SKIP LOCKED` (several lanes, and several runners,
  * share a burst), each batch one transaction with a few statements: notifications, push jobs,
  * reminder updates and activity set-based. A batch that fails is fired again reminder by reminder,

@@ -11,7 +11,7 @@ export interface LockedReminder {
   offsetMinutes: number | null;
   method: ReminderMethod;
   taskTitle: string;
-  /** Completed, hidden or archived: the reminder is skipped (rules.md §7). */
+  /** Completed, hidden or archived: the reminder is skipped (docs/rules.md §7). */
   taskInactive: boolean;
 }
 

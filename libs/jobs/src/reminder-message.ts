@@ -3,7 +3,7 @@ import type { ReminderType } from '@app/core/database/enums';
 export const REMINDER_NOTIFICATION_TITLE = 'Task Reminder';
 const TITLE_LIMIT = 50;
 
-/** The notification body of a firing reminder (rules.md §7). */
+/** The notification body of a firing reminder (docs/rules.md §7). */
 export function reminderBody(type: ReminderType, offsetMinutes: number | null, taskTitle: string): string {
   const title = `'${shortTitle(taskTitle)}'`;
   if (type === 'absolute' || offsetMinutes === null) return `Reminder for ${title}`;

@@ -13,7 +13,7 @@ import type { NoteConversionResponseDto } from './dto/note-conversion-response.d
 import { NotesService } from './notes.service';
 
 /**
- * `POST /notes/{id}/convert` (api.md §8, integrations.md §2.4): asks the AI for a task suggestion
+ * `POST /notes/{id}/convert` (docs/api.md §8, docs/integrations.md §2.4): asks the AI for a task suggestion
  * (1 credit). Creates nothing and leaves the note as it is; `confirm-action convert_note` applies it.
  */
 @Injectable()

@@ -11,7 +11,7 @@ export interface NoteUpdatedPayload extends NotePayload {
 
 export interface NoteConvertedPayload extends NotePayload {
   task_id: string;
-  /** True the first time this note is converted (it counts for `notes_converted`, rules.md §4). */
+  /** True the first time this note is converted (it counts for `notes_converted`, docs/rules.md §4). */
   first_conversion: boolean;
 }
 

@@ -5,7 +5,7 @@ import { NoteConversionService } from './note-conversion.service';
 import { NotesRepository } from './notes.repository';
 import { NotesService } from './notes.service';
 
-/** Notes (rules.md §8) for the API, confirm-action and transcription. */
+/** Notes (docs/rules.md §8) for the API, confirm-action and transcription. */
 @Module({
   imports: [EffectiveLimitsModule, AiProviderModule],
   providers: [NotesRepository, NotesService, NoteConversionService],

@@ -16,7 +16,7 @@ export type NoteChanges = Partial<
   Pick<NoteEntity, 'content' | 'archived' | 'transcriptionStatus' | 'transcriptionText' | 'convertedTaskId'>
 >;
 
-/** Queries of `notes` (data-model.md §7); user-owned reads take the user id. */
+/** Queries of `notes` (docs/data-model.md §7); user-owned reads take the user id. */
 @Injectable()
 export class NotesRepository {
   constructor(private readonly dataSource: DataSource) {}

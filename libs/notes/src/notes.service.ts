@@ -21,7 +21,7 @@ import type { UpdateNoteDto } from './dto/update-note.dto';
 import { NoteArchived, NoteCreated, NoteDeleted, NoteUnarchived, NoteUpdated } from './note.events';
 import { NoteChanges, NotesRepository } from './notes.repository';
 
-/** Notes (api.md §8, rules.md §8): CRUD with the note limit, the Pro-only voice notes and archiving. */
+/** Notes (docs/api.md §8, docs/rules.md §8): CRUD with the note limit, the Pro-only voice notes and archiving. */
 @Injectable()
 export class NotesService {
   constructor(
@@ -73,7 +73,7 @@ export class NotesService {
         content: dto.content,
         voiceUrl,
         voiceDurationSeconds: duration,
-        // A voice note's content is the client's own transcript (api.md §8).
+        // A voice note's content is the client's own transcript (docs/api.md §8).
         transcriptionStatus: voiceUrl !== null ? 'completed' : null,
         now: new Date(),
       });
@@ -83,7 +83,7 @@ export class NotesService {
   }
 
   /**
-   * PATCH semantics (api.md §8): an archived note accepts only `archived: false` (with other fields
+   * PATCH semantics (docs/api.md §8): an archived note accepts only `archived: false` (with other fields
    * in the same body) or a lone no-op `archived: true`; the order is un-archive → fields → archive.
    */
   update(userId: string, noteId: string, dto: UpdateNoteDto): Promise<NoteResponseDto> {

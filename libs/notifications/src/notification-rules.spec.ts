@@ -10,7 +10,7 @@ describe('notification rules', () => {
   });
 
   describe(pushPayload.name, () => {
-    it('should carry the fields of integrations.md §5', () => {
+    it('should carry the fields of docs/integrations.md §5', () => {
       const payload = JSON.parse(
         pushPayload({
           id: 'n1',

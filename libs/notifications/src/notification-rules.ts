@@ -20,7 +20,7 @@ export interface PushMessage {
   createdAt: Date;
 }
 
-/** The push payload of integrations.md §5 (well below 4 KB: title and body are bounded). */
+/** The push payload of docs/integrations.md §5 (well below 4 KB: title and body are bounded). */
 export function pushPayload(notification: PushMessage): string {
   return JSON.stringify({
     title: notification.title,
@@ -34,7 +34,7 @@ export function pushPayload(notification: PushMessage): string {
 }
 
 /**
- * What a push service's answer means (integrations.md §5): success; the subscription is gone
+ * What a push service's answer means (docs/integrations.md §5): success; the subscription is gone
  * (delete it); given up for this notification; or worth a retry.
  */
 export type PushOutcome = 'delivered' | 'gone' | 'rejected' | 'retry';

@@ -6,5 +6,5 @@ export interface NotificationCreatedPayload {
   type: NotificationType;
 }
 
-/** Not logged (rules.md §12): notification housekeeping writes no activity entry. */
+/** Not logged (docs/rules.md §12): notification housekeeping writes no activity entry. */
 export const NotificationCreated = defineEvent<NotificationCreatedPayload>('notification.created');

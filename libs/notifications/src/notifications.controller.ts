@@ -19,7 +19,7 @@ import { VapidPublicKeyResponseDto } from './dto/vapid-public-key-response.dto';
 import { NotificationsService } from './notifications.service';
 import { PushSubscriptionsService } from './push-subscriptions.service';
 
-/** api.md §15. Literal segments are declared before the `{id}` routes so they are never an id. */
+/** docs/api.md §15. Literal segments are declared before the `{id}` routes so they are never an id. */
 @ApiTags('notifications')
 @ApiBearerAuth()
 @ApiErrors(401, 429)

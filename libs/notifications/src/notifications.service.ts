@@ -23,7 +23,7 @@ export interface NewNotification {
   taskId?: string | null;
   /** Dedupe key (e.g. `reminder:<id>`): a second notification with the same key is not created. */
   sourceRef?: string | null;
-  /** Also send Web Push copies (rules.md §13: reminders with `method=push`). */
+  /** Also send Web Push copies (docs/rules.md §13: reminders with `method=push`). */
   push?: boolean;
   /** Defaults to now; jobs pass their clock. */
   createdAt?: Date;

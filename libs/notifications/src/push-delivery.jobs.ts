@@ -22,7 +22,7 @@ export class PushDeliveryJobs {
     private readonly metrics: MetricsService,
   ) {}
 
-  /** jobs.md §4 `push_deliver`: one notification to one push subscription (integrations.md §5). */
+  /** docs/jobs.md §4 `push_deliver`: one notification to one push subscription (docs/integrations.md §5). */
   @JobHandler('push_deliver')
   async deliver(ctx: JobContext): Promise<JobResult> {
     const { notification_id: notificationId, push_subscription_id: subscriptionId } = ctx.data;

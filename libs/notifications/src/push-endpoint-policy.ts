@@ -15,7 +15,7 @@ export interface ResolvedEndpoint {
 /**
  * Push endpoints are client-supplied URLs (SSRF). In production only https endpoints on port 443 whose host
  * resolves exclusively to public addresses are accepted and contacted; elsewhere plain-http fakes
- * on 127.0.0.1 are allowed (spec README: tests rely on this).
+ * on 127.0.0.1 are allowed (docs/configuration.md §3: the tests rely on this).
  */
 @Injectable()
 export class PushEndpointPolicy {

@@ -20,7 +20,7 @@ export interface PushTarget {
 export class UndeliverablePushError extends Error {}
 
 /**
- * Web Push with VAPID (integrations.md §5): web-push encrypts the payload and signs the VAPID JWT;
+ * Web Push with VAPID (docs/integrations.md §5): web-push encrypts the payload and signs the VAPID JWT;
  * the request is sent by our own client so that http test endpoints work and production
  * connections go to the address the endpoint policy checked.
  */

@@ -14,7 +14,7 @@ import { MAX_TOMBSTONES_PER_USER, RECOVERY_WINDOW_MS } from './recovery-rules';
 import { snapshotOf } from './task-snapshot';
 import { TombstonesRepository } from './tombstones.repository';
 
-/** `DELETE /tasks/{id}` (rules.md §9): focus ended, snapshot tombstone written, row hard-deleted. */
+/** `DELETE /tasks/{id}` (docs/rules.md §9): focus ended, snapshot tombstone written, row hard-deleted. */
 @Injectable()
 export class TaskDeletionService {
   constructor(

@@ -15,7 +15,7 @@ import { RestoredTask, restoreSnapshot, TaskSnapshot } from './task-snapshot';
 import { TombstonesRepository } from './tombstones.repository';
 
 /**
- * Recovery (rules.md §9): restores the snapshot exactly (id, timestamps, version, flags,
+ * Recovery (docs/rules.md §9): restores the snapshot exactly (id, timestamps, version, flags,
  * subtasks, reminders) without limits, statistics or recurring generation; the `task.recovered`
  * handler marks reminders whose time has passed as skipped.
  */

@@ -7,7 +7,7 @@ import type {
   TaskPriority,
 } from '@app/core/database/enums';
 
-/** Every column of the task, its subtasks and reminders (data-model.md §9), timestamps as ISO strings. */
+/** Every column of the task, its subtasks and reminders (docs/data-model.md §9), timestamps as ISO strings. */
 export interface TaskSnapshot {
   task: {
     id: string;

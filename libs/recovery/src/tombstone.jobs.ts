@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { JobContext, JobHandler, JobResult } from '@app/core/jobs/job-handler.decorator';
 import { TombstonesRepository } from './tombstones.repository';
 
-/** `tombstone_cleanup` (jobs.md §4): tombstones with `recoverable_until ≤ now` are purged. */
+/** `tombstone_cleanup` (docs/jobs.md §4): tombstones with `recoverable_until ≤ now` are purged. */
 @Injectable()
 export class TombstoneJobs {
   constructor(private readonly tombstones: TombstonesRepository) {}

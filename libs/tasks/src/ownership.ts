@@ -1,6 +1,6 @@
 import { ForbiddenError, NotFoundError } from '@app/core/errors/domain-error';
 
-/** Unknown → 404, another user's → 403 (api.md §1.4). */
+/** Unknown → 404, another user's → 403 (docs/api.md §1.4). */
 export function owned<T extends { userId: string }>(row: T | null, userId: string, resource: string): T {
   if (!row) throw new NotFoundError(resource);
   if (row.userId !== userId) throw new ForbiddenError();

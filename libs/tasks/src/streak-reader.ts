@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 
-/** Reads the current streak as reads report it (rules.md §5): 0 once a day was missed. */
+/** Reads the current streak as reads report it (docs/rules.md §5): 0 once a day was missed. */
 @Injectable()
 export class StreakReader {
   async currentStreak(manager: EntityManager, userId: string, now: Date): Promise<number> {

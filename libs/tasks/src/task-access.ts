@@ -34,7 +34,7 @@ export class TaskAccess {
     return task;
   }
 
-  /** A present `version` must equal the stored one (api.md §1.7); absent means last write wins. */
+  /** A present `version` must equal the stored one (docs/api.md §1.7); absent means last write wins. */
   async assertVersion(manager: EntityManager, task: TaskEntity, expected: number | undefined): Promise<void> {
     if (expected === undefined || expected === task.version) return;
     this.metrics.taskVersionConflicts.inc();

@@ -25,7 +25,7 @@ export function unlockedAchievements(tx: Transaction): UnlockedAchievementDto[] 
   return tx.collected<UnlockedAchievementDto>(UNLOCKED_ACHIEVEMENTS);
 }
 
-/** Task completion with its side effects, in the order and transaction of rules.md §3.2. */
+/** Task completion with its side effects, in the order and transaction of docs/rules.md §3.2. */
 @Injectable()
 export class TaskCompletion {
   constructor(

@@ -4,7 +4,7 @@ import { EffectiveLimitsService, UserLimits } from '@app/achievements/effective-
 import { LimitExceededError } from '@app/core/errors/domain-error';
 import { TasksRepository } from './tasks.repository';
 
-/** The active-task limit of rules.md §1: count and insert under the locked user row. */
+/** The active-task limit of docs/rules.md §1: count and insert under the locked user row. */
 @Injectable()
 export class TaskLimits {
   constructor(

@@ -4,7 +4,7 @@ import { ValidationError } from '@app/core/errors/domain-error';
 import { codePointLength } from '@app/core/validation/validators';
 
 const DAY_MS = 86_400_000;
-/** Maximum task duration: a client-set due date is at most this many days after creation (rules.md §3.5). */
+/** Maximum task duration: a client-set due date is at most this many days after creation (docs/rules.md §3.5). */
 export const DUE_DATE_WINDOW_DAYS = 30;
 
 /** `due_date ≤ base + 30 days` (the boundary itself allowed); past dates are fine. */
@@ -14,14 +14,14 @@ export function assertDueDateWithinWindow(dueDate: Date, base: Date): void {
   }
 }
 
-/** The tier description limit (rules.md §1), counted in code points. */
+/** The tier description limit (docs/rules.md §1), counted in code points. */
 export function assertDescriptionLength(description: string, maxLength: number): void {
   if (codePointLength(description) > maxLength) {
     throw ValidationError.field('description', `must be at most ${maxLength} characters on your plan`);
   }
 }
 
-/** The fields of a task PATCH/PUT body (api.md §5), already validated for shape. */
+/** The fields of a task PATCH/PUT body (docs/api.md §5), already validated for shape. */
 export interface TaskPatch {
   title?: string;
   description?: string | null;
@@ -53,7 +53,7 @@ const EDIT_FIELDS = ['title', 'description', 'priority', 'due_date', 'estimated_
 
 /**
  * On an archived task only `version`, `hidden` and `archived` may be sent, unless the body also
- * un-archives it (api.md §5).
+ * un-archives it (docs/api.md §5).
  */
 export function isBlockedByArchive(task: Pick<TaskEntity, 'archived'>, patch: TaskPatch): boolean {
   return task.archived && patch.archived !== false && EDIT_FIELDS.some((field) => patch[field] !== undefined);

@@ -22,7 +22,7 @@ export interface TaskCompletedPayload {
   completed_by: TaskCompletionMode;
   completed_at: Date;
   template_id: string | null;
-  /** True when this is the task's first counted completion (`stats_counted` flipped now, rules.md §3.2). */
+  /** True when this is the task's first counted completion (`stats_counted` flipped now, docs/rules.md §3.2). */
   counted: boolean;
   /** After the active focus session on the task was ended (step 2). */
   focus_time_seconds: number;
@@ -76,7 +76,7 @@ export const TaskDeleted = defineEvent<TaskTombstonePayload>('task.deleted', (pa
   metadata: { tombstone_id: payload.tombstone_id },
 }));
 
-/** Recovery never counts for statistics or achievements (rules.md §9). */
+/** Recovery never counts for statistics or achievements (docs/rules.md §9). */
 export const TaskRecovered = defineEvent<TaskTombstonePayload>('task.recovered', (payload) => ({
   entityType: 'task',
   entityId: payload.task_id,

@@ -2,7 +2,7 @@ import { ConflictError, DomainError } from '@app/core/errors/domain-error';
 import type { TaskResponseDto } from './dto/task-response.dto';
 
 /**
- * A stale `version` (api.md §1.7): carries `current_version`, the version detail and the current
+ * A stale `version` (docs/api.md §1.7): carries `current_version`, the version detail and the current
  * task representation (`current`) so a client can merge.
  */
 export class TaskVersionConflictError extends ConflictError {

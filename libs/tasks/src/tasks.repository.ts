@@ -67,7 +67,7 @@ export class TasksRepository {
     return rows.length > 0 ? toTask(rows[0]) : null;
   }
 
-  /** Active = not completed, not archived, not hidden (rules.md §1). */
+  /** Active = not completed, not archived, not hidden (docs/rules.md §1). */
   async countActive(manager: EntityManager, userId: string): Promise<number> {
     const [row]: Array<{ active: number }> = await manager.query(
       `SELECT count(*)::int AS active FROM task_instances

@@ -39,7 +39,7 @@ import {
 import { AlreadyCompletedError } from './tasks.errors';
 import { TasksRepository } from './tasks.repository';
 
-/** Fields of a new task (api.md §5 `POST /tasks`), as validated by `CreateTaskDto`. */
+/** Fields of a new task (docs/api.md §5 `POST /tasks`), as validated by `CreateTaskDto`. */
 export interface CreateTaskInput {
   title: string;
   description?: string | null;
@@ -48,7 +48,7 @@ export interface CreateTaskInput {
   estimated_duration?: number | null;
 }
 
-/** A PATCH body (api.md §5), as validated by `UpdateTaskDto`. */
+/** A PATCH body (docs/api.md §5), as validated by `UpdateTaskDto`. */
 export interface UpdateTaskInput extends TaskPatch {
   version?: number;
 }
@@ -150,7 +150,7 @@ export class TasksService {
   }
 
   /**
-   * PATCH semantics of api.md §5: checks (version → archived → stored-value validation), then one
+   * PATCH semantics of docs/api.md §5: checks (version → archived → stored-value validation), then one
    * row write with `version + 1`, then events in the apply order un-archive → fields →
    * completion → hidden → archive.
    */

@@ -53,7 +53,7 @@ export class UsersRepository {
       .getOne();
   }
 
-  /** Inserts a free user in UTC together with its achievement state (data-model.md §11). */
+  /** Inserts a free user in UTC together with its achievement state (docs/data-model.md §11). */
   async create(manager: EntityManager, user: NewUser, now: Date): Promise<UserEntity> {
     const entity = manager.create(UserEntity, {
       id: randomUUID(),

@@ -28,7 +28,7 @@ export interface LiveHandlers {
   onFailure(error: Error): void;
 }
 
-/** An open live transcription stream (integrations.md §3.2). */
+/** An open live transcription stream (docs/integrations.md §3.2). */
 export interface LiveTranscription {
   send(audio: Buffer): void;
   keepAlive(): void;
@@ -55,7 +55,7 @@ function isRetryable(error: unknown): boolean {
 const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Deepgram through @deepgram/sdk v5 (integrations.md §3): pre-recorded `POST {DEEPGRAM_URL}/v1/listen`
+ * Deepgram through @deepgram/sdk v5 (docs/integrations.md §3): pre-recorded `POST {DEEPGRAM_URL}/v1/listen`
  * and the live socket on the ws(s) form of the same base, both with `Authorization: Token <key>`.
  */
 @Injectable()

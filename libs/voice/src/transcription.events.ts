@@ -1,7 +1,7 @@
 import { defineEvent } from '@app/core/events/domain-event';
 import type { VoiceSessionEndReason, VoiceSessionStatus } from '@app/core/database/enums';
 
-/** `ai.transcription` (jobs.md §5) from the WebSocket gateway or from `POST /ai/transcribe`. */
+/** `ai.transcription` (docs/jobs.md §5) from the WebSocket gateway or from `POST /ai/transcribe`. */
 export type AiTranscriptionPayload =
   | {
       origin: 'websocket';
@@ -22,7 +22,7 @@ export type AiTranscriptionPayload =
       outcome: string;
     };
 
-/** WebSocket sessions → a `voice_session` entry (realtime.md §1.4); `/ai/transcribe` → `ai_chat`/`ai_transcription`. */
+/** WebSocket sessions → a `voice_session` entry (docs/realtime.md §1.4); `/ai/transcribe` → `ai_chat`/`ai_transcription`. */
 export const AiTranscription = defineEvent<AiTranscriptionPayload>('ai.transcription', (payload) =>
   payload.origin === 'websocket'
     ? {

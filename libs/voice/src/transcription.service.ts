@@ -18,11 +18,11 @@ import { AudioDurationExceededError } from './voice.errors';
 import { transcriptionCredits } from './voice-rules';
 
 const MAX_SECONDS = 300;
-/** The provider may report up to 1 s more than declared (api.md §10.4). */
+/** The provider may report up to 1 s more than declared (docs/api.md §10.4). */
 const DURATION_TOLERANCE_SECONDS = 1;
 
 /**
- * `POST /ai/transcribe` (api.md §10.4): pre-recorded transcription of an audio URL, Pro only,
+ * `POST /ai/transcribe` (docs/api.md §10.4): pre-recorded transcription of an audio URL, Pro only,
  * 5 credits per started declared minute, nothing charged on any failure. With `note_id` the
  * transcript goes to the note's `transcription_text`; its `content` is never touched.
  */

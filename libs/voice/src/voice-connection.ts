@@ -38,7 +38,7 @@ export interface VoiceRelayDeps {
 
 type Phase = 'awaiting_auth' | 'checking' | 'streaming' | 'finishing' | 'closed';
 
-/** A protocol failure before the session: `error` message then close (realtime.md §1.5). */
+/** A protocol failure before the session: `error` message then close (docs/realtime.md §1.5). */
 class Refusal extends Error {
   constructor(
     readonly code: string,
@@ -52,7 +52,7 @@ class Refusal extends Error {
 const OPEN = 1;
 
 /**
- * One voice-transcription connection (realtime.md §1): authentication by query token or first
+ * One voice-transcription connection (docs/realtime.md §1): authentication by query token or first
  * message, the six checks, audio relay to the live provider and transcripts back, the 300 s cap,
  * per-minute credit reservations, and the session record written however the session ends.
  */
@@ -197,7 +197,7 @@ export class VoiceConnection {
     }
   }
 
-  /** Checks 1–6 of realtime.md §1.1; returns the balance for `connected`. */
+  /** Checks 1–6 of docs/realtime.md §1.1; returns the balance for `connected`. */
   private async runChecks(user: AuthUser): Promise<number> {
     const { deps } = this;
     if (!(await deps.rateLimit.hit('ai', user.id)).allowed)

@@ -1,11 +1,11 @@
 import type { VoiceSessionEndReason, VoiceSessionStatus } from '@app/core/database/enums';
 
-/** BCP-47-ish language code of realtime.md §1.1 and api.md §10.4: 2–16 letters, digits or `-`. */
+/** BCP-47-ish language code of docs/realtime.md §1.1 and docs/api.md §10.4: 2–16 letters, digits or `-`. */
 export const LANGUAGE_PATTERN = /^[A-Za-z0-9-]{2,16}$/;
 export const MAX_AUDIO_FRAME_BYTES = 32 * 1024;
 export const MAX_BUFFERED_AUDIO_BYTES = 1024 * 1024;
 
-/** How a live session ended (realtime.md §1.4). `protocol` = the client broke the protocol mid-session. */
+/** How a live session ended (docs/realtime.md §1.4). `protocol` = the client broke the protocol mid-session. */
 export type VoiceEnd =
   'end_stream' | 'idle' | 'max_duration' | 'insufficient_credits' | 'provider_error' | 'disconnect' | 'protocol';
 
@@ -19,7 +19,7 @@ export interface VoiceEndOutcome {
   closeCode: number;
 }
 
-/** The table of realtime.md §1.4: every end maps to one stored status, end reason and activity action. */
+/** The table of docs/realtime.md §1.4: every end maps to one stored status, end reason and activity action. */
 export function endOutcome(end: VoiceEnd): VoiceEndOutcome {
   switch (end) {
     case 'end_stream':
@@ -82,7 +82,7 @@ export function endOutcome(end: VoiceEnd): VoiceEndOutcome {
 }
 
 /**
- * Started minutes over the exact audio time (realtime.md §1.4): none without an audio frame, at
+ * Started minutes over the exact audio time (docs/realtime.md §1.4): none without an audio frame, at
  * least one once audio flowed (a 0.4-s session costs a minute). `minuteMs` is 60 000 outside tests.
  */
 export function startedMinutes(audioMs: number | null, minuteMs = 60_000): number {
@@ -91,7 +91,7 @@ export function startedMinutes(audioMs: number | null, minuteMs = 60_000): numbe
 }
 
 /**
- * Reserved minutes to commit at the end (realtime.md §1.4): the started minutes of the audio, at
+ * Reserved minutes to commit at the end (docs/realtime.md §1.4): the started minutes of the audio, at
  * most what was reserved; a credit stop pays every minute already reserved; a provider failure
  * pays nothing.
  */
@@ -101,7 +101,7 @@ export function chargedMinutes(end: VoiceEnd, reserved: number, started: number)
   return Math.min(reserved, started);
 }
 
-/** Credits of api.md §10.4 for an upload of `durationSeconds`: per-minute price × started minutes (1–60 s → 5, 61–120 s → 10). */
+/** Credits of docs/api.md §10.4 for an upload of `durationSeconds`: per-minute price × started minutes (1–60 s → 5, 61–120 s → 10). */
 export function transcriptionCredits(durationSeconds: number, perMinute: number): number {
   return perMinute * Math.ceil(Math.max(0, durationSeconds) / 60);
 }

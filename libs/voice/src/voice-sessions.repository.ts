@@ -15,7 +15,7 @@ export interface SessionEnd {
 
 const UNIQUE_VIOLATION = '23505';
 
-/** Queries of `voice_sessions` (data-model.md §19). */
+/** Queries of `voice_sessions` (docs/data-model.md §19). */
 @Injectable()
 export class VoiceSessionsRepository {
   constructor(private readonly dataSource: DataSource) {}

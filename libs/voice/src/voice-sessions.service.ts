@@ -9,7 +9,7 @@ import { toVoiceSessionResponse, VoiceSessionResponseDto } from './dto/voice-ses
 import { endOutcome, VoiceEnd } from './voice-rules';
 import { SessionEnd, VoiceSessionsRepository } from './voice-sessions.repository';
 
-/** An `active` session older than this belongs to a crashed process (data-model.md §19). */
+/** An `active` session older than this belongs to a crashed process (docs/data-model.md §19). */
 export const STALE_SESSION_MS = 10 * 60 * 1000;
 
 export interface SessionClose {
@@ -37,7 +37,7 @@ export class VoiceSessionsService {
     return toVoiceSessionResponse(session);
   }
 
-  /** Check 4 of realtime.md §1.1: closes stale sessions as aborted, then tells whether one is still active. */
+  /** Check 4 of docs/realtime.md §1.1: closes stale sessions as aborted, then tells whether one is still active. */
   hasActiveSession(userId: string, now: Date): Promise<boolean> {
     return this.uow.run(async (tx) => {
       for (const stale of await this.sessions.staleActive(

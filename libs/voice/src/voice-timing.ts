@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-/** The clock rules of realtime.md §1 in one place (tests may shorten them; production uses these). */
+/** The clock rules of docs/realtime.md §1 in one place (tests may shorten them; production uses these). */
 @Injectable()
 export class VoiceTiming {
   authTimeoutMs = 10_000;
@@ -11,6 +11,6 @@ export class VoiceTiming {
   minuteMs = 60_000;
   keepAliveAfterMs = 5_000;
   finalizeWaitMs = 5_000;
-  /** The server wall clock audio time is measured on (realtime.md §1.4); tests substitute one they advance. */
+  /** The server wall clock audio time is measured on (docs/realtime.md §1.4); tests substitute one they advance. */
   now: () => number = Date.now;
 }

@@ -1,13 +1,13 @@
 import { DomainError, ServiceUnavailableError } from '@app/core/errors/domain-error';
 
-/** Speech provider unconfigured, disabled or failing (integrations.md §3): nothing is charged. */
+/** Speech provider unconfigured, disabled or failing (docs/integrations.md §3): nothing is charged. */
 export class TranscriptionUnavailableError extends ServiceUnavailableError {
   constructor(message = 'The transcription service is unavailable; nothing was charged') {
     super('TRANSCRIPTION_SERVICE_UNAVAILABLE', message);
   }
 }
 
-/** Audio longer than 300 s or than declared (api.md §10.4). */
+/** Audio longer than 300 s or than declared (docs/api.md §10.4). */
 export class AudioDurationExceededError extends DomainError {
   constructor(message: string) {
     super(400, 'AUDIO_DURATION_EXCEEDED', message, {}, [{ field: 'duration_seconds', message }]);

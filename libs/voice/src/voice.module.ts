@@ -12,7 +12,7 @@ import { VoiceSessionsService } from './voice-sessions.service';
 import { VoiceTiming } from './voice-timing';
 import { WsAccessTokenVerifier } from './ws-access-token.verifier';
 
-/** Voice transcription (realtime.md §1, api.md §10.4/§10.7): Deepgram, sessions, the relay. */
+/** Voice transcription (docs/realtime.md §1, docs/api.md §10.4/§10.7): Deepgram, sessions, the relay. */
 @Module({
   imports: [AiProviderModule, EffectiveLimitsModule, NotesModule, AuthModule],
   providers: [

@@ -4,7 +4,7 @@ import { AuthGuard } from '@app/auth/auth.guard';
 import type { AuthenticatedRequest, AuthUser } from '@app/core/http/auth-user';
 
 /**
- * Verifies a WebSocket access token exactly as HTTP requests are verified (realtime.md §1.1) by
+ * Verifies a WebSocket access token exactly as HTTP requests are verified (docs/realtime.md §1.1) by
  * running the auth guard on a bearer request built from the token; throws its 401 errors
  * (`UNAUTHORIZED`, `TOKEN_EXPIRED`). The auth library exports no raw-token verifier yet.
  */

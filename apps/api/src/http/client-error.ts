@@ -7,7 +7,7 @@ import { toErrorEnvelope } from '@app/core/errors/error-envelope';
 /**
  * Requests Node's HTTP parser refuses before any middleware runs (a request line or headers over
  * 16 KiB, malformed syntax) would get Node's bare `431`/`400` without a body. They get the error
- * envelope of api.md §1.5 instead: `431` for oversized heads, `400` otherwise, code
+ * envelope of docs/api.md §1.5 instead: `431` for oversized heads, `400` otherwise, code
  * `VALIDATION_ERROR`, `details: []` (no single field is at fault).
  */
 export function answerClientErrors(server: Server): void {

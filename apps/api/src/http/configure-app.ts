@@ -33,7 +33,7 @@ const EXPOSED_HEADERS = [
 ];
 
 /**
- * The HTTP conventions of api.md §1 that run before Nest routing, in the order of §1.9:
+ * The HTTP conventions of docs/api.md §1 that run before Nest routing, in the order of §1.9:
  * request id → CORS preflight → 404/405 → body size, media type and JSON syntax. Everything
  * after (auth, rate limit, idempotency, validation) is Nest guards, interceptors and pipes.
  */
@@ -42,7 +42,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.useLogger(app.get(Logger));
   app.useWebSocketAdapter(new WsAdapter(app));
   app.disable('x-powered-by');
-  // The client IP of every per-IP rule (api.md §1.12): `request.ip` as the trusted proxies report it.
+  // The client IP of every per-IP rule (docs/api.md §1.12): `request.ip` as the trusted proxies report it.
   app.set('trust proxy', config.trustProxy);
   // Responses are `Cache-Control: no-store`: a body hash per response (Express's ETag) buys nothing.
   app.set('etag', false);

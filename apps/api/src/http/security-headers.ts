@@ -3,7 +3,7 @@ import helmet from 'helmet';
 import type { AppConfig } from '@app/core/config/app-config';
 
 /**
- * Headers of api.md §1.13 on every response: helmet's nosniff, frame denial and referrer policy
+ * Headers of docs/api.md §1.13 on every response: helmet's nosniff, frame denial and referrer policy
  * (HSTS in production only); API responses also get a locked-down CSP and `no-store`.
  */
 export function securityHeaders(config: AppConfig): RequestHandler[] {

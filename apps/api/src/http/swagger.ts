@@ -11,7 +11,7 @@ type Operation = {
 const MUTATIONS = ['post', 'put', 'patch'];
 const IDEMPOTENCY_EXEMPT = /^\/api\/v1\/(auth|webhooks)\//;
 const PUBLIC_PATHS = /^\/(health|metrics|docs|\.well-known)|^\/api\/v1\/(auth|webhooks|health|\.well-known)\//;
-/** Paths also served under `/api/v1` (api.md §1.1); the app rewrites them to the unversioned routes. */
+/** Paths also served under `/api/v1` (docs/api.md §1.1); the app rewrites them to the unversioned routes. */
 export const VERSIONED_ALIASES = ['/health/live', '/health/ready', '/.well-known/jwks.json'];
 
 /** Swagger UI at `/docs`, the OpenAPI document at `/docs-json`, generated from the DTOs. */

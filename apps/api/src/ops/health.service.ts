@@ -7,7 +7,7 @@ import type { HealthCheckDto, HealthResponseDto } from './health.dto';
 
 const HEARTBEAT_MAX_AGE_SECONDS = 120;
 
-/** Readiness of api.md §17: database and migrations decide 503; runner and configuration only degrade. */
+/** Readiness of docs/api.md §17: database and migrations decide 503; runner and configuration only degrade. */
 @Injectable()
 export class HealthService {
   constructor(

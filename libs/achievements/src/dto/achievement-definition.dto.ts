@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { AchievementDefinitionEntity } from '@app/core/database/entities';
 import { ACHIEVEMENT_CATEGORIES, AchievementCategory, PERK_TYPES, PerkType } from '@app/core/database/enums';
 
-/** AchievementDefinition (api.md §2). */
+/** AchievementDefinition (docs/api.md §2). */
 export class AchievementDefinitionDto {
   @ApiProperty({ description: 'Achievement id', example: 'tasks_5' })
   id: string;

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { TierLimits } from '../tier-limits';
 
-/** The user's effective limits: tier base plus perks (rules.md §1). */
+/** The user's effective limits: tier base plus perks (docs/rules.md §1). */
 export class EffectiveLimitsDto {
   @ApiProperty({ description: 'Active tasks allowed', example: 90 })
   max_tasks: number;

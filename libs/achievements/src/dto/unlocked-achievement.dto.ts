@@ -10,7 +10,7 @@ export class PerkDto {
   value: number;
 }
 
-/** UnlockedAchievement (api.md §2): returned by unlocking actions and `achievements/me`. */
+/** UnlockedAchievement (docs/api.md §2): returned by unlocking actions and `achievements/me`. */
 export class UnlockedAchievementDto {
   @ApiProperty({ description: 'Achievement id', example: 'tasks_5' })
   id: string;

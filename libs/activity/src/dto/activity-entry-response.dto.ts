@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { ActivityLogEntity } from '@app/core/database/entities';
 import { ACTIVITY_ENTITY_TYPES, ACTIVITY_SOURCES, ActivityEntityType, ActivitySource } from '@app/core/database/enums';
 
-/** The ActivityEntry representation (api.md §2). */
+/** The ActivityEntry representation (docs/api.md §2). */
 export class ActivityEntryResponseDto {
   @ApiProperty({ description: 'Entry id', format: 'uuid', example: '4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a' })
   id: string;
@@ -19,7 +19,7 @@ export class ActivityEntryResponseDto {
   })
   entity_id: string;
 
-  @ApiProperty({ description: 'Action (rules.md §12)', example: 'task_completed' })
+  @ApiProperty({ description: 'Action (docs/rules.md §12)', example: 'task_completed' })
   action: string;
 
   @ApiProperty({ description: 'Who caused it', enum: ACTIVITY_SOURCES, example: 'user' })

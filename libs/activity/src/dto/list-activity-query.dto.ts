@@ -4,7 +4,7 @@ import { ACTIVITY_ENTITY_TYPES, ACTIVITY_SOURCES, ActivityEntityType, ActivitySo
 import { PaginationQueryDto } from '@app/core/validation/pagination-query.dto';
 import { TimestampField } from '@app/core/validation/validators';
 
-/** Query of `GET /activity` (api.md §16). */
+/** Query of `GET /activity` (docs/api.md §16). */
 export class ListActivityQueryDto extends PaginationQueryDto {
   @IsOptional()
   @ApiProperty({ enum: ACTIVITY_ENTITY_TYPES, required: false, description: 'Only entries about this kind of object' })
@@ -21,7 +21,7 @@ export class ListActivityQueryDto extends PaginationQueryDto {
   @ApiProperty({
     required: false,
     maxLength: 64,
-    description: 'Only this action (rules.md §12)',
+    description: 'Only this action (docs/rules.md §12)',
     example: 'task_completed',
   })
   @IsString({ message: 'must be a string' })

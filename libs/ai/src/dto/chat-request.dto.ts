@@ -40,7 +40,7 @@ export class ChatHistoryItemDto {
   content: string;
 }
 
-/** Body of `POST /ai/chat` and `POST /ai/chat/stream` (api.md §10.1). */
+/** Body of `POST /ai/chat` and `POST /ai/chat/stream` (docs/api.md §10.1). */
 export class ChatRequestDto {
   @TextField({ max: 2000, description: 'The user message (1–2000 characters)', example: 'What should I work on next?' })
   message: string;

@@ -41,7 +41,7 @@ export class AiChargeFieldsDto {
   ai_request_warning: boolean;
 }
 
-/** `POST /ai/chat` answer (api.md §10.1). */
+/** `POST /ai/chat` answer (docs/api.md §10.1). */
 export class ChatResponseDto extends AiChargeFieldsDto {
   @ApiProperty({ description: 'The assistant answer', example: 'Start with the report, it is due tomorrow.' })
   response: string;
@@ -50,7 +50,7 @@ export class ChatResponseDto extends AiChargeFieldsDto {
   suggested_actions: SuggestedActionDto[];
 }
 
-/** The SSE `done` event payload (realtime.md §2). */
+/** The SSE `done` event payload (docs/realtime.md §2). */
 export interface ChatDoneEvent extends ChatResponseDto {
   type: 'done';
 }

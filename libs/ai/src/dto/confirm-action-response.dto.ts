@@ -7,7 +7,7 @@ import { SubtaskResponseDto } from '@app/tasks/subtasks/dto/subtask-response.dto
 import { CONFIRMABLE_ACTIONS, ConfirmableAction } from './confirm-action.dto';
 
 /**
- * `POST /ai/confirm-action` answer (api.md §10.5). Members by action: `create_task` → task;
+ * `POST /ai/confirm-action` answer (docs/api.md §10.5). Members by action: `create_task` → task;
  * `update_task` → task, unlocked_achievements; `complete_task` → task (TaskDetail),
  * unlocked_achievements, streak; `create_subtasks` → subtasks; `convert_note` → task (TaskDetail),
  * note, unlocked_achievements.

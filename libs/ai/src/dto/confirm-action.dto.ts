@@ -25,7 +25,7 @@ export const CONFIRMABLE_ACTIONS = [
 ] as const;
 export type ConfirmableAction = (typeof CONFIRMABLE_ACTIONS)[number];
 
-/** Body of `POST /ai/confirm-action` (api.md §10.5); `action_data` is validated per action type. */
+/** Body of `POST /ai/confirm-action` (docs/api.md §10.5); `action_data` is validated per action type. */
 export class ConfirmActionDto {
   @ApiProperty({ enum: CONFIRMABLE_ACTIONS, description: 'The suggestion to execute', example: 'complete_task' })
   @IsString({ message: 'must be a string' })
@@ -34,7 +34,7 @@ export class ConfirmActionDto {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    description: 'The action fields (see the table of api.md §10.5)',
+    description: 'The action fields (see the table of docs/api.md §10.5)',
     example: { task_id: '6f1c2b7e-9a4d-4e21-8c55-0b6a1d2e3f40' },
   })
   @IsObject({ message: 'must be an object' })

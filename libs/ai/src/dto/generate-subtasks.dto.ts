@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { UuidField } from '@app/core/validation/validators';
 import { AiChargeFieldsDto } from './chat-response.dto';
 
-/** Body of `POST /ai/generate-subtasks` (api.md §10.3). */
+/** Body of `POST /ai/generate-subtasks` (docs/api.md §10.3). */
 export class GenerateSubtasksDto {
   @UuidField({ description: 'Task to break into subtasks' })
   task_id: string;

@@ -15,7 +15,7 @@ export class SubscriptionFeaturesDto {
   monthly_credits: number;
 }
 
-/** The subscription status object (api.md §14): every key always present. */
+/** The subscription status object (docs/api.md §14): every key always present. */
 export class SubscriptionStatusDto {
   @ApiProperty({ description: 'Current tier', enum: USER_TIERS, example: 'pro' })
   tier: UserTier;

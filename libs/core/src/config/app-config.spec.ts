@@ -2,7 +2,7 @@ import { ConfigError, loadConfig } from './app-config';
 import { checkConfiguration } from './configuration-check';
 
 describe('loadConfig', () => {
-  it('should apply the spec defaults to an empty environment', () => {
+  it('should apply the defaults of docs/configuration.md §2 to an empty environment', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       PORT: 3000,

@@ -13,7 +13,7 @@ const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true };
 
-/** Every environment variable of the runtime contract (spec README), read once and validated before boot. */
+/** Every environment variable of the runtime contract (docs/configuration.md §2), read once and validated before boot. */
 export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(65535) PORT = 3000;
   @Transform(emptyToUndefined) @IsOptional() @IsString() DATABASE_URL?: string;
@@ -53,9 +53,9 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_AI = 20;
   @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_AUTH = 10;
   @Transform(emptyToUndefined) @IsOptional() @IsString() REDIS_URL?: string;
-  /** Proxies in front of the API (api.md §1.12): a hop count or comma-separated addresses/CIDRs. */
+  /** Proxies in front of the API (docs/api.md §1.12): a hop count or comma-separated addresses/CIDRs. */
   @Transform(emptyToUndefined) @IsOptional() @IsString() TRUST_PROXY?: string;
-  /** The API's public origin for every absolute URL it hands out (spec README). */
+  /** The API's public origin for every absolute URL it hands out (docs/configuration.md §2). */
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsUrl({ ...URL_OPTIONS, protocols: ['http', 'https'] })
@@ -81,7 +81,7 @@ export class AppConfig {
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
 
-  /** Seconds after which a job claimed by a runner that died returns to pending (jobs.md §2). */
+  /** Seconds after which a job claimed by a runner that died returns to pending (docs/jobs.md §2). */
   @Transform(toInt) @IsInt() @Min(1) @Max(86_400) JOB_EXPIRE_SECONDS = 600;
   /** Items (users, lots, reservations) per batch of a set-based scheduled job (docs/jobs-batches.md). */
   @Transform(toInt) @IsInt() @Min(1) @Max(100_000) JOB_BATCH_SIZE = 5000;

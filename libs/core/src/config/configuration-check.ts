@@ -6,7 +6,7 @@ export interface ConfigurationReport {
 }
 
 /**
- * The `configuration` readiness check (api.md §17): unset integrations are normal and only listed;
+ * The `configuration` readiness check (docs/api.md §17): unset integrations are normal and only listed;
  * configured values that cannot work (a partial VAPID set, for instance) are problems.
  */
 export function checkConfiguration(config: AppConfig): ConfigurationReport {

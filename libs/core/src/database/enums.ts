@@ -1,4 +1,4 @@
-// Enumerations of the data model (data-model.md). Stored as text with a CHECK constraint using
+// Enumerations of the data model (docs/data-model.md). Stored as text with a CHECK constraint using
 // exactly these lowercase values; the initial migration spells them out literally.
 
 export const USER_TIERS = ['free', 'pro'] as const;
@@ -31,7 +31,7 @@ export type AchievementCategory = (typeof ACHIEVEMENT_CATEGORIES)[number];
 export const PERK_TYPES = ['max_tasks', 'max_notes', 'daily_credits'] as const;
 export type PerkType = (typeof PERK_TYPES)[number];
 
-/** Seeded catalogue ids (rules.md §4) in catalogue order: category, then threshold (api.md §12). */
+/** Seeded catalogue ids (docs/rules.md §4) in catalogue order: category, then threshold (docs/api.md §12). */
 export const ACHIEVEMENT_IDS = [
   'tasks_5',
   'tasks_25',

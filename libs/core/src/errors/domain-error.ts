@@ -6,7 +6,7 @@ export interface ErrorDetail {
 
 /**
  * Base of every error a service may throw on purpose. The global filter turns it into the
- * spec's envelope: `{ error: { code, message, details?, ...extra, request_id } }` with `status`.
+ * envelope of docs/api.md §1.5: `{ error: { code, message, details?, ...extra, request_id } }` with `status`.
  */
 export class DomainError extends Error {
   constructor(

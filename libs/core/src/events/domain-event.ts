@@ -8,7 +8,7 @@ export interface ActivityDescriptor {
 }
 
 /**
- * A typed event of jobs.md §5. `activity` maps it to its activity-log entry (rules.md §12);
+ * A typed event of docs/jobs.md §5. `activity` maps it to its activity-log entry (docs/rules.md §12);
  * events without one (e.g. `notification.created`) are not logged.
  */
 export interface EventDefinition<P> {

@@ -3,7 +3,7 @@ import type { DomainEvent, EventDefinition } from './domain-event';
 import type { Transaction } from './transaction';
 
 /**
- * Handler modes of jobs.md §5: `tx` runs inside the transaction and aborts it on failure;
+ * Handler modes of docs/jobs.md §5: `tx` runs inside the transaction and aborts it on failure;
  * `tx-safe` runs under a savepoint and only logs a failure; `after-commit` runs once the
  * transaction committed and only logs a failure. (Jobs are enqueued by `tx` handlers.)
  */

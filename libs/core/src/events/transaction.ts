@@ -77,7 +77,7 @@ export class Transaction {
     }
   }
 
-  /** Runs the after-commit queue; failures are logged, never thrown (spec invariant 4). */
+  /** Runs the after-commit queue; failures are logged, never thrown (docs/README.md §2 invariant 4). */
   static async flushAfterCommit(queue: Array<() => Promise<unknown>>, logger: Logger): Promise<void> {
     for (const work of queue) {
       await work().catch((error: unknown) => logger.error({ err: error }, 'after-commit work failed'));

@@ -7,7 +7,7 @@ import { Transaction } from './transaction';
 /**
  * Runs a use case in one database transaction. Events emitted through the transaction run their
  * `tx` handlers before commit; `after-commit` work runs once the commit succeeded. Inside an
- * ambient transaction (a request whose idempotency outcome commits with its effects, api.md
+ * ambient transaction (a request whose idempotency outcome commits with its effects, docs/api.md
  * §1.10) the use case joins it: the outer layer commits and then runs the after-commit work.
  */
 @Injectable()

@@ -5,7 +5,7 @@ import type { Request } from 'express';
 export interface AuthUser {
   id: string;
   email: string;
-  /** `jti` of the access token (the AI session, rules.md §2.7). */
+  /** `jti` of the access token (the AI session, docs/rules.md §2.7). */
   tokenId: string;
   /** Access-token expiry, seconds since the epoch. */
   tokenExpiresAt: number;

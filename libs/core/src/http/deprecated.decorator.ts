@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { ApiOperation } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 
-/** Deprecation of api.md §1.14 (RFC 9745 `Deprecation`, RFC 8594 `Sunset`) for the PUT aliases. */
+/** Deprecation of docs/api.md §1.14 (RFC 9745 `Deprecation`, RFC 8594 `Sunset`) for the PUT aliases. */
 export const PUT_ALIAS_DEPRECATION = { deprecatedAt: 1772323200, sunset: 'Mon, 01 Mar 2027 00:00:00 GMT' };
 const DEPRECATION_SUCCESSOR = 'perpetua:deprecationSuccessor';
 

@@ -7,7 +7,8 @@ export class ErrorDetailDto {
 }
 
 export class ErrorBodyDto {
-  @ApiProperty({ example: 'VALIDATION_ERROR', description: 'Stable machine-readable code (api.md §1.8)' }) code: string;
+  @ApiProperty({ example: 'VALIDATION_ERROR', description: 'Stable machine-readable code (docs/api.md §1.8)' })
+  code: string;
   @ApiProperty({ example: 'Request validation failed' }) message: string;
   @ApiPropertyOptional({ type: [ErrorDetailDto] }) details?: ErrorDetailDto[];
   @ApiProperty({ example: '8f0c3a9e-4c1e-4a44-9a3b-2f6f0b1d9c11' }) request_id: string;

@@ -5,7 +5,7 @@ import { toDomainError } from '../errors/error-envelope';
 import { IdempotentReplay } from '../idempotency/idempotent-replay';
 import { sendError } from './error-response';
 
-/** The one place where thrown errors become the spec's error envelope; internals only reach the log. */
+/** The one place where thrown errors become the error envelope of docs/api.md §1.5; internals only reach the log. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
@@ -42,7 +42,7 @@ export function loggableError(exception: unknown): Record<string, unknown> {
   };
 }
 
-/** A stored outcome, verbatim (api.md §1.10); the current request's own headers are kept. */
+/** A stored outcome, verbatim (docs/api.md §1.10); the current request's own headers are kept. */
 function replay(response: Response, { response: stored }: IdempotentReplay): void {
   for (const [name, value] of Object.entries(stored.headers)) response.setHeader(name, value);
   response.setHeader('X-Idempotent-Replayed', 'true');

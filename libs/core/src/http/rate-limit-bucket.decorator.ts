@@ -4,7 +4,7 @@ export type RateLimitBucketName = 'auth' | 'ai' | 'general';
 export const RATE_LIMIT_BUCKET = 'perpetua:rateLimitBucket';
 export const SKIP_RATE_LIMIT = 'perpetua:skipRateLimit';
 
-/** Chooses the rate-limit bucket of api.md §1.12 for a controller or route (default: general). */
+/** Chooses the rate-limit bucket of docs/api.md §1.12 for a controller or route (default: general). */
 export const RateLimitBucket = (bucket: RateLimitBucketName): MethodDecorator & ClassDecorator =>
   SetMetadata(RATE_LIMIT_BUCKET, bucket);
 

@@ -20,7 +20,7 @@ export class RateLimitExceededError extends DomainError {
 }
 
 /**
- * Fixed 60-second windows per bucket and key (api.md §1.12). Counting is delegated to the
+ * Fixed 60-second windows per bucket and key (docs/api.md §1.12). Counting is delegated to the
  * throttler storage (in memory, or Redis when `REDIS_URL` is set, shared by every instance); the
  * window index is part of the key, so every instance agrees on where windows start.
  */

@@ -60,7 +60,7 @@ function indexRoutes(stack: RouteLayer[]): RouteIndex {
 }
 
 /**
- * Step 1 of api.md §1.9: unknown path → 404, known path with another method → 405 + `Allow`.
+ * Step 1 of docs/api.md §1.9: unknown path → 404, known path with another method → 405 + `Allow`.
  * The route table is read from the Express router once routes are registered (indexed again
  * whenever its size changes). GET and HEAD below a static-file mount go on to it: it serves the
  * file, and a missing one reaches the application's own 404.
@@ -98,7 +98,7 @@ export function routeGate(getRouterStack: () => RouteLayer[]): RequestHandler {
 }
 
 /**
- * Step 2 of api.md §1.9: body size (413), content type (415) and JSON syntax (400). Keeps the raw
+ * Step 2 of docs/api.md §1.9: body size (413), content type (415) and JSON syntax (400). Keeps the raw
  * bytes for the idempotency fingerprint and webhook signatures; an empty body reads as `{}`.
  */
 export function jsonBodyGate(): RequestHandler {
@@ -133,7 +133,7 @@ export function jsonBodyGate(): RequestHandler {
       raw.rawBody = body;
       const result = parseBody(body, request.headers['content-type']);
       if (result instanceof DomainError) {
-        // A signed webhook answers 401 for a bad signature before any JSON error (api.md §14).
+        // A signed webhook answers 401 for a bad signature before any JSON error (docs/api.md §14).
         const deferred = result.status === 400 && SIGNED_RAW_BODY_PATHS.has(request.path);
         if (!deferred) return sendError(request, response, result);
         raw.body = {};
@@ -151,7 +151,7 @@ function tooLarge(request: Request, response: Response): void {
   sendError(request, response, new DomainError(413, 'PAYLOAD_TOO_LARGE', 'Request body exceeds 1 MiB'));
 }
 
-/** Parses a request body under the rules of api.md §1.2. */
+/** Parses a request body under the rules of docs/api.md §1.2. */
 export function parseBody(body: Buffer, contentType: string | undefined): Record<string, unknown> | DomainError {
   const text = body.toString('utf8');
   if (text.trim().length === 0) return {};

@@ -17,7 +17,7 @@ const REQUIRED_FOR = new Set(['POST', 'PUT', 'PATCH']);
 const LEASE_RENEW_MS = 20_000;
 
 /**
- * Step 5 of api.md §1.9: every authenticated POST/PUT/PATCH carries an `Idempotency-Key`
+ * Step 5 of docs/api.md §1.9: every authenticated POST/PUT/PATCH carries an `Idempotency-Key`
  * (DELETE optionally); a finished request's outcome is replayed, a running one is 409.
  * Public routes (auth, webhooks) never have a user and are exempt.
  */

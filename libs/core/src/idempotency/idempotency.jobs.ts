@@ -6,7 +6,7 @@ import { IdempotencyService } from './idempotency.service';
 export class IdempotencyJobs {
   constructor(private readonly idempotency: IdempotencyService) {}
 
-  /** jobs.md §4 `idempotency_key_cleanup`: deletes keys whose 24 h retention ended. */
+  /** docs/jobs.md §4 `idempotency_key_cleanup`: deletes keys whose 24 h retention ended. */
   @JobHandler('idempotency_key_cleanup')
   async cleanup({ now }: JobContext): Promise<JobResult> {
     const deleted = await this.idempotency.deleteExpired(now);

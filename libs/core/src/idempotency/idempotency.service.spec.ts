@@ -1,7 +1,7 @@
 import { IdempotencyService } from './idempotency.service';
 
 describe(IdempotencyService.name, () => {
-  it('should store 2xx and 4xx outcomes except the ones api.md §1.10 excludes', () => {
+  it('should store 2xx and 4xx outcomes except the ones docs/api.md §1.10 excludes', () => {
     expect(IdempotencyService.isStored(200)).toBe(true);
     expect(IdempotencyService.isStored(201)).toBe(true);
     expect(IdempotencyService.isStored(404)).toBe(true);

@@ -7,14 +7,14 @@ import { Transaction } from '../events/transaction';
 
 const LEASE_SECONDS = 60;
 const RETENTION_HOURS = 24;
-/** Length of `idempotency_keys.request_path` (data-model.md §21). */
+/** Length of `idempotency_keys.request_path` (docs/data-model.md §21). */
 const STORED_PATH_LENGTH = 500;
 
 export interface IdempotencyRequest {
   userId: string;
   key: string;
   method: string;
-  /** Path with query string (api.md §1.10 fingerprint). */
+  /** Path with query string (docs/api.md §1.10 fingerprint). */
   path: string;
   rawBody: Buffer;
 }
@@ -23,7 +23,7 @@ export interface StoredResponse {
   status: number;
   headers: Record<string, string>;
   body: unknown;
-  /** The body's JSON text exactly as first sent, when read back for a replay (api.md §1.10). */
+  /** The body's JSON text exactly as first sent, when read back for a replay (docs/api.md §1.10). */
   json?: string;
 }
 
@@ -67,7 +67,7 @@ interface KeyRow {
 }
 
 /**
- * Idempotency keys stored in PostgreSQL (api.md §1.10, data-model.md §21). The unique
+ * Idempotency keys stored in PostgreSQL (docs/api.md §1.10, docs/data-model.md §21). The unique
  * `(user_id, key)` row inserted before the handler runs serializes concurrent duplicates.
  */
 @Injectable()
@@ -134,7 +134,7 @@ export class IdempotencyService {
   }
 
   /**
-   * Exactly once for database-only writes (api.md §1.10): the key's advisory lock, the fingerprint
+   * Exactly once for database-only writes (docs/api.md §1.10): the key's advisory lock, the fingerprint
    * check, the handler's effects (its UnitOfWork joins the ambient transaction) and the stored
    * outcome commit together — a lost answer can never run the effects twice. A second request
    * with the key while the first runs does not wait: 409 IDEMPOTENCY_IN_PROGRESS.
@@ -171,7 +171,7 @@ export class IdempotencyService {
     return outcome;
   }
 
-  /** Stores a rolled-back request's replayable outcome (a 4xx, api.md §1.10) in its own commit. */
+  /** Stores a rolled-back request's replayable outcome (a 4xx, docs/api.md §1.10) in its own commit. */
   async storeOutcome(request: IdempotencyRequest, response: StoredResponse): Promise<void> {
     const hash = IdempotencyService.fingerprint(request.rawBody);
     const path = IdempotencyService.storedPath(request.path);
@@ -252,7 +252,7 @@ export class IdempotencyService {
     return count;
   }
 
-  /** Whether an outcome with this status is stored for replay (api.md §1.10). */
+  /** Whether an outcome with this status is stored for replay (docs/api.md §1.10). */
   static isStored(status: number, code?: string): boolean {
     if (status >= 500) return false;
     if ([400, 401, 413, 415, 429].includes(status)) return false;

@@ -1,8 +1,8 @@
 /**
- * Every job of jobs.md §4 with its UTC schedules (job-schedule.ts syntax) and attempts. Handlers
+ * Every job of docs/jobs.md §4 with its UTC schedules (job-schedule.ts syntax) and attempts. Handlers
  * live in the feature that owns the effect (`@JobHandler(name)`); the worker discovers them and
  * enqueues one job per schedule slot. Queue-backed jobs are enqueued by the features themselves;
- * `counts` are the result counts their handlers return, which `npm run job` sums (jobs.md §3).
+ * `counts` are the result counts their handlers return, which `npm run job` sums (docs/jobs.md §3).
  */
 export const JOB_CATALOGUE = {
   reminder_fire: { schedules: ['@every 30s'], maxAttempts: 3, queueBacked: false },

@@ -5,30 +5,30 @@ import type { Db, JobAttempt, Queue, SendOptions } from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import { JOB_CATALOGUE, JOB_NAMES, JobName } from './job-catalogue';
 
-/** A claimed job whose runner died returns to pending after this (jobs.md §2: 10 minutes). */
+/** A claimed job whose runner died returns to pending after this (docs/jobs.md §2: 10 minutes). */
 export const DEFAULT_JOB_EXPIRE_SECONDS = 600;
 export const JOB_QUEUE_SCHEMA = 'pgboss';
 /**
- * Where a job goes when its attempts are exhausted (jobs.md §2 `dead`): pg-boss copies it, with its
+ * Where a job goes when its attempts are exhausted (docs/jobs.md §2 `dead`): pg-boss copies it, with its
  * source queue, id and last error, into this queue, which no runner works.
  */
 export const DEAD_JOB_QUEUE = 'dead_jobs';
 
 const DAY_SECONDS = 86_400;
 /**
- * Finished jobs stay 7 days (jobs.md §4 retention). That is also the window in which a dedupe key
+ * Finished jobs stay 7 days (docs/jobs.md §4 retention). That is also the window in which a dedupe key
  * (deterministic job id, see `dedupeJobId`) is guaranteed unique, longer than any schedule's
  * period, so a periodic slot is never enqueued twice.
  */
 const KEEP_FINISHED_SECONDS = 7 * DAY_SECONDS;
-/** Dead jobs stay visible in `DEAD_JOB_QUEUE` for 30 days (jobs.md §4). */
+/** Dead jobs stay visible in `DEAD_JOB_QUEUE` for 30 days (docs/jobs.md §4). */
 const KEEP_DEAD_SECONDS = 30 * DAY_SECONDS;
-/** jobs.md §2: a library's exponential backoff starting at 1 min and capped at 60 min. */
+/** docs/jobs.md §2: a library's exponential backoff starting at 1 min and capped at 60 min. */
 const RETRY_DELAY_SECONDS = 60;
 const RETRY_DELAY_MAX_SECONDS = 3600;
 
 export interface EnqueueOptions {
-  /** The job's dedupe key (jobs.md §2 `dedupe_key`), e.g. `recurring:<task id>`: one job per key. */
+  /** The job's dedupe key (docs/jobs.md §2 `dedupe_key`), e.g. `recurring:<task id>`: one job per key. */
   singletonKey?: string;
   startAfter?: Date;
 }
@@ -67,7 +67,7 @@ export interface QueueDepth {
 /**
  * The durable PostgreSQL queue (pg-boss 12, its own schema), used through pg-boss's public API
  * only. `enqueue` joins the caller's transaction, so an event-driven job exists if and only if the
- * change that caused it committed (jobs.md §2). Claiming is pg-boss's `FOR UPDATE SKIP LOCKED`
+ * change that caused it committed (docs/jobs.md §2). Claiming is pg-boss's `FOR UPDATE SKIP LOCKED`
  * fetch; retries with exponential backoff, expiry of abandoned claims, the dead state and retention
  * are pg-boss queue options.
  */
@@ -180,7 +180,7 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Gives a claim back without using up an attempt (graceful shutdown, jobs.md §1): cancelled and
+   * Gives a claim back without using up an attempt (graceful shutdown, docs/jobs.md §1): cancelled and
    * resumed, the job is due again at once for any runner, with one more attempt allowed (the next
    * claim counts one).
    */
@@ -199,7 +199,7 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Claims one given job for an inline attempt right after the transaction that created it
-   * committed. Hand-written because pg-boss's `fetch` cannot target one job id, and rules.md §6
+   * committed. Hand-written because pg-boss's `fetch` cannot target one job id, and docs/rules.md §6
    * (the recurring successor is generated inline right after the completion commits, the runner
    * only retries) needs exactly that job. The claim is the same transition as pg-boss's fetch
    * (created/retry → active, each claim after the first counting an attempt), so no runner can
@@ -226,7 +226,7 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
     };
   }
 
-  /** Runs pg-boss's maintenance now: expiry of abandoned claims and the retention of jobs.md §4. */
+  /** Runs pg-boss's maintenance now: expiry of abandoned claims and the retention of docs/jobs.md §4. */
   async applyRetention(): Promise<void> {
     await this.boss.supervise();
   }

@@ -1,7 +1,7 @@
 /**
  * The periodic schedules of the job catalogue, evaluated in UTC: a 5-field cron expression
  * (`minute hour day-of-month month day-of-week`; each field a comma list of `*`, `n` or `a-b`,
- * optionally with a `/step`) or `@every <n>s` for sub-minute intervals (`reminder_fire`, jobs.md §2).
+ * optionally with a `/step`) or `@every <n>s` for sub-minute intervals (`reminder_fire`, docs/jobs.md §2).
  * A schedule's slots are the instants it fires at; the scheduler enqueues one job per slot.
  */
 export interface JobSchedule {

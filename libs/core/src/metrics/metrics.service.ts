@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-/** Every metric of api.md §17 in one registry; features increment these, `/metrics` exposes them. */
+/** Every metric of docs/api.md §17 in one registry; features increment these, `/metrics` exposes them. */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();

@@ -17,7 +17,7 @@ function stripField(message: string, property: string): string {
   return message.startsWith(`${property} `) ? message.slice(property.length + 1) : message;
 }
 
-/** Global validation: unknown fields are dropped (api.md §1.2), failures are 400 VALIDATION_ERROR with details. */
+/** Global validation: unknown fields are dropped (docs/api.md §1.2), failures are 400 VALIDATION_ERROR with details. */
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,

@@ -14,17 +14,17 @@ import {
   ValidationArguments,
 } from 'class-validator';
 
-/** Any 8-4-4-4-12 hex id, any case and version (api.md §1.3); matching nothing is a 404, not a 400. */
+/** Any 8-4-4-4-12 hex id, any case and version (docs/api.md §1.3); matching nothing is a 404, not a 400. */
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Length in Unicode code points, as PostgreSQL counts (api.md §1.2). */
+/** Length in Unicode code points, as PostgreSQL counts (docs/api.md §1.2). */
 export function codePointLength(value: string): number {
   let count = 0;
   for (const _ of value) count++;
   return count;
 }
 
-/** The field may be omitted; when present it must not be null (non-nullable PATCH fields, api.md §1.7). */
+/** The field may be omitted; when present it must not be null (non-nullable PATCH fields, docs/api.md §1.7). */
 export const OptionalNotNull = (): PropertyDecorator =>
   ValidateIf((object: object, value: unknown) => value !== undefined);
 
@@ -88,7 +88,7 @@ export function UuidField(api: ApiFieldOptions = {}): PropertyDecorator {
 const TIMESTAMP_PATTERN = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?$/;
 
 /**
- * Parses a request timestamp (api.md §1.3): ISO 8601 date-time, `Z` or numeric offset, no offset
+ * Parses a request timestamp (docs/api.md §1.3): ISO 8601 date-time, `Z` or numeric offset, no offset
  * meaning UTC; digits beyond milliseconds truncated. Returns undefined when unparsable.
  */
 export function parseTimestamp(value: string): Date | undefined {
@@ -123,7 +123,7 @@ export function TimestampField(api: ApiFieldOptions = {}): PropertyDecorator {
   );
 }
 
-/** `true`/`false`/`1`/`0` in a query string (api.md §1.6); anything else fails. */
+/** `true`/`false`/`1`/`0` in a query string (docs/api.md §1.6); anything else fails. */
 export function QueryBooleanField(api: ApiFieldOptions = {}): PropertyDecorator {
   return applyDecorators(
     ApiProperty({ type: Boolean, required: false, ...api }),

@@ -7,7 +7,7 @@ export class AiCreditBalanceDto extends CreditBalanceDto {
   daily_free: number;
 }
 
-/** `GET /ai/credits` (api.md §10.6). */
+/** `GET /ai/credits` (docs/api.md §10.6). */
 export class AiCreditsResponseDto {
   @ApiProperty({ type: AiCreditBalanceDto, description: 'Balance by kind' })
   balance: AiCreditBalanceDto;

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { BalanceByKind } from '../credit-rules';
 
-/** `GET /credits/balance` (api.md §11): every kind present, `total` their sum. */
+/** `GET /credits/balance` (docs/api.md §11): every kind present, `total` their sum. */
 export class CreditBalanceDto {
   @ApiProperty({ description: 'Unused kickstart credits', example: 5, minimum: 0 })
   kickstart: number;

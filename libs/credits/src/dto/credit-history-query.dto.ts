@@ -4,7 +4,7 @@ import { CREDIT_OPERATIONS, CREDIT_TYPES, CreditOperation, CreditType } from '@a
 import { PaginationQueryDto } from '@app/core/validation/pagination-query.dto';
 import { QueryIntField } from '@app/core/validation/validators';
 
-/** `GET /credits/history` query (api.md §11): default page size 50. */
+/** `GET /credits/history` query (docs/api.md §11): default page size 50. */
 export class CreditHistoryQueryDto extends PaginationQueryDto {
   @IsOptional()
   @QueryIntField(1, 100, { default: 50, description: 'Page size (1–100)' })

@@ -3,7 +3,7 @@ import { CREDIT_OPERATIONS, CREDIT_TYPES, CreditOperation, CreditType } from '@a
 import type { LedgerRow } from '../credit-ledger.repository';
 import { historyCategory, historyType } from '../credit-rules';
 
-/** A credit history item (api.md §2 CreditLedgerEntry): ledger fields plus the web client's `type`/`category`. */
+/** A credit history item (docs/api.md §2 CreditLedgerEntry): ledger fields plus the web client's `type`/`category`. */
 export class CreditLedgerEntryDto {
   @ApiProperty({ description: 'Entry id', format: 'uuid', example: '6f1c2b7e-9a4d-4e21-8c55-0b6a1d2e3f40' })
   id: string;

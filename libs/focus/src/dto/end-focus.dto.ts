@@ -3,7 +3,7 @@ import { UuidField } from '@app/core/validation/validators';
 
 const EXACTLY_ONE = 'exactly one of task_id or session_id is required';
 
-/** Body of `POST /focus/end`: exactly one of `task_id` and `session_id` (api.md §13). */
+/** Body of `POST /focus/end`: exactly one of `task_id` and `session_id` (docs/api.md §13). */
 export class EndFocusDto {
   @ValidateIf((dto: EndFocusDto) => dto.task_id !== undefined || dto.session_id === undefined)
   @IsDefined({ message: EXACTLY_ONE })

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { FocusSessionEntity } from '@app/core/database/entities';
 
-/** The FocusSession representation (api.md §2). */
+/** The FocusSession representation (docs/api.md §2). */
 export class FocusSessionResponseDto {
   @ApiProperty({ description: 'Session id', format: 'uuid', example: '0b7c5d1e-2f3a-4b6c-8d9e-0f1a2b3c4d5e' })
   id: string;

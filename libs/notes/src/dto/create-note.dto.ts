@@ -3,7 +3,7 @@ import { IsInt, Max, Min } from 'class-validator';
 import { OptionalNullable, TextField } from '@app/core/validation/validators';
 import { HttpUrlField } from './http-url.field';
 
-/** Body of `POST /notes` (api.md §8). */
+/** Body of `POST /notes` (docs/api.md §8). */
 export class CreateNoteDto {
   @TextField({
     max: 2000,

@@ -3,7 +3,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsString, IsUrl, MaxLength } from 'class-validator';
 import type { ApiFieldOptions } from '@app/core/validation/validators';
 
-/** An absolute http(s) URL of at most 2048 characters (rules.md §15). */
+/** An absolute http(s) URL of at most 2048 characters (docs/rules.md §15). */
 export function HttpUrlField(api: ApiFieldOptions = {}): PropertyDecorator {
   return applyDecorators(
     ApiProperty({ type: String, format: 'uri', maxLength: 2048, ...api }),

@@ -42,7 +42,7 @@ export class TaskSuggestionDto {
   subtasks: SuggestedTaskSubtaskDto[];
 }
 
-/** `POST /notes/{id}/convert` answer (api.md §8): a suggestion only; confirm it with `convert_note`. */
+/** `POST /notes/{id}/convert` answer (docs/api.md §8): a suggestion only; confirm it with `convert_note`. */
 export class NoteConversionResponseDto {
   @ApiProperty({ type: TaskSuggestionDto, description: 'The suggested task' })
   task_suggestion: TaskSuggestionDto;

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { NoteEntity } from '@app/core/database/entities';
 import { TRANSCRIPTION_STATUSES, TranscriptionStatus } from '@app/core/database/enums';
 
-/** The Note representation (api.md §2). */
+/** The Note representation (docs/api.md §2). */
 export class NoteResponseDto {
   @ApiProperty({ description: 'Note id', format: 'uuid', example: '5b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' })
   id: string;

@@ -3,7 +3,7 @@ import type { NotificationEntity } from '@app/core/database/entities';
 import { NOTIFICATION_TYPES, NotificationType } from '@app/core/database/enums';
 import { PaginationDto } from '@app/core/http/envelope';
 
-/** Notification (api.md §2). */
+/** Notification (docs/api.md §2). */
 export class NotificationResponseDto {
   @ApiProperty({ description: 'Notification id', format: 'uuid', example: '0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f' })
   id: string;

@@ -3,7 +3,7 @@ import type { DeletionTombstoneEntity } from '@app/core/database/entities';
 import { TaskDetailResponseDto, toTaskDetailResponse } from '@app/tasks/dto/task-detail-response.dto';
 import { restoreSnapshot, TaskSnapshot } from '../task-snapshot';
 
-/** The Tombstone representation (api.md §2). */
+/** The Tombstone representation (docs/api.md §2). */
 export class TombstoneResponseDto {
   @ApiProperty({ description: 'Tombstone id', format: 'uuid', example: '7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e0f' })
   id: string;

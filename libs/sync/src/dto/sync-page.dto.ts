@@ -30,7 +30,7 @@ export class SyncChangeDto {
 
   @ApiProperty({
     description:
-      'The current representation (Task, Subtask, Reminder, Note or Template as in api.md §2, by `type`); null for deletions',
+      'The current representation (Task, Subtask, Reminder, Note or Template as in docs/api.md §2, by `type`); null for deletions',
     nullable: true,
     oneOf: [
       { $ref: getSchemaPath(TaskResponseDto) },

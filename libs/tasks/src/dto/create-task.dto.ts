@@ -2,7 +2,7 @@ import type { TaskPriority } from '@app/core/database/enums';
 import { OptionalNotNull, OptionalNullable, TimestampField } from '@app/core/validation/validators';
 import { DescriptionField, EstimatedDurationField, PriorityField, TitleField } from './task-fields';
 
-/** Body of `POST /tasks` (api.md §5). */
+/** Body of `POST /tasks` (docs/api.md §5). */
 export class CreateTaskDto {
   @TitleField(true)
   title: string;

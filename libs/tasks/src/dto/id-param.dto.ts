@@ -1,6 +1,6 @@
 import { UuidField } from '@app/core/validation/validators';
 
-/** `{id}` path parameter: a malformed id is a 400 (api.md §1.3). */
+/** `{id}` path parameter: a malformed id is a 400 (docs/api.md §1.3). */
 export class IdParamDto {
   @UuidField({ description: 'Resource id' })
   id: string;

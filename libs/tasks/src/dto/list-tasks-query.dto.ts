@@ -4,7 +4,7 @@ import { TASK_PRIORITIES, TaskPriority } from '@app/core/database/enums';
 import { PaginationQueryDto } from '@app/core/validation/pagination-query.dto';
 import { QueryBooleanField, TimestampField, UuidField } from '@app/core/validation/validators';
 
-/** Query of `GET /tasks` (api.md §5). */
+/** Query of `GET /tasks` (docs/api.md §5). */
 export class ListTasksQueryDto extends PaginationQueryDto {
   @IsOptional()
   @QueryBooleanField({ description: 'Filter on completion' })

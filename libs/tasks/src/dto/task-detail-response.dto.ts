@@ -4,7 +4,7 @@ import { ReminderResponseDto, toReminderResponse } from '../reminders/dto/remind
 import { SubtaskResponseDto, toSubtaskResponse } from '../subtasks/dto/subtask-response.dto';
 import { TaskResponseDto, TaskView, toTaskResponse } from './task-response.dto';
 
-/** TaskDetail (api.md §2): the task with its subtasks (by order_index) and reminders (by scheduled_at). */
+/** TaskDetail (docs/api.md §2): the task with its subtasks (by order_index) and reminders (by scheduled_at). */
 export class TaskDetailResponseDto extends TaskResponseDto {
   @ApiProperty({ description: 'Subtasks by order_index', type: [SubtaskResponseDto] })
   subtasks: SubtaskResponseDto[];

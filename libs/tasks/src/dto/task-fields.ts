@@ -4,7 +4,7 @@ import { IsIn, IsInt, Max, Min } from 'class-validator';
 import { TASK_PRIORITIES } from '@app/core/database/enums';
 import { TextField } from '@app/core/validation/validators';
 
-/** The Pro description limit; the caller's tier limit is checked by the service (rules.md §1). */
+/** The Pro description limit; the caller's tier limit is checked by the service (docs/rules.md §1). */
 export const MAX_DESCRIPTION_LENGTH = 2000;
 
 /** Field decorators shared by task and template bodies (create and update). */

@@ -9,7 +9,7 @@ export interface TaskView {
   subtaskCompletedCount: number;
 }
 
-/** The Task representation (api.md §2): list item and base of every response carrying a task. */
+/** The Task representation (docs/api.md §2): list item and base of every response carrying a task. */
 export class TaskResponseDto {
   @ApiProperty({ description: 'Task id', format: 'uuid', example: '6a2d8c4e-1b3f-4d5a-9c7e-2f4b6d8a0c1e' })
   id: string;

@@ -12,7 +12,7 @@ const Flag = (description: string): PropertyDecorator =>
     IsBoolean({ message: 'must be a boolean' }),
   );
 
-/** Body of `PATCH /tasks/{id}` (and the deprecated PUT): every field optional (api.md §5, §1.7). */
+/** Body of `PATCH /tasks/{id}` (and the deprecated PUT): every field optional (docs/api.md §5, §1.7). */
 export class UpdateTaskDto {
   @OptionalNotNull()
   @VersionField()

@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, Min } from 'class-validator';
 
-/** Optional optimistic-locking version (api.md §1.7): absent means last write wins. */
+/** Optional optimistic-locking version (docs/api.md §1.7): absent means last write wins. */
 export const VersionField = (): PropertyDecorator =>
   applyDecorators(
     ApiProperty({

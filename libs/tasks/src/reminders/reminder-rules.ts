@@ -2,7 +2,7 @@ import type { ReminderEntity } from '@app/core/database/entities';
 import type { ReminderMethod, ReminderType } from '@app/core/database/enums';
 import { ValidationError } from '@app/core/errors/domain-error';
 
-/** |offset_minutes| ≤ 30 days (rules.md §7, §15). */
+/** |offset_minutes| ≤ 30 days (docs/rules.md §7, §15). */
 export const MAX_REMINDER_OFFSET_MINUTES = 43_200;
 const MINUTE_MS = 60_000;
 
@@ -26,7 +26,7 @@ export function relativeScheduledAt(
   return new Date(dueDate.getTime() + direction * offsetMinutes * MINUTE_MS);
 }
 
-/** A new reminder's stored schedule; the body's shape was validated already (api.md §9). */
+/** A new reminder's stored schedule; the body's shape was validated already (docs/api.md §9). */
 export function resolveNewReminder(
   input: ReminderInput & { type: ReminderType },
   dueDate: Date | null,
@@ -39,7 +39,7 @@ export function resolveNewReminder(
 }
 
 /**
- * The schedule after a PATCH (api.md §9): switching to `absolute` needs `scheduled_at` in the body;
+ * The schedule after a PATCH (docs/api.md §9): switching to `absolute` needs `scheduled_at` in the body;
  * a relative type uses the body's offset, else the stored one.
  */
 export function resolveReminderPatch(

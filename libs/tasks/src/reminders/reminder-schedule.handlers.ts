@@ -9,7 +9,7 @@ import { recomputedForDueDate } from './reminder-rules';
 import { RemindersRepository } from './reminders.repository';
 
 /**
- * Keeps reminders consistent with their task (jobs.md §5 `tx` handlers): relative reminders follow
+ * Keeps reminders consistent with their task (docs/jobs.md §5 `tx` handlers): relative reminders follow
  * a changed due date; a recovered task's past reminders are skipped, never fired late.
  */
 @Injectable()
@@ -25,7 +25,7 @@ export class ReminderScheduleHandlers implements OnModuleInit {
     this.bus.on(TaskRecovered, 'tx', 'reminders.skipPast', (event, tx) => this.skipPast(event, tx));
   }
 
-  /** rules.md §7: clearing the due date leaves reminders unchanged; absolute ones never move. */
+  /** docs/rules.md §7: clearing the due date leaves reminders unchanged; absolute ones never move. */
   private async followDueDate(event: DomainEvent<TaskUpdatedPayload>, tx: Transaction): Promise<void> {
     if (!event.payload.due_date_changed) return;
     const task = await this.tasks.findById(event.payload.task_id, tx.manager);
@@ -36,7 +36,7 @@ export class ReminderScheduleHandlers implements OnModuleInit {
     }
   }
 
-  /** rules.md §9: pending reminders due before the recovery instant are marked skipped. */
+  /** docs/rules.md §9: pending reminders due before the recovery instant are marked skipped. */
   private async skipPast(event: DomainEvent<TaskTombstonePayload>, tx: Transaction): Promise<void> {
     const now = event.occurredAt;
     for (const reminder of await this.reminders.pendingBefore(tx.manager, event.payload.task_id, now)) {

@@ -42,7 +42,7 @@ function toReminder(row: ReminderRow): ReminderEntity {
   });
 }
 
-/** Reminder rows; callers lock the task row before writes (≤ 5 per task, data-model.md §6). */
+/** Reminder rows; callers lock the task row before writes (≤ 5 per task, docs/data-model.md §6). */
 @Injectable()
 export class RemindersRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -101,7 +101,7 @@ export class RemindersRepository {
     await manager.delete(ReminderEntity, { id });
   }
 
-  /** Pending reminders of a task whose time lies before `instant` (skipped on recovery, rules.md §7). */
+  /** Pending reminders of a task whose time lies before `instant` (skipped on recovery, docs/rules.md §7). */
   pendingBefore(manager: EntityManager, taskId: string, instant: Date): Promise<ReminderEntity[]> {
     return manager.find(ReminderEntity, {
       where: { taskId, fired: false, scheduledAt: LessThan(instant) },

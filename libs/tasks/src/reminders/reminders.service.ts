@@ -16,7 +16,7 @@ import { ReminderCreated, ReminderDeleted, ReminderUpdated } from './reminder.ev
 import { firingStateAfterMove, resolveNewReminder, resolveReminderPatch } from './reminder-rules';
 import { RemindersRepository } from './reminders.repository';
 
-/** Reminder use cases (api.md §9); writes lock the task row (≤ 5 reminders per task). */
+/** Reminder use cases (docs/api.md §9); writes lock the task row (≤ 5 reminders per task). */
 @Injectable()
 export class RemindersService {
   constructor(

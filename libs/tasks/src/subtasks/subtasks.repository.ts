@@ -29,7 +29,7 @@ function toSubtask(row: SubtaskRow): SubtaskEntity {
   });
 }
 
-/** Subtask rows; callers lock the parent task row before any write (data-model.md §5). */
+/** Subtask rows; callers lock the parent task row before any write (docs/data-model.md §5). */
 @Injectable()
 export class SubtasksRepository {
   constructor(private readonly dataSource: DataSource) {}

@@ -15,7 +15,7 @@ import type { UpdateSubtaskDto } from './dto/update-subtask.dto';
 import { SubtaskCompleted, SubtaskCreated, SubtaskDeleted, SubtasksReordered, SubtaskUpdated } from './subtask.events';
 import { SubtasksRepository } from './subtasks.repository';
 
-/** Subtask use cases; every write locks the parent task row first (data-model.md §5). */
+/** Subtask use cases; every write locks the parent task row first (docs/data-model.md §5). */
 @Injectable()
 export class SubtasksService {
   constructor(
@@ -82,7 +82,7 @@ export class SubtasksService {
 
   /**
    * Completing the last incomplete subtask of an incomplete task completes the task
-   * (`completed_by=auto`, source system, rules.md §3.1); un-completing never re-opens it.
+   * (`completed_by=auto`, source system, docs/rules.md §3.1); un-completing never re-opens it.
    */
   update(userId: string, subtaskId: string, dto: UpdateSubtaskDto): Promise<SubtaskUpdateResponseDto> {
     return this.uow.run(async (tx) => {
@@ -122,7 +122,7 @@ export class SubtasksService {
   }
 
   /**
-   * Check order of api.md §6 after the task checks: another user's subtask (403) → unknown id or
+   * Check order of docs/api.md §6 after the task checks: another user's subtask (403) → unknown id or
    * another task's subtask (404) → ids of this task missing (400). The list shape was validated.
    */
   reorder(userId: string, taskId: string, ids: string[]): Promise<SubtaskOrderResponseDto[]> {

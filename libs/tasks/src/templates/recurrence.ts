@@ -69,7 +69,7 @@ export function walkOccurrences(
 }
 
 /**
- * First occurrence strictly after `after` (rules.md §6): occurrences start at `dtstart`, which
+ * First occurrence strictly after `after` (docs/rules.md §6): occurrences start at `dtstart`, which
  * counts only when it matches the rule; COUNT counts from the first occurrence. Null when the
  * rule is exhausted (COUNT/UNTIL) or yields nothing within the search budget.
  */

@@ -7,7 +7,7 @@ import { occurrenceAfter } from './recurrence';
 import { RecurringInstanceGenerated } from './template.events';
 import { TemplatesRepository } from './templates.repository';
 
-/** Creates the next instance of a template (rules.md §6); callers decide on limits and triggers. */
+/** Creates the next instance of a template (docs/rules.md §6); callers decide on limits and triggers. */
 @Injectable()
 export class RecurringGenerator {
   constructor(
@@ -17,7 +17,7 @@ export class RecurringGenerator {
 
   /**
    * `next_due` when it is in the future, else the first occurrence after now; null when exhausted:
-   * once a template has generated, a null `next_due` means COUNT/UNTIL is used up (rules.md §6).
+   * once a template has generated, a null `next_due` means COUNT/UNTIL is used up (docs/rules.md §6).
    */
   nextDueDate(template: TaskTemplateEntity, now: Date): Date | null {
     if (!template.nextDue && template.lastGeneratedAt) return null;

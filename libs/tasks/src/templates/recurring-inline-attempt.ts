@@ -6,7 +6,7 @@ const JOB = 'recurring_task_generate';
 
 /**
  * Runs a just-enqueued `recurring_task_generate` job in the API process right after the
- * completion commits (rules.md §6). The job is claimed through the queue table exactly as a
+ * completion commits (docs/rules.md §6). The job is claimed through the queue table exactly as a
  * runner claims it (state created/retry → active), so it can never run twice; whatever fails here
  * is retried by the runner with backoff.
  */

@@ -18,7 +18,7 @@ export class RecurringTrigger {
     private readonly inline: RecurringInlineAttempt,
   ) {}
 
-  /** Completion step 4 (rules.md §3.2): an instance of an active template gets at most one successor. */
+  /** Completion step 4 (docs/rules.md §3.2): an instance of an active template gets at most one successor. */
   async onInstanceCompleted(tx: Transaction, task: TaskEntity): Promise<void> {
     if (!task.templateId) return;
     const template = await this.templates.findById(task.templateId, tx.manager);
@@ -26,7 +26,7 @@ export class RecurringTrigger {
     await this.enqueue(tx, { template_id: template.id, triggered_by_task_id: task.id }, `recurring:${task.id}`);
   }
 
-  /** Re-activation without an incomplete instance (api.md §7). */
+  /** Re-activation without an incomplete instance (docs/api.md §7). */
   async onReactivated(tx: Transaction, template: TaskTemplateEntity, now: Date): Promise<void> {
     await this.enqueue(
       tx,

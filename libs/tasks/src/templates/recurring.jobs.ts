@@ -16,9 +16,9 @@ export interface RecurringJobData {
 const SKIPPED: JobResult = { status: 'skipped', result: { generated: 0, skipped: 1, failed: 0 } };
 
 /**
- * `recurring_task_generate` (jobs.md §4): idempotent — skipped when the template is gone,
+ * `recurring_task_generate` (docs/jobs.md §4): idempotent — skipped when the template is gone,
  * inactive or exhausted, when the completed instance already has its successor, or (re-activation)
- * when an incomplete instance exists. Exempt from task limits (rules.md §1).
+ * when an incomplete instance exists. Exempt from task limits (docs/rules.md §1).
  */
 @Injectable()
 export class RecurringJobs {

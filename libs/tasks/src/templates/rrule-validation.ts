@@ -22,7 +22,7 @@ const signedListIn =
       ? null
       : `must be a list of non-zero integers from -${max} to ${max}`;
 
-/** Checks of each allowed part (rules.md §6); the value is already upper-cased. */
+/** Checks of each allowed part (docs/rules.md §6); the value is already upper-cased. */
 const PART_CHECKS: Record<string, PartCheck> = {
   FREQ: (value) => (FREQUENCIES.includes(value) ? null : `must be one of ${FREQUENCIES.join(', ')}`),
   INTERVAL: integerIn(1, 365),
@@ -51,7 +51,7 @@ const PART_CHECKS: Record<string, PartCheck> = {
 };
 
 /**
- * Validates an RRULE value exactly as rules.md §6 allows and returns it as stored: without the
+ * Validates an RRULE value exactly as docs/rules.md §6 allows and returns it as stored: without the
  * optional `RRULE:` prefix and surrounding whitespace. Throws 400 VALIDATION_ERROR on `rrule`.
  */
 export function validateRecurrenceRule(input: string): string {

@@ -1,7 +1,7 @@
 import type { TaskTemplateEntity } from '@app/core/database/entities';
 import type { TaskPriority } from '@app/core/database/enums';
 
-/** The template fields a PATCH may set (api.md §7), `rrule` already validated and stripped. */
+/** The template fields a PATCH may set (docs/api.md §7), `rrule` already validated and stripped. */
 export interface TemplatePatch {
   title?: string;
   description?: string | null;
@@ -25,7 +25,7 @@ export interface TemplatePatchPlan {
   changedFields: string[];
   /** Active afterwards and its rule changed or it was re-activated: `next_due` must be recomputed. */
   recomputeNextDue: boolean;
-  /** `active` went from false to true (only that change re-activates, api.md §7). */
+  /** `active` went from false to true (only that change re-activates, docs/api.md §7). */
   reactivated: boolean;
 }
 

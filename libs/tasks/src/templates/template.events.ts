@@ -43,7 +43,7 @@ export const TemplateDeleted = defineEvent<TemplateRefPayload>('template.deleted
   action: 'template_deleted',
 }));
 
-/** Always source `system` (jobs.md §5). */
+/** Always source `system` (docs/jobs.md §5). */
 export const RecurringInstanceGenerated = defineEvent<RecurringInstanceGeneratedPayload>(
   'recurring.instance_generated',
   (payload) => ({

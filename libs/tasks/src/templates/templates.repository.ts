@@ -58,7 +58,7 @@ export class TemplatesRepository {
     await manager.delete(TaskTemplateEntity, { id });
   }
 
-  /** The latest due date among the template's instances in any state (rules.md §6). */
+  /** The latest due date among the template's instances in any state (docs/rules.md §6). */
   async latestInstanceDueDate(manager: EntityManager, templateId: string): Promise<Date | null> {
     const rows: Array<{ latest: Date | null }> = await manager.query(
       `SELECT max(due_date) AS latest FROM task_instances WHERE template_id = $1`,

@@ -30,7 +30,7 @@ const GENERATED_MESSAGE = 'Instance generated successfully';
 /** Templates a user may have, active or not (docs/recurrence-budget.md): bounds every feed's work. */
 export const MAX_TEMPLATES_PER_USER = 100;
 
-/** Recurring templates (api.md §7, rules.md §6). */
+/** Recurring templates (docs/api.md §7, docs/rules.md §6). */
 @Injectable()
 export class TemplatesService {
   constructor(
@@ -166,7 +166,7 @@ export class TemplatesService {
 
   /**
    * After a rule change or re-activation: the first occurrence strictly after the later of now
-   * and the newest instance's due date, so no instance is ever duplicated (rules.md §6).
+   * and the newest instance's due date, so no instance is ever duplicated (docs/rules.md §6).
    */
   private async nextDueAfterInstances(tx: Transaction, template: TaskTemplateEntity, now: Date): Promise<Date | null> {
     const latest = await this.templates.latestInstanceDueDate(tx.manager, template.id);

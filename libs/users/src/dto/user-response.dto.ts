@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { UserEntity } from '@app/core/database/entities';
 import { USER_TIERS, UserTier } from '@app/core/database/enums';
 
-/** The User representation (api.md §2). */
+/** The User representation (docs/api.md §2). */
 export class UserResponseDto {
   @ApiProperty({ description: 'User id', format: 'uuid', example: '3f1c2b7e-9a4d-4e21-8c55-0b6a1d2e3f40' })
   id: string;

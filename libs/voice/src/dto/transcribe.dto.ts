@@ -3,7 +3,7 @@ import { IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
 import { UuidField } from '@app/core/validation/validators';
 import { HttpUrlField } from '@app/notes/dto/http-url.field';
 
-/** Body of `POST /ai/transcribe` (api.md §10.4). */
+/** Body of `POST /ai/transcribe` (docs/api.md §10.4). */
 export class TranscribeDto {
   @HttpUrlField({
     description: 'Audio URL the speech provider downloads',

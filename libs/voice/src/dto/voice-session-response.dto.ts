@@ -7,7 +7,7 @@ import {
   VoiceSessionStatus,
 } from '@app/core/database/enums';
 
-/** `GET /ai/voice-sessions/{id}` (api.md §10.7). */
+/** `GET /ai/voice-sessions/{id}` (docs/api.md §10.7). */
 export class VoiceSessionResponseDto {
   @ApiProperty({ description: 'Session id', format: 'uuid', example: '9c1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' })
   id: string;

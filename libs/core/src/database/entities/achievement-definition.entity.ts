@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { AchievementCategory, PerkType } from '../enums';
 
-/** Static catalogue seeded by the initial migration (rules.md §4); read-only at runtime. */
+/** Static catalogue seeded by the initial migration (docs/rules.md §4); read-only at runtime. */
 @Entity({ name: 'achievement_definitions' })
 export class AchievementDefinitionEntity {
   @PrimaryColumn({ name: 'id', type: 'varchar', length: 32 })

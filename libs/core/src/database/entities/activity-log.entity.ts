@@ -13,7 +13,7 @@ export class ActivityLogEntity {
   @Column({ name: 'entity_type', type: 'text' })
   entityType: ActivityEntityType;
 
-  /** Text so achievement ids fit; meaning per entity type in data-model.md §20. */
+  /** Text so achievement ids fit; meaning per entity type in docs/data-model.md §20. */
   @Column({ name: 'entity_id', type: 'varchar', length: 64 })
   entityId: string;
 

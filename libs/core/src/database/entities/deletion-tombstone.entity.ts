@@ -17,7 +17,7 @@ export class DeletionTombstoneEntity {
   @Column({ name: 'entity_id', type: 'uuid' })
   entityId: string;
 
-  /** Full snapshot: every task column, all subtasks and all reminders (data-model.md §9). */
+  /** Full snapshot: every task column, all subtasks and all reminders (docs/data-model.md §9). */
   @Column({ name: 'entity_data', type: 'jsonb' })
   entityData: Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { IdempotencyState } from '../enums';
 
-/** UNIQUE (user_id, key); inserted `in_progress` before the handler runs (api.md §1.10). */
+/** UNIQUE (user_id, key); inserted `in_progress` before the handler runs (docs/api.md §1.10). */
 @Entity({ name: 'idempotency_keys' })
 export class IdempotencyKeyEntity {
   @PrimaryGeneratedColumn('uuid')

@@ -23,7 +23,7 @@ export class UserEntity {
   @Column({ name: 'timezone', type: 'varchar', length: 64, default: 'UTC' })
   timezone: string;
 
-  /** Derived from subscription state (rules.md §10), never from client input. */
+  /** Derived from subscription state (docs/rules.md §10), never from client input. */
   @Column({ name: 'tier', type: 'text', default: 'free' })
   tier: UserTier;
 

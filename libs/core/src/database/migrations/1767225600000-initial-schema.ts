@@ -263,7 +263,7 @@ export class InitialSchema1767225600000 implements MigrationInterface {
         CONSTRAINT chk_achievement_definitions_perk_value CHECK (perk_value > 0),
         CONSTRAINT chk_achievement_definitions_perk CHECK ((perk_type IS NULL) = (perk_value IS NULL))
       )`);
-    // rules.md §4, in catalogue order
+    // docs/rules.md §4, in catalogue order
     await queryRunner.query(`
       INSERT INTO achievement_definitions (id, name, description, category, threshold, perk_type, perk_value) VALUES
         ('tasks_5', 'Task Starter', 'Complete 5 tasks', 'tasks', 5, 'max_tasks', 15),

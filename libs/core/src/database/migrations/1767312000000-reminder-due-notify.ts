@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-// Wakes the job runner's reminder clock (jobs.md §4 `reminder_fire`) whenever a reminder becomes
+// Wakes the job runner's reminder clock (docs/jobs.md §4 `reminder_fire`) whenever a reminder becomes
 // pending or moves: NOTIFY on channel `reminders_due` at commit of any insert or change of
 // `scheduled_at`/`fired` that leaves the reminder pending. Identical notifications of one
 // transaction are folded into one by PostgreSQL.

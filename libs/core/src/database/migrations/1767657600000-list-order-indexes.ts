@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 // Indexes in the exact order of the user-scoped lists that lacked one (issue #7):
-// - GET /tasks: `user_id`, newest first with the id tie-break (api.md §1.6), so a page is read in
+// - GET /tasks: `user_id`, newest first with the id tie-break (docs/api.md §1.6), so a page is read in
 //   index order without sorting; it supersedes (user_id, created_at DESC).
 // - GET /reminders: `user_id` by `scheduled_at`, id; it supersedes (user_id), also for the cascade.
 export class ListOrderIndexes1767657600000 implements MigrationInterface {

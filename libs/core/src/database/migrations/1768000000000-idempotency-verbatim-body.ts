@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-// A stored outcome is replayed verbatim (api.md §1.10): jsonb reorders object keys, so the body is
+// A stored outcome is replayed verbatim (docs/api.md §1.10): jsonb reorders object keys, so the body is
 // kept as the exact JSON text the first answer sent.
 export class IdempotencyVerbatimBody1768000000000 implements MigrationInterface {
   name = 'IdempotencyVerbatimBody1768000000000';

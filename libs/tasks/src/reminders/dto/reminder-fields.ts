@@ -15,7 +15,7 @@ export const ReminderTypeField = (required: boolean): PropertyDecorator =>
     IsIn(REMINDER_TYPES, { message: `must be one of ${REMINDER_TYPES.join(', ')}` }),
   );
 
-/** Signed, non-zero, |value| ≤ 43 200; the sign is ignored and the magnitude stored (api.md §9). */
+/** Signed, non-zero, |value| ≤ 43 200; the sign is ignored and the magnitude stored (docs/api.md §9). */
 export const OffsetMinutesField = (): PropertyDecorator =>
   applyDecorators(
     ApiProperty({

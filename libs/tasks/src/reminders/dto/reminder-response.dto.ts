@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { ReminderEntity } from '@app/core/database/entities';
 import { REMINDER_METHODS, REMINDER_TYPES, ReminderMethod, ReminderType } from '@app/core/database/enums';
 
-/** The Reminder representation (api.md §2). */
+/** The Reminder representation (docs/api.md §2). */
 export class ReminderResponseDto {
   @ApiProperty({ description: 'Reminder id', format: 'uuid', example: '2b4d6f8a-0c1e-4a3b-9d5f-7e9a1c3e5b7d' })
   id: string;

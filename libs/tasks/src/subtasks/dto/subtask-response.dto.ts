@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { SubtaskEntity } from '@app/core/database/entities';
 import { SUBTASK_SOURCES, SubtaskSource } from '@app/core/database/enums';
 
-/** The Subtask representation (api.md §2). */
+/** The Subtask representation (docs/api.md §2). */
 export class SubtaskResponseDto {
   @ApiProperty({ description: 'Subtask id', format: 'uuid', example: '9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a' })
   id: string;

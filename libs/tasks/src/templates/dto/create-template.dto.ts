@@ -11,7 +11,7 @@ export const RruleField = (required: boolean): PropertyDecorator =>
     example: 'FREQ=WEEKLY;BYDAY=MO,WE',
   });
 
-/** Body of `POST /templates` (api.md §7). */
+/** Body of `POST /templates` (docs/api.md §7). */
 export class CreateTemplateDto {
   @TitleField(true)
   title: string;

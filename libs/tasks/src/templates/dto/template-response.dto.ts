@@ -3,7 +3,7 @@ import type { TaskTemplateEntity } from '@app/core/database/entities';
 import { TASK_PRIORITIES, TaskPriority } from '@app/core/database/enums';
 import { describeRule } from '../recurrence';
 
-/** The Template representation (api.md §2). */
+/** The Template representation (docs/api.md §2). */
 export class TemplateResponseDto {
   @ApiProperty({ description: 'Template id', format: 'uuid', example: '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9' })
   id: string;

@@ -5,7 +5,7 @@ import { OptionalNotNull, OptionalNullable, TimestampField } from '@app/core/val
 import { DescriptionField, EstimatedDurationField, PriorityField, TitleField } from '../../dto/task-fields';
 import { RruleField } from './create-template.dto';
 
-/** Body of `PATCH /templates/{id}` (api.md §7): every field optional. */
+/** Body of `PATCH /templates/{id}` (docs/api.md §7): every field optional. */
 export class UpdateTemplateDto {
   @OptionalNotNull()
   @TitleField(false)
