@@ -297,6 +297,18 @@ describe('POST /api/v1/webhooks/checkout', () => {
       expect((await subscriptionOf(t, userId))!.current_period_end.toISOString()).toBe(end);
     });
 
+    it('should clamp a provider-declared period to one calendar month from its start', async () => {
+      const { user } = await loginAs(t);
+      const start = '2026-12-03T09:00:00.000Z';
+      const forged = proCaptured(user.id, { data: { period_start: start, period_end: '2036-12-03T09:00:00.000Z' } });
+      expect((await postWebhook(t, forged, secret)).body).toEqual({ status: 'ok', processed: true });
+      const stored = (await subscriptionOf(t, user.id))!;
+      expect([stored.current_period_start.toISOString(), stored.current_period_end.toISOString()]).toEqual([
+        start,
+        '2027-01-03T09:00:00.000Z',
+      ]);
+    });
+
     it('should ignore unusable period values as invalid_payload', async () => {
       const { user } = await loginAs(t);
       const event = proCaptured(user.id, { data: { period_start: 'yesterday', period_end: '2026-01-01T00:00:00Z' } });
@@ -539,7 +551,8 @@ describe('POST /api/v1/webhooks/checkout', () => {
       expect((await postWebhook(t, event, secret)).body).toEqual({ status: 'ok', processed: true });
       const again = paymentEvent({
         paymentId: (event.data as { id: string }).id,
-        metadata: { user_id: user.id, purpose: 'credit_purchase', credits: 120 },
+        metadata: { user_id: user.id, purpose: 'credit_purchase', payment_session_id: sessionId, credits: 120 },
+        data: { amount: 1200 },
       });
       expect((await postWebhook(t, again, secret)).body).toEqual({
         status: 'ok',
@@ -563,7 +576,7 @@ describe('POST /api/v1/webhooks/checkout', () => {
       expect(
         (await t.dataSource.query(`SELECT status FROM payment_sessions WHERE id = $1`, [sessionId]))[0].status,
       ).toBe('failed');
-      const res = await postWebhook(t, paymentEvent({ data: { reference: sessionId } }), secret);
+      const res = await postWebhook(t, paymentEvent({ data: { reference: sessionId, amount: 300 } }), secret);
       expect(res.body).toEqual({ status: 'ok', processed: true });
       expect((await grantsOf(t, user.id, 'purchased')).map((g) => g.amount)).toEqual([30]);
       expect(
@@ -591,18 +604,85 @@ describe('POST /api/v1/webhooks/checkout', () => {
       expect(await grantsOf(t, user.id, 'purchased')).toEqual([]);
     });
 
+    /** A pending credit-purchase session as the purchase endpoint stores it (amount = credits × 10). */
+    async function storedSession(userId: string, credits: number): Promise<string> {
+      const rows: { id: string }[] = await t.dataSource.query(
+        `INSERT INTO payment_sessions (user_id, purpose, credits, amount_cents, currency, expires_at)
+         VALUES ($1, 'credit_purchase', $2, $3, 'USD', now() + interval '1 hour') RETURNING id`,
+        [userId, credits, credits * 10],
+      );
+      return rows[0].id;
+    }
+
     it('should honour a captured purchase beyond the monthly cap', async () => {
       const { user } = await loginAs(t);
       for (const credits of [400, 300]) {
+        const sessionId = await storedSession(user.id, credits);
         const res = await postWebhook(
           t,
-          paymentEvent({ metadata: { user_id: user.id, purpose: 'credit_purchase', credits } }),
+          paymentEvent({
+            metadata: { user_id: user.id, purpose: 'credit_purchase', payment_session_id: sessionId, credits },
+            data: { amount: credits * 10 },
+          }),
           secret,
         );
         expect(res.body).toEqual({ status: 'ok', processed: true });
       }
       expect((await grantsOf(t, user.id, 'purchased')).map((g) => g.amount)).toEqual([400, 300]);
     });
+
+    it('should never grant credits on metadata alone, without a stored session', async () => {
+      const { user } = await loginAs(t);
+      const res = await postWebhook(
+        t,
+        paymentEvent({
+          metadata: { user_id: user.id, purpose: 'credit_purchase', credits: 120 },
+          data: { amount: 1200 },
+        }),
+        secret,
+      );
+      expect(res.body).toEqual({ status: 'ok', processed: false, reason: 'invalid_payload' });
+      expect(await grantsOf(t, user.id, 'purchased')).toEqual([]);
+    });
+
+    it.each([
+      ['amount', { amount: 90 }, {}],
+      ['currency', { currency: 'EUR' }, {}],
+      ['credits', {}, { credits: 500 }],
+      ['user_id', {}, { user_id: 'other' }],
+    ])(
+      'should acknowledge, record and count a forged %s without granting',
+      async (field, data: Record<string, unknown>, metadata: Record<string, unknown>) => {
+        const { user } = await loginAs(t);
+        const other = (await loginAs(t)).user;
+        const sessionId = await storedSession(user.id, 30);
+        const forged = { ...metadata, ...(metadata.user_id ? { user_id: other.id } : {}) };
+        const event = paymentEvent({
+          metadata: {
+            user_id: user.id,
+            purpose: 'credit_purchase',
+            payment_session_id: sessionId,
+            credits: 30,
+            ...forged,
+          },
+          data: { amount: 300, ...data },
+        });
+        const res = await postWebhook(t, event, secret);
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual({ status: 'ok', processed: false, reason: 'session_mismatch' });
+        expect(await grantsOf(t, user.id, 'purchased')).toEqual([]);
+        expect(await grantsOf(t, other.id, 'purchased')).toEqual([]);
+        expect(await webhookEventOf(t, event.id as string)).toMatchObject({
+          outcome: 'ignored',
+          reason: 'session_mismatch',
+        });
+        expect(
+          (await t.dataSource.query(`SELECT status FROM payment_sessions WHERE id = $1`, [sessionId]))[0].status,
+        ).toBe('pending');
+        const metrics = await t.http.get('/metrics');
+        expect(metrics.text).toMatch(new RegExp(`webhook_session_mismatch_total\\{field="${field}"\\} [1-9]`));
+      },
+    );
   });
 
   it('should count events in webhook_events_total', async () => {

@@ -408,9 +408,18 @@ describe('Subscription endpoints', () => {
 
     it('should count granted and pending purchases against the 500 monthly cap', async () => {
       const { accessToken, user } = await loginAs(t, { tier: 'pro' });
+      const granted = await as(t, accessToken)
+        .post('/api/v1/subscription/purchase-credits')
+        .set('Origin', ORIGIN)
+        .send({ amount: 200 });
+      expect(granted.status).toBe(200);
+      const sessionId = checkout.hostedRequests[checkout.hostedRequests.length - 1].body.reference as string;
       await postWebhook(
         t,
-        paymentEvent({ metadata: { user_id: user.id, purpose: 'credit_purchase', credits: 200 } }),
+        paymentEvent({
+          metadata: { user_id: user.id, purpose: 'credit_purchase', payment_session_id: sessionId, credits: 200 },
+          data: { amount: 2000 },
+        }),
         checkout.webhookSecret,
       );
       const pending = await as(t, accessToken)

@@ -2,7 +2,8 @@ import { PAYMENT_SESSION_PURPOSES, PaymentSessionPurpose } from '@app/core/datab
 import { ErrorDetail, ValidationError } from '@app/core/errors/domain-error';
 import { parseTimestamp, UUID_PATTERN } from '@app/core/validation/validators';
 import { field, isObject, JsonObject, stringField } from './json-fields';
-import type { Period } from './subscription-rules';
+import type { PaymentSessionEntity } from '@app/core/database/entities';
+import { addCalendarMonth, Period } from './subscription-rules';
 
 /** A verified Checkout.com webhook event (docs/integrations.md §4.3). */
 export interface CheckoutEvent {
@@ -94,4 +95,32 @@ export function declaredCredits(data: JsonObject): number | null | 'invalid' {
   return typeof credits === 'number' && Number.isInteger(credits) && credits >= 1 && credits <= MAX_CREDITS
     ? credits
     : 'invalid';
+}
+
+/** `data.amount` (minor units) and `data.currency`, as sent. */
+function declaredCharge(data: JsonObject): { amount: unknown; currency: unknown } {
+  return { amount: field(data, 'amount'), currency: field(data, 'currency') };
+}
+
+/**
+ * The first field in which the event contradicts the stored payment session, or null
+ * (docs/webhook-trust.md): our own record decides who is granted what.
+ */
+export function sessionMismatch(data: JsonObject, session: PaymentSessionEntity): string | null {
+  const userId = declaredUserId(data);
+  if (userId !== null && userId !== session.userId) return 'user_id';
+  const credits = field(metadata(data), 'credits');
+  if (credits !== undefined && credits !== null && declaredCredits(data) !== session.credits) return 'credits';
+  const charge = declaredCharge(data);
+  if (charge.amount !== session.amountCents) return 'amount';
+  if (typeof charge.currency !== 'string' || charge.currency.toUpperCase() !== session.currency.trim().toUpperCase()) {
+    return 'currency';
+  }
+  return null;
+}
+
+/** A provider-declared period never covers more than one calendar month from its start. */
+export function clampPeriod(period: Period): Period {
+  const limit = addCalendarMonth(period.start);
+  return period.end.getTime() > limit.getTime() ? { start: period.start, end: limit } : period;
 }

@@ -12,7 +12,7 @@ import { CreditLedgerService } from '@app/credits/credit-ledger.service';
 import { InvalidSignatureError, WebhookNotConfiguredError } from './billing.errors';
 import {
   CheckoutEvent,
-  declaredCredits,
+  clampPeriod,
   declaredPeriod,
   declaredPurpose,
   declaredSeriesId,
@@ -22,6 +22,7 @@ import {
   paymentIdOf,
   paymentSessionRef,
   readCheckoutEvent,
+  sessionMismatch,
 } from './checkout-event';
 import { WebhookAckDto, WebhookIgnoreReason } from './dto/webhook-ack.dto';
 import type { JsonObject } from './json-fields';
@@ -146,10 +147,12 @@ export class CheckoutWebhookService {
   }
 
   private async proCaptured(tx: Transaction, r: Resolution): Promise<Outcome> {
-    const userId = await this.resolveUser(tx, r);
+    if (r.session && this.contradicts(r, r.session)) return ignored('session_mismatch', r.session.userId);
+    const userId = r.session?.userId ?? (await this.resolveUser(tx, r));
     if (!userId) return ignored('unknown_user');
-    const period = declaredPeriod(r.data);
-    if (period === 'invalid') return ignored('invalid_payload', userId);
+    const declared = declaredPeriod(r.data);
+    if (declared === 'invalid') return ignored('invalid_payload', userId);
+    const period = declared && clampPeriod(declared);
     const result = await this.lifecycle.applyCapture(tx, {
       userId,
       paymentId: r.paymentId,
@@ -165,12 +168,12 @@ export class CheckoutWebhookService {
     return { processed: true, userId };
   }
 
+  /** Credits and user come from the stored credit-purchase session only (docs/webhook-trust.md). */
   private async purchaseCaptured(tx: Transaction, r: Resolution): Promise<Outcome> {
-    const userId = await this.resolveUser(tx, r);
-    if (!userId) return ignored('unknown_user');
-    const declared = declaredCredits(r.data);
-    const credits = declared === 'invalid' ? null : (declared ?? r.session?.credits ?? null);
-    if (credits === null) return ignored('invalid_payload', userId);
+    const session = r.session?.purpose === 'credit_purchase' ? r.session : null;
+    if (!session || session.credits === null) return ignored('invalid_payload');
+    if (this.contradicts(r, session)) return ignored('session_mismatch', session.userId);
+    const { userId, credits } = session;
     const lotId = await this.credits.grant(tx, {
       userId,
       creditType: 'purchased',
@@ -181,7 +184,7 @@ export class CheckoutWebhookService {
       now: r.receivedAt,
     });
     if (!lotId) return ignored('duplicate', userId);
-    if (r.session) await this.sessions.complete(tx.manager, r.session.id, r.receivedAt);
+    await this.sessions.complete(tx.manager, session.id, r.receivedAt);
     const usage = await this.sessions.purchaseUsage(userId, r.receivedAt, tx.manager);
     if (usage.purchased > this.config.MAX_CREDIT_PURCHASE_PER_MONTH) {
       // A captured payment is always honoured (docs/rules.md §2.8).
@@ -245,6 +248,18 @@ export class CheckoutWebhookService {
     await this.subscriptions.lockUser(tx.manager, userId);
     const subscription = await this.subscriptions.findByUser(userId, tx.manager, true);
     return subscription ? { subscription } : { reason: 'unknown_subscription' };
+  }
+
+  /** A forged or inconsistent event: acknowledged and recorded, alerted, never granted. */
+  private contradicts(r: Resolution, session: PaymentSessionEntity): boolean {
+    const field = sessionMismatch(r.data, session);
+    if (!field) return false;
+    this.logger.error(
+      { event_id: r.event.id, payment_session_id: session.id, field },
+      'webhook event contradicts the stored payment session',
+    );
+    this.metrics.webhookMismatches.inc({ field });
+    return true;
   }
 
   private count(type: string | undefined, outcome: string): void {

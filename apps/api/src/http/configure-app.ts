@@ -18,7 +18,6 @@ import { setupSwagger, VERSIONED_ALIASES } from './swagger';
 
 export const API_PREFIX = 'api/v1';
 /** API requests worked on at once (6 × the database pool); later ones wait in arrival order. */
-const ADMISSION_LIMIT = 128;
 const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-ID', 'X-Task-Id'];
 const EXPOSED_HEADERS = [
   'X-Request-ID',
@@ -57,7 +56,6 @@ export function configureApp(app: NestExpressApplication): void {
     RequestContext.run({ requestId: id }, next);
   });
   app.use(httpMetrics(app.get(MetricsService)));
-  app.use(admissionGate(ADMISSION_LIMIT));
   // The versioned spellings of the unversioned routes, built once rather than per request.
   const aliases = new Set(VERSIONED_ALIASES.map((path) => `/${API_PREFIX}${path}`));
   app.use((request: Request, _response: Response, next: NextFunction) => {
@@ -75,7 +73,9 @@ export function configureApp(app: NestExpressApplication): void {
   });
   const express = app.getHttpAdapter().getInstance() as unknown as { router: { stack: RouteLayer[] } };
   app.use(routeGate(() => express.router.stack));
-  app.use(jsonBodyGate());
+  app.use(jsonBodyGate(config.BODY_READ_TIMEOUT_MS));
+  // After the body is read (under its budget): a slow client never holds a slot.
+  app.use(admissionGate(config.ADMISSION_LIMIT, config.ADMISSION_QUEUE));
 
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [

@@ -6,6 +6,7 @@ export const WEBHOOK_IGNORE_REASONS = [
   'unknown_user',
   'unknown_subscription',
   'invalid_payload',
+  'session_mismatch',
 ] as const;
 export type WebhookIgnoreReason = (typeof WEBHOOK_IGNORE_REASONS)[number];
 

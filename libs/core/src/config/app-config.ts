@@ -77,6 +77,10 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(0) MAX_CREDIT_CARRYOVER = 50;
   @Transform(toInt) @IsInt() @Min(0) MAX_CREDIT_PURCHASE_PER_MONTH = 500;
   @Transform(toBool) @IsBoolean() ENABLE_VOICE_TRANSCRIPTION = true;
+  /** API requests worked on at once, requests that may wait, body read budget (docs/admission-gate.md). */
+  @Transform(toInt) @IsInt() @Min(1) ADMISSION_LIMIT = 128;
+  @Transform(toInt) @IsInt() @Min(0) ADMISSION_QUEUE = 1024;
+  @Transform(toInt) @IsInt() @Min(100) BODY_READ_TIMEOUT_MS = 10_000;
   @Transform(emptyToUndefined) @IsOptional() @IsString() CORS_ORIGINS?: string;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';

@@ -18,7 +18,7 @@ describe(admissionGate.name, () => {
   }
 
   it('should admit up to the limit at once and the rest in arrival order as responses finish', () => {
-    const gate = admissionGate(2);
+    const gate = admissionGate(2, 10);
     const calls = [call(gate), call(gate), call(gate), call(gate)];
 
     expect(calls.map((c) => c.admitted())).toEqual([true, true, false, false]);
@@ -29,7 +29,7 @@ describe(admissionGate.name, () => {
   });
 
   it('should free a slot once per request when both finish and close fire', () => {
-    const gate = admissionGate(1);
+    const gate = admissionGate(1, 10);
     const first = call(gate);
     const second = call(gate);
     const third = call(gate);
@@ -42,7 +42,7 @@ describe(admissionGate.name, () => {
   });
 
   it('should skip a waiting request whose connection closed and give its turn to the next', () => {
-    const gate = admissionGate(1);
+    const gate = admissionGate(1, 10);
     const first = call(gate);
     const gone = call(gate);
     const next = call(gate);
@@ -55,7 +55,7 @@ describe(admissionGate.name, () => {
   });
 
   it('should not gate health, metrics, docs or requests waiting on an outside provider', () => {
-    const gate = admissionGate(1);
+    const gate = admissionGate(1, 10);
     call(gate);
 
     for (const path of ['/health/ready', '/metrics', '/docs', '/api/v1/ai/chat', '/api/v1/notes/x/convert']) {

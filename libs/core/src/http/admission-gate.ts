@@ -1,8 +1,12 @@
 import { AsyncResource } from 'node:async_hooks';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { DomainError } from '../errors/domain-error';
+import { sendError } from './error-response';
 
 /** Requests that wait on an outside service (AI provider, speech) and would hold a slot for seconds. */
-const UNGATED = [/^\/api\/v1\/ai\//, /^\/api\/v1\/notes\/[^/]+\/convert/, /^\/api\/v1\/ws\//];
+const UNGATED = [/^\/api\/v1\/ai\//i, /^\/api\/v1\/notes\/[^/]+\/convert/i, /^\/api\/v1\/ws\//i];
+/** The router matches paths case-insensitively: so does the gate. */
+const GATED = /^\/api\/v1\//i;
 
 /**
  * Bounds the API requests worked on at once; the others wait their turn in arrival order before
@@ -11,9 +15,10 @@ const UNGATED = [/^\/api\/v1\/ai\//, /^\/api\/v1\/notes\/[^/]+\/convert/, /^\/ap
  * every request advancing slowly side by side while holding pooled connections and row locks.
  * Only `/api/v1` is gated (health, metrics and docs always answer); requests that wait on an
  * outside provider are not gated either. A request leaves its slot when its response is
- * finished or its connection closes.
+ * finished or its connection closes. At most `maxWaiting` wait: beyond that the request is answered
+ * `503 SERVICE_UNAVAILABLE` with `Retry-After` at once (docs/admission-gate.md).
  */
-export function admissionGate(limit: number): RequestHandler {
+export function admissionGate(limit: number, maxWaiting: number): RequestHandler {
   let active = 0;
   const waiting: Array<() => void> = [];
   const admitNext = (): void => {
@@ -21,7 +26,8 @@ export function admissionGate(limit: number): RequestHandler {
     if (next) next();
   };
   return (request: Request, response: Response, next: NextFunction) => {
-    if (!request.path.startsWith('/api/v1/') || UNGATED.some((path) => path.test(request.path))) return next();
+    if (!GATED.test(request.path) || UNGATED.some((path) => path.test(request.path))) return next();
+    if (active >= limit && waiting.length >= maxWaiting) return sendError(request, response, new QueueFullError());
     let state: 'waiting' | 'admitted' | 'done' = 'waiting';
     const leave = (): void => {
       if (state === 'admitted') {
@@ -46,4 +52,10 @@ export function admissionGate(limit: number): RequestHandler {
       context.runInAsyncScope(next);
     });
   };
+}
+
+class QueueFullError extends DomainError {
+  constructor() {
+    super(503, 'SERVICE_UNAVAILABLE', 'The server is busy, retry shortly', {}, undefined, { 'Retry-After': '1' });
+  }
 }

@@ -101,7 +101,7 @@ export function routeGate(getRouterStack: () => RouteLayer[]): RequestHandler {
  * Step 2 of docs/api.md §1.9: body size (413), content type (415) and JSON syntax (400). Keeps the raw
  * bytes for the idempotency fingerprint and webhook signatures; an empty body reads as `{}`.
  */
-export function jsonBodyGate(): RequestHandler {
+export function jsonBodyGate(timeoutMs: number): RequestHandler {
   return (request: Request, response: Response, nextInContext: NextFunction) => {
     const raw = request as RequestWithRawBody;
     if (!BODY_METHODS.has(request.method)) {
@@ -117,17 +117,26 @@ export function jsonBodyGate(): RequestHandler {
     const chunks: Buffer[] = [];
     let size = 0;
     let aborted = false;
+    // A client that trickles its body holds a slot and a socket: it has `timeoutMs` to finish.
+    const timer = setTimeout(() => {
+      aborted = true;
+      response.setHeader('Connection', 'close');
+      sendError(request, response, new DomainError(408, 'REQUEST_TIMEOUT', 'Request body not received in time'));
+    }, timeoutMs);
+    response.once('close', () => clearTimeout(timer));
     request.on('data', (chunk: Buffer) => {
       if (aborted) return;
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
         aborted = true;
+        clearTimeout(timer);
         tooLarge(request, response);
         return;
       }
       chunks.push(chunk);
     });
     request.on('end', () => {
+      clearTimeout(timer);
       if (aborted) return;
       const body = Buffer.concat(chunks);
       raw.rawBody = body;

@@ -65,6 +65,13 @@ export class MetricsService {
     labelNames: ['bucket'],
     registers: [this.registry],
   });
+  readonly webhookMismatches = new Counter({
+    name: 'webhook_session_mismatch_total',
+    help: 'Payment webhook events that contradicted the stored payment session, by field',
+    labelNames: ['field'],
+    registers: [this.registry],
+  });
+
   readonly webhookEvents = new Counter({
     name: 'webhook_events_total',
     help: 'Payment webhook events by type and outcome',
