@@ -6,6 +6,7 @@ import { IdempotencyVerbatimBody1768000000000 } from './1768000000000-idempotenc
 import { CalendarContentStamp1768100000000 } from './1768100000000-calendar-content-stamp';
 import { JobScanIndexes1768400000000 } from './1768400000000-job-scan-indexes';
 import { JobBatchRuns1768400000001 } from './1768400000001-job-batch-runs';
+import { BurstAndStreakIndexes1768400000002 } from './1768400000002-burst-and-streak-indexes';
 
 /** Every migration, oldest first; the one list used by the API, the worker and `ormconfig.ts`. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   CalendarContentStamp1768100000000,
   JobScanIndexes1768400000000,
   JobBatchRuns1768400000001,
+  BurstAndStreakIndexes1768400000002,
 ];
