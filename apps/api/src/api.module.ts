@@ -19,6 +19,7 @@ import { createValidationPipe } from '@app/core/validation/validation.pipe';
 import { NotesHttpModule } from '@app/notes/notes-http.module';
 import { FocusHttpModule } from '@app/focus/focus-http.module';
 import { NotificationsHttpModule } from '@app/notifications/notifications-http.module';
+import { QuickAddHttpModule } from '@app/quick-add/quick-add-http.module';
 import { RecoveryHttpModule } from '@app/recovery/recovery-http.module';
 import { SyncHttpModule } from '@app/sync/sync-http.module';
 import { TasksHttpModule } from '@app/tasks/tasks-http.module';
@@ -45,6 +46,7 @@ export class ApiModule {
         NotesHttpModule,
         AiHttpModule,
         VoiceHttpModule,
+        QuickAddHttpModule,
         TasksHttpModule,
         RecoveryHttpModule,
         FocusHttpModule,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ReminderEntity } from '@app/core/database/entities';
+import type { ActivitySource } from '@app/core/database/enums';
 import { LimitExceededError } from '@app/core/errors/domain-error';
 import type { Transaction } from '@app/core/events/transaction';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
@@ -46,40 +47,45 @@ export class RemindersService {
    * 10) → the 5-per-task limit counting fired and skipped ones (409).
    */
   create(userId: string, taskId: string, dto: CreateReminderDto): Promise<ReminderResponseDto> {
-    return this.uow.run(async (tx) => {
-      const task = await this.access.lockWritable(tx.manager, userId, taskId);
-      const schedule = resolveNewReminder(dto, task.dueDate);
-      const { maxRemindersPerTask } = await this.limits.readFor(tx.manager, userId);
-      const current = await this.reminders.countByTask(tx.manager, taskId);
-      if (current + 1 > maxRemindersPerTask) {
-        throw new LimitExceededError(
-          `A task can have at most ${maxRemindersPerTask} reminders`,
-          maxRemindersPerTask,
-          current,
-        );
-      }
-      const now = new Date();
-      const reminder = await this.reminders.insert(
-        tx.manager,
-        tx.manager.create(ReminderEntity, {
-          id: randomUUID(),
-          taskId,
-          userId,
-          ...schedule,
-          fired: false,
-          firedAt: null,
-          skipped: false,
-          createdAt: now,
-          updatedAt: now,
-        }),
+    return this.uow.run((tx) => this.createInTx(tx, userId, taskId, dto, 'user'));
+  }
+
+  /** `create` inside the caller's transaction. */
+  async createInTx(
+    tx: Transaction,
+    userId: string,
+    taskId: string,
+    dto: CreateReminderDto,
+    source: ActivitySource,
+  ): Promise<ReminderResponseDto> {
+    const task = await this.access.lockWritable(tx.manager, userId, taskId);
+    const schedule = resolveNewReminder(dto, task.dueDate);
+    const { maxRemindersPerTask } = await this.limits.readFor(tx.manager, userId);
+    const current = await this.reminders.countByTask(tx.manager, taskId);
+    if (current + 1 > maxRemindersPerTask) {
+      throw new LimitExceededError(
+        `A task can have at most ${maxRemindersPerTask} reminders`,
+        maxRemindersPerTask,
+        current,
       );
-      await tx.emit(
-        ReminderCreated,
-        { reminder_id: reminder.id, task_id: taskId },
-        { userId, source: 'user', occurredAt: now },
-      );
-      return toReminderResponse(reminder);
-    });
+    }
+    const now = new Date();
+    const reminder = await this.reminders.insert(
+      tx.manager,
+      tx.manager.create(ReminderEntity, {
+        id: randomUUID(),
+        taskId,
+        userId,
+        ...schedule,
+        fired: false,
+        firedAt: null,
+        skipped: false,
+        createdAt: now,
+        updatedAt: now,
+      }),
+    );
+    await tx.emit(ReminderCreated, { reminder_id: reminder.id, task_id: taskId }, { userId, source, occurredAt: now });
+    return toReminderResponse(reminder);
   }
 
   /** Recomputes `scheduled_at`; moving it to the future makes the reminder pending again. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { TaskTemplateEntity } from '@app/core/database/entities';
+import type { ActivitySource } from '@app/core/database/enums';
 import type { Transaction } from '@app/core/events/transaction';
 import { LimitExceededError } from '@app/core/errors/domain-error';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
@@ -54,49 +55,57 @@ export class TemplatesService {
 
   /** Creates the template and its first instance, due at the first occurrence after now; a limit failure creates nothing. */
   create(userId: string, dto: CreateTemplateDto): Promise<TemplateCreatedResponseDto> {
+    return this.uow.run((tx) => this.createInTx(tx, userId, dto, 'user'));
+  }
+
+  /** `create` inside the caller's transaction (quick add creates the template and its reminders together). */
+  async createInTx(
+    tx: Transaction,
+    userId: string,
+    dto: CreateTemplateDto,
+    source: ActivitySource,
+  ): Promise<TemplateCreatedResponseDto> {
     const rrule = validateRecurrenceRule(dto.rrule);
-    return this.uow.run(async (tx) => {
-      const now = new Date();
-      const limits = await this.limits.lockedFor(tx.manager, userId);
-      const description = dto.description ?? '';
-      assertDescriptionLength(description, limits.maxDescriptionLength);
-      const dtstart = dto.dtstart ?? new Date(Math.floor(now.getTime() / 1000) * 1000);
-      const templates = await this.templates.countForUser(tx.manager, userId);
-      if (templates >= MAX_TEMPLATES_PER_USER) {
-        throw new LimitExceededError(
-          `Template limit reached (${MAX_TEMPLATES_PER_USER}); delete templates first`,
-          MAX_TEMPLATES_PER_USER,
-          templates,
-        );
-      }
-      if (occurrenceAfter(rrule, dtstart, now)) await this.limits.assertActiveRoom(tx.manager, userId, limits);
-      const template = await this.templates.insert(
-        tx.manager,
-        tx.manager.create(TaskTemplateEntity, {
-          id: randomUUID(),
-          userId,
-          title: dto.title,
-          description,
-          priority: dto.priority ?? 'medium',
-          estimatedDuration: dto.estimated_duration ?? null,
-          rrule,
-          dtstart,
-          nextDue: null,
-          active: true,
-          lastGeneratedAt: null,
-          createdAt: now,
-          updatedAt: now,
-        }),
+    const now = new Date();
+    const limits = await this.limits.lockedFor(tx.manager, userId);
+    const description = dto.description ?? '';
+    assertDescriptionLength(description, limits.maxDescriptionLength);
+    const dtstart = dto.dtstart ?? new Date(Math.floor(now.getTime() / 1000) * 1000);
+    const templates = await this.templates.countForUser(tx.manager, userId);
+    if (templates >= MAX_TEMPLATES_PER_USER) {
+      throw new LimitExceededError(
+        `Template limit reached (${MAX_TEMPLATES_PER_USER}); delete templates first`,
+        MAX_TEMPLATES_PER_USER,
+        templates,
       );
-      await tx.emit(TemplateCreated, { template_id: template.id }, { userId, source: 'user', occurredAt: now });
-      const generated = await this.generator.generate(tx, template, now, null);
-      return {
-        ...toTemplateResponse(generated?.template ?? template),
-        first_instance: generated
-          ? toTaskResponse({ task: generated.task, subtaskCount: 0, subtaskCompletedCount: 0 })
-          : null,
-      };
-    });
+    }
+    if (occurrenceAfter(rrule, dtstart, now)) await this.limits.assertActiveRoom(tx.manager, userId, limits);
+    const template = await this.templates.insert(
+      tx.manager,
+      tx.manager.create(TaskTemplateEntity, {
+        id: randomUUID(),
+        userId,
+        title: dto.title,
+        description,
+        priority: dto.priority ?? 'medium',
+        estimatedDuration: dto.estimated_duration ?? null,
+        rrule,
+        dtstart,
+        nextDue: null,
+        active: true,
+        lastGeneratedAt: null,
+        createdAt: now,
+        updatedAt: now,
+      }),
+    );
+    await tx.emit(TemplateCreated, { template_id: template.id }, { userId, source, occurredAt: now });
+    const generated = await this.generator.generate(tx, template, now, null);
+    return {
+      ...toTemplateResponse(generated?.template ?? template),
+      first_instance: generated
+        ? toTaskResponse({ task: generated.task, subtaskCount: 0, subtaskCompletedCount: 0 })
+        : null,
+    };
   }
 
   update(userId: string, templateId: string, dto: UpdateTemplateDto): Promise<TemplateResponseDto> {
