@@ -110,6 +110,7 @@ const chatBody = (w: FuzzWorld): BodySpec => ({
 const redirectUrls: BodySpec = { success_url: url, cancel_url: url };
 
 /** Structured content every AI feature can use, so valid inputs also succeed. */
+const quickAdd: BodySpec = { text: text(500) };
 const AI_SUBTASKS = { subtasks: [{ title: 'Fuzzed step' }, { title: '<b>two</b>' }] };
 const AI_CONVERSION = {
   task: { title: 'From note', description: 'd', priority: 'high', subtasks: [{ title: 'a' }] },
@@ -174,6 +175,8 @@ export const WRITE_ENDPOINTS: WriteEndpoint[] = [
   { method: 'POST', path: '/api/v1/calendar-feed', auth: 'bearer' },
   { method: 'DELETE', path: '/api/v1/calendar-feed', auth: 'bearer' },
   { method: 'POST', path: '/api/v1/tasks', auth: 'bearer', body: () => taskFields },
+  { method: 'POST', path: '/api/v1/tasks/quick-add', auth: 'bearer', body: () => quickAdd },
+  { method: 'POST', path: '/api/v1/tasks/quick-add/preview', auth: 'bearer', body: () => quickAdd },
   { method: 'PATCH', path: '/api/v1/tasks/{id}', auth: 'bearer', params: { id: taskIds }, body: () => taskPatch },
   { method: 'PUT', path: '/api/v1/tasks/{id}', auth: 'bearer', params: { id: taskIds }, body: () => taskPatch },
   { method: 'DELETE', path: '/api/v1/tasks/{id}', auth: 'bearer', params: { id: taskIds } },
