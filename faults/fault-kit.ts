@@ -65,6 +65,8 @@ export interface Attempt {
   title: string;
   status: number;
   code: string | null;
+  /** The answer carried `X-Idempotent-Replayed: true`: the stored outcome of an earlier attempt. */
+  replayed: boolean;
   /** performance.now() when the answer arrived. */
   at: number;
 }
@@ -78,61 +80,99 @@ export interface WriteLoad {
   stop(): Promise<void>;
 }
 
+/** What the API answered to one write (`status` 0 = no answer: connection refused or reset). */
+export interface Answer {
+  status: number;
+  code: string | null;
+  body: Record<string, unknown> | null;
+  replayed: boolean;
+}
+
+async function sendWrite(
+  url: string,
+  method: string,
+  path: string,
+  token: string,
+  key: string,
+  body: object,
+): Promise<Answer> {
+  try {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': key },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(15_000),
+    });
+    const parsed = (await response.json().catch(() => null)) as Record<string, unknown> | null;
+    const error = parsed?.error as { code?: string } | undefined;
+    return {
+      status: response.status,
+      code: error?.code ?? null,
+      body: parsed,
+      replayed: response.headers.get('x-idempotent-replayed') === 'true',
+    };
+  } catch {
+    return { status: 0, code: null, body: null, replayed: false };
+  }
+}
+
+/** No answer, a 5xx, a key still in progress or a 429: the client does not know the outcome yet. */
+function isUnknownOutcome(answer: Answer): boolean {
+  return (
+    answer.status === 0 ||
+    answer.status >= 500 ||
+    answer.status === 429 ||
+    (answer.status === 409 && answer.code === 'IDEMPOTENCY_IN_PROGRESS')
+  );
+}
+
 /**
  * Clients that each loop: create a task (201 = acknowledged), then complete it (200 =
  * acknowledged; completed tasks do not count against the active-task limit). Every answer is
- * recorded; a failed write is not retried here (see `retryWithSameKey`).
+ * recorded. With `retry`, each write whose outcome the client does not know (see
+ * `isUnknownOutcome`) is sent again with the same `Idempotency-Key` until it gets a final answer,
+ * as docs/api.md §1.10 tells clients to do; without it, a failed write is given up.
  */
-export function startWriteLoad(apiUrl: () => string, tokens: string[], prefix: string): WriteLoad {
+export function startWriteLoad(
+  apiUrl: () => string,
+  tokens: string[],
+  prefix: string,
+  options: { retry?: boolean } = {},
+): WriteLoad {
   const load: WriteLoad = { attempts: [], created: new Map(), completed: new Set(), stop: async () => undefined };
   let running = true;
-  const send = async (
+  const write = async (
+    kind: Attempt['kind'],
     method: string,
     path: string,
     token: string,
-    key: string,
+    title: string,
     body: object,
-  ): Promise<{ status: number; code: string | null; body: Record<string, unknown> | null }> => {
-    try {
-      const response = await fetch(`${apiUrl()}${path}`, {
-        method,
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': key },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(15_000),
+  ): Promise<Answer> => {
+    const key = randomUUID();
+    for (;;) {
+      const answer = await sendWrite(apiUrl(), method, path, token, key, body);
+      load.attempts.push({
+        kind,
+        key,
+        title,
+        status: answer.status,
+        code: answer.code,
+        replayed: answer.replayed,
+        at: performance.now(),
       });
-      const parsed = (await response.json().catch(() => null)) as Record<string, unknown> | null;
-      const error = parsed?.error as { code?: string } | undefined;
-      return { status: response.status, code: error?.code ?? null, body: parsed };
-    } catch {
-      return { status: 0, code: null, body: null };
+      if (!options.retry || !isUnknownOutcome(answer)) return answer;
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
   const client = async (token: string, index: number): Promise<void> => {
     for (let n = 0; running; n++) {
       const title = `${prefix}-${index}-${n}`;
-      const createKey = randomUUID();
-      const created = await send('POST', '/api/v1/tasks', token, createKey, { title });
-      load.attempts.push({
-        kind: 'create',
-        key: createKey,
-        title,
-        status: created.status,
-        code: created.code,
-        at: performance.now(),
-      });
+      const created = await write('create', 'POST', '/api/v1/tasks', token, title, { title });
       if (created.status === 201) {
         const id = (created.body?.data as { id: string }).id;
         load.created.set(title, id);
-        const completeKey = randomUUID();
-        const done = await send('PATCH', `/api/v1/tasks/${id}`, token, completeKey, { completed: true });
-        load.attempts.push({
-          kind: 'complete',
-          key: completeKey,
-          title,
-          status: done.status,
-          code: done.code,
-          at: performance.now(),
-        });
+        const done = await write('complete', 'PATCH', `/api/v1/tasks/${id}`, token, title, { completed: true });
         if (done.status === 200) load.completed.add(title);
       } else {
         await new Promise((resolve) => setTimeout(resolve, 50));

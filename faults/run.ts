@@ -17,13 +17,18 @@ import {
   timeUntil,
   WriteLoad,
 } from './fault-kit';
+import { CommitFate, startCommitCuttingProxy } from './commit-cutting-proxy';
 
 /**
  * `npm run test:faults` (issue #8): process-level faults against the built API on its own
  * embedded PostgreSQL (own DATA_DIR and port, durable settings):
  *  1. PostgreSQL stopped (`pg_ctl -m fast`) under write load, then started again;
  *  2. PostgreSQL crashed (immediate shutdown, WAL recovery at restart) under write load;
- *  3. the API process killed with SIGKILL under write load, then started again.
+ *  3. the API process killed with SIGKILL under write load, then started again;
+ *  4. lost answers (issue #12 item 6): the API's database connections cut right after
+ *     PostgreSQL acknowledged a COMMIT, and the API SIGKILLed at that instant, under write load
+ *     whose clients retry every unanswered write with its own key; 0 duplicates (one task per
+ *     key), 0 acknowledged writes lost.
  * While the database is away every request answers 503 SERVICE_UNAVAILABLE (the envelope) and
  * readiness answers 503; within 5 s of the database being back both recover without an API
  * restart; every acknowledged write is in the database afterwards. Prints the figures; exits 1
@@ -33,6 +38,9 @@ const CLIENTS = 8;
 const LOAD_SECONDS = 3;
 const OUTAGE_SECONDS = 3;
 const RECOVERY_LIMIT_MS = 5000;
+/** One COMMIT in this many loses its answer while the cutting scenario runs. */
+const CUT_EVERY = 5;
+const KILLS = 3;
 const WORK_DIR = join(ROOT, '.data', 'faults', `run-${process.pid}`);
 
 const log = (message: string): void => console.log(`[faults] ${message}`);
@@ -81,8 +89,14 @@ async function verify(
     if (lostCompletions.length > 0) failures.push(`${lostCompletions.length} acknowledged completions lost`);
     const duplicates = rows.length - stored.size;
     if (duplicates > 0) failures.push(`${duplicates} tasks stored twice for one title`);
-    const failedCreates = load.attempts.filter((a) => a.kind === 'create' && a.status !== 201);
+    const lastAnswers = new Map(load.attempts.map((a) => [a.key, a]));
+    const failedCreates = [...lastAnswers.values()].filter((a) => a.kind === 'create' && a.status !== 201);
+    const unanswered = [...lastAnswers.values()].filter((a) => a.status === 0 || a.status >= 500).length;
     return {
+      'writes (keys)': lastAnswers.size,
+      'keys without a final answer': unanswered,
+      'tasks stored twice for one key': duplicates,
+      'answers replayed from a stored outcome': load.attempts.filter((a) => a.replayed).length,
       'acknowledged creates': load.created.size,
       'acknowledged completions': load.completed.size,
       'acknowledged writes lost': lostCreates.length + lostCompletions.length,
@@ -192,6 +206,67 @@ async function apiKilled(settings: ApiSettings, current: { api: ApiProcess }, da
   };
 }
 
+/**
+ * Writes whose answer is lost after their commit: the API's connection to PostgreSQL goes through
+ * a proxy that swallows the acknowledgement of a COMMIT (`fate` decides which). Clients retry each
+ * write without a final answer with the same key; the retry must replay, never run it again.
+ */
+async function lostAnswers(
+  name: string,
+  settings: ApiSettings,
+  current: { api: ApiProcess },
+  databaseUrl: string,
+  fate: (armed: boolean) => CommitFate,
+  duringLoad: (scenario: { swallowed: () => number; restartApi: () => Promise<void> }) => Promise<void>,
+): Promise<Outcome> {
+  const failures: string[] = [];
+  const prefix = `fault-${name.replace(/\W+/g, '-')}`;
+  let armed = false;
+  const target = new URL(databaseUrl);
+  const proxy = await startCommitCuttingProxy(
+    { host: target.hostname, port: Number(target.port) },
+    () => fate(armed),
+    () => current.api.launched.child.kill('SIGKILL'),
+  );
+  const proxied = new URL(databaseUrl);
+  proxied.port = String(proxy.port);
+  const proxiedSettings = { ...settings, databaseUrl: proxied.toString() };
+  await current.api.stop();
+  current.api = await startApi(proxiedSettings);
+  try {
+    const tokens = await Promise.all(Array.from({ length: CLIENTS }, () => login(current.api.url)));
+    const load = startWriteLoad(() => current.api.url, tokens, prefix, { retry: true });
+    armed = true;
+    await duringLoad({
+      swallowed: () => proxy.swallowed,
+      restartApi: async () => {
+        current.api = await startApi(proxiedSettings);
+      },
+    });
+    armed = false;
+    await sleep(LOAD_SECONDS);
+    await load.stop();
+    if (proxy.swallowed === 0) failures.push('no COMMIT lost its answer: the scenario tested nothing');
+    const figures = await verify(databaseUrl, load, prefix, failures);
+    if (figures['keys without a final answer'] > 0)
+      failures.push(`${figures['keys without a final answer']} writes never got a final answer`);
+    if (figures['answers replayed from a stored outcome'] === 0) failures.push('no retry was answered by a replay');
+    return {
+      name,
+      failures,
+      figures: {
+        'commits whose answer was lost': proxy.swallowed,
+        ...figures,
+        'all answers': tally(load.attempts),
+      },
+    };
+  } finally {
+    await current.api.stop();
+    current.api = await startApi(settings);
+    await proxy.close();
+  }
+}
+
 async function main(): Promise<void> {
   rmSync(WORK_DIR, { recursive: true, force: true });
   mkdirSync(WORK_DIR, { recursive: true });
@@ -232,6 +307,42 @@ async function main(): Promise<void> {
       ),
     );
     outcomes.push(await apiKilled(settings, current, databaseUrl));
+    let commits = 0;
+    outcomes.push(
+      await lostAnswers(
+        'lost answers: database connection cut right after COMMIT',
+        settings,
+        current,
+        databaseUrl,
+        (armed) => (armed && ++commits % CUT_EVERY === 0 ? 'cut' : 'pass'),
+        () => sleep(LOAD_SECONDS * 2),
+      ),
+    );
+    let killNext = false;
+    outcomes.push(
+      await lostAnswers(
+        'lost answers: API SIGKILLed right after COMMIT',
+        settings,
+        current,
+        databaseUrl,
+        (armed) => {
+          if (!armed || !killNext) return 'pass';
+          killNext = false;
+          return 'kill';
+        },
+        async (scenario) => {
+          for (let kill = 1; kill <= KILLS; kill++) {
+            await sleep(LOAD_SECONDS);
+            const child = current.api.launched.child;
+            const exited = new Promise((resolve) => child.once('exit', resolve));
+            killNext = true;
+            await exited;
+            log(`SIGKILL ${kill}/${KILLS} after a COMMIT (${scenario.swallowed()} answers lost so far); restarting`);
+            await scenario.restartApi();
+          }
+        },
+      ),
+    );
   } finally {
     await current.api.stop();
     await embedded.stop();
