@@ -107,7 +107,8 @@ export class ReminderFireJobs {
       })),
     );
     const sourceRef = (reminder: LockedReminder): string => `reminder:${reminder.id}`;
-    await this.notifications.createMany(
+    // A reminder made pending again by a due-date change keeps its one notification (dedupe key).
+    const notificationIds = await this.notifications.createKeyed(
       tx,
       active.map((reminder) => ({
         userId: reminder.userId,
@@ -121,8 +122,6 @@ export class ReminderFireJobs {
         createdAt: now,
       })),
     );
-    // A reminder made pending again by a due-date change keeps its one notification (dedupe key).
-    const notificationIds = await this.notifications.idsBySourceRef(tx, active.map(sourceRef));
     await this.reminders.markFired(
       tx.manager,
       active.map((reminder) => reminder.id),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { NotificationType } from '@app/core/database/enums';
+import type { NotificationEntity } from '@app/core/database/entities/notification.entity';
 import { ForbiddenError, NotFoundError } from '@app/core/errors/domain-error';
 import type { Transaction } from '@app/core/events/transaction';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
@@ -55,8 +56,30 @@ export class NotificationsService {
     return created ?? null;
   }
 
-  /** `create` for many notifications with a few statements in all (e.g. a burst of reminders); returns those created. */
+  /** `create` for many notifications with a few statements in all; returns those created. */
   async createMany(tx: Transaction, inputs: NewNotification[]): Promise<NotificationResponseDto[]> {
+    return (await this.insertAndDeliver(tx, inputs)).map(toNotificationResponse);
+  }
+
+  /**
+   * `createMany` for notifications that each carry a dedupe key (e.g. a burst of reminders);
+   * returns the id of the notification holding each key, by key: created now (from the insert's
+   * `RETURNING`), or earlier — looked up for the keys the insert skipped only, usually none.
+   */
+  async createKeyed(
+    tx: Transaction,
+    inputs: Array<NewNotification & { sourceRef: string }>,
+  ): Promise<Map<string, string>> {
+    const created = await this.insertAndDeliver(tx, inputs);
+    const ids = new Map(created.map((notification) => [notification.sourceRef as string, notification.id]));
+    const skipped = inputs.map((input) => input.sourceRef).filter((key) => !ids.has(key));
+    if (skipped.length > 0) {
+      for (const [key, id] of await this.notifications.idsBySourceRef(tx.manager, skipped)) ids.set(key, id);
+    }
+    return ids;
+  }
+
+  private async insertAndDeliver(tx: Transaction, inputs: NewNotification[]): Promise<NotificationEntity[]> {
     const byId = new Map<string, NewNotification>(inputs.map((input) => [randomUUID(), input]));
     const created = await this.notifications.insertMany(
       tx.manager,
@@ -99,12 +122,7 @@ export class NotificationsService {
         ),
       );
     }
-    return created.map(toNotificationResponse);
-  }
-
-  /** The ids of the notifications holding these dedupe keys, by key. */
-  idsBySourceRef(tx: Transaction, sourceRefs: string[]): Promise<Map<string, string>> {
-    return this.notifications.idsBySourceRef(tx.manager, sourceRefs);
+    return created;
   }
 
   async list(userId: string, filter: NotificationFilter): Promise<NotificationPageResult> {
