@@ -243,7 +243,7 @@ async function main(): Promise<void> {
     const saturation = await phase('closed', { api, floor }, urls, users, usersFile, database.postmasterPid);
     const open = await phase('open', { api, floor }, urls, users, usersFile, database.postmasterPid);
     log(`webhooks: ${SETTINGS.webhooks} signed events`);
-    const webhooks = await measureWebhooks(apiUrl, webhookSecret, users, SETTINGS.webhooks);
+    const webhooks = await measureWebhooks(apiUrl, database.url, webhookSecret, users, SETTINGS.webhooks);
     log(`AI chat: ${SETTINGS.aiCalls} calls, provider delay ${SETTINGS.aiProviderDelayMs} ms`);
     const ai = await measureAiOverhead(apiUrl, users, SETTINGS.aiCalls, SETTINGS.aiProviderDelayMs);
     await Promise.all(processes.splice(0).map((launched) => stop(launched)));

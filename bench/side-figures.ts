@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
 import { BenchUser } from './crud-mix';
 import { freePort, launch, ROOT, stop, waitForStatus } from './processes';
 import { LatencySummary, round, summarize } from './stats';
@@ -28,23 +29,52 @@ async function timedCalls(count: number, call: (i: number) => Promise<string | n
   return { latency: summarize(samples), errors, errorSamples };
 }
 
+/** The hosted-payment sessions the webhooks pay: what `POST /billing/credits/purchase` stores before the redirect. */
+async function storeCreditSessions(databaseUrl: string, users: BenchUser[], count: number): Promise<string[]> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ id: string }>(
+      `INSERT INTO payment_sessions (user_id, purpose, credits, amount_cents, currency, provider_session_id, expires_at)
+       SELECT user_id, 'credit_purchase', $2, $3, 'USD', 'hpp_bench_' || gen_random_uuid(), now() + interval '24 hours'
+       FROM unnest($1::uuid[]) AS u(user_id)
+       RETURNING id`,
+      [Array.from({ length: count }, (_, i) => users[i % users.length].id), WEBHOOK_CREDITS, WEBHOOK_AMOUNT_CENTS],
+    );
+    return rows.map((row) => row.id);
+  } finally {
+    await db.end();
+  }
+}
+
+const WEBHOOK_CREDITS = 10;
+const WEBHOOK_AMOUNT_CENTS = 100;
+
 /**
- * Checkout.com webhooks (docs/integrations.md §4.2): each a signed `payment_captured` of a credit
- * purchase for another seeded user, processed synchronously by `POST /api/v1/webhooks/checkout`.
+ * Checkout.com webhooks (docs/integrations.md §4.2): each a signed `payment_captured` paying a
+ * stored credit-purchase session of another seeded user (the session, not the event, says who
+ * gets what: docs/webhook-trust.md), processed synchronously by `POST /api/v1/webhooks/checkout`.
  */
-export function measureWebhooks(baseUrl: string, secret: string, users: BenchUser[], count: number) {
+export async function measureWebhooks(
+  baseUrl: string,
+  databaseUrl: string,
+  secret: string,
+  users: BenchUser[],
+  count: number,
+) {
+  const sessions = await storeCreditSessions(databaseUrl, users, count);
   return timedCalls(count, async (i) => {
-    const paymentId = `pay_${randomUUID().replace(/-/g, '')}`;
     const raw = JSON.stringify({
       id: `evt_${randomUUID().replace(/-/g, '')}`,
       type: 'payment_captured',
       created_on: new Date().toISOString(),
       data: {
-        id: paymentId,
-        amount: 100,
+        id: `pay_${randomUUID().replace(/-/g, '')}`,
+        amount: WEBHOOK_AMOUNT_CENTS,
         currency: 'USD',
         response_code: '10000',
-        metadata: { user_id: users[i % users.length].id, purpose: 'credit_purchase', credits: 10 },
+        reference: sessions[i],
+        metadata: { payment_session_id: sessions[i], purpose: 'credit_purchase' },
       },
     });
     const response = await fetch(`${baseUrl}/api/v1/webhooks/checkout`, {
