@@ -132,7 +132,7 @@ describe('POST /api/v1/ai/chat', () => {
     });
   });
 
-  it.each(['error', 'timeout', 'malformed', 'empty'] as const)(
+  it.each(['error', 'unauthorized', 'rate_limited', 'timeout', 'malformed', 'empty'] as const)(
     'should answer 503 and charge nothing when the provider is %s',
     async (mode) => {
       const { accessToken, user } = await loginAs(t);
@@ -143,6 +143,8 @@ describe('POST /api/v1/ai/chat', () => {
         .set('Idempotency-Key', key)
         .send({ message: 'Hello' });
       expectError(res, 503, 'AI_SERVICE_UNAVAILABLE');
+      // One attempt per call: the SDK's own retries (of 429 and 5xx) are off.
+      expect(fake.requests).toHaveLength(1);
       expect(await balanceOf(accessToken)).toBe(5);
       expect((await ledgerOf(t, user.id)).map((e) => [e.operation, e.consumed])).toEqual([['grant', 0]]);
       // The key was released: a retry with it runs again.

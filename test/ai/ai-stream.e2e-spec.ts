@@ -56,7 +56,7 @@ describe('POST /api/v1/ai/chat/stream', () => {
     expect(activity.metadata).toEqual({ task_id: null, credits_used: 1, streamed: true });
   });
 
-  it.each(['error', 'malformed', 'cut', 'stall'] as const)(
+  it.each(['error', 'unauthorized', 'rate_limited', 'malformed', 'cut', 'stall', 'stream_error'] as const)(
     'should end with an error event and charge nothing when the provider is %s',
     async (mode) => {
       const { accessToken, user } = await loginAs(t);

@@ -6,10 +6,51 @@ import type { Socket } from 'node:net';
  * - `ok`: a chat completion (JSON) or `text/event-stream` chunks ending with `data: [DONE]`;
  * - `error`: HTTP 500; `timeout`: never answers; `malformed`: 200 with a body that is not a chat
  *   completion (JSON) or a broken chunk (stream); `empty`: a completion with empty content;
+ * - `unauthorized`: 401 `invalid_api_key`; `rate_limited`: 429 `rate_limit_exceeded` with
+ *   `retry-after`, both with OpenAI's error bodies;
  * - `stall`: (stream) sends the first chunk, then nothing more; `cut`: (stream) first chunk, then the
- *   connection drops.
+ *   connection drops; `stream_error`: (stream) first chunk, then an `error` event, as OpenAI sends
+ *   when a generation fails midway.
+ * A successful stream ends like OpenAI's: a chunk with an empty delta and `finish_reason: "stop"`,
+ * then `data: [DONE]`.
  */
-export type FakeOpenAiMode = 'ok' | 'error' | 'timeout' | 'malformed' | 'empty' | 'stall' | 'cut';
+export type FakeOpenAiMode =
+  | 'ok'
+  | 'error'
+  | 'timeout'
+  | 'malformed'
+  | 'empty'
+  | 'unauthorized'
+  | 'rate_limited'
+  | 'stall'
+  | 'cut'
+  | 'stream_error';
+
+/** OpenAI's answers to a refused request: status, extra headers and the error object. */
+const REFUSALS: Partial<Record<FakeOpenAiMode, { status: number; headers: Record<string, string>; error: object }>> = {
+  error: { status: 500, headers: {}, error: { message: 'boom', type: 'server_error', param: null, code: null } },
+  unauthorized: {
+    status: 401,
+    headers: {},
+    error: {
+      message:
+        'Incorrect API key provided: sk-fake. You can find your API key at https://platform.openai.com/account/api-keys.',
+      type: 'invalid_request_error',
+      param: null,
+      code: 'invalid_api_key',
+    },
+  },
+  rate_limited: {
+    status: 429,
+    headers: { 'retry-after': '20', 'x-ratelimit-remaining-requests': '0' },
+    error: {
+      message: 'Rate limit reached for requests per min (RPM): Limit 3, Used 3, Requested 1.',
+      type: 'requests',
+      param: null,
+      code: 'rate_limit_exceeded',
+    },
+  },
+};
 
 export interface RecordedChatRequest {
   authorization: string | undefined;
@@ -58,13 +99,13 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
     usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
   });
-  const chunk = (text: string): string =>
+  const chunk = (delta: { content?: string }, finishReason: string | null = null): string =>
     `data: ${JSON.stringify({
       id: 'chatcmpl-fake',
       object: 'chat.completion.chunk',
       created: Math.floor(Date.now() / 1000),
       model: 'fake-model',
-      choices: [{ index: 0, delta: { content: text }, finish_reason: null }],
+      choices: [{ index: 0, delta, finish_reason: finishReason }],
     })}\n\n`;
 
   async function answer(req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
@@ -77,10 +118,11 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     const mode = state.mode;
     if (mode === 'timeout') return;
     await wait(state.delayMs);
-    if (mode === 'error') {
+    const refusal = REFUSALS[mode];
+    if (refusal) {
       res
-        .writeHead(500, { 'content-type': 'application/json' })
-        .end('{"error":{"message":"boom","type":"server_error"}}');
+        .writeHead(refusal.status, { 'content-type': 'application/json', ...refusal.headers })
+        .end(JSON.stringify({ error: refusal.error }));
       return;
     }
     if (body.stream) {
@@ -90,15 +132,21 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
         return;
       }
       for (const [index, text] of state.chunks.entries()) {
-        res.write(chunk(text));
+        res.write(chunk({ content: text }));
         if (index === 0 && mode === 'stall') return;
         if (index === 0 && mode === 'cut') {
           res.socket?.destroy();
           return;
         }
+        if (index === 0 && mode === 'stream_error') {
+          res.end(
+            `data: ${JSON.stringify({ error: { message: 'The server had an error while processing your request.', type: 'server_error', param: null, code: null } })}\n\n`,
+          );
+          return;
+        }
         await wait(state.delayMs);
       }
-      res.end('data: [DONE]\n\n');
+      res.end(`${chunk({}, 'stop')}data: [DONE]\n\n`);
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json' });
