@@ -10,7 +10,10 @@ export interface FakeTranscriptResult {
 
 /**
  * Live modes: `ok` answers each audio frame with the next scripted result and, on `CloseStream`,
- * closes 1000; `refuse` rejects the upgrade; `fail` closes 1011 after the first audio frame.
+ * sends the stream's `Metadata` (request id, audio duration) and closes 1000, as Deepgram does;
+ * `refuse` rejects the upgrade; `fail` closes 1011 after the first audio frame. Like Deepgram, a
+ * live socket that receives neither audio nor a text message (e.g. `KeepAlive`) for `idleCloseMs`
+ * is closed 1011 with Deepgram's NET-0001 reason.
  * Pre-recorded modes: `ok`, `error` (HTTP 500), `timeout` (never answers), `malformed` (not JSON).
  */
 export interface FakeDeepgram {
@@ -18,6 +21,8 @@ export interface FakeDeepgram {
   url: string;
   apiKey: string;
   liveMode: 'ok' | 'refuse' | 'fail';
+  /** Deepgram closes a live socket after about 10 s without audio or a text message. */
+  idleCloseMs: number;
   prerecordedMode: 'ok' | 'error' | 'timeout' | 'malformed';
   /** Results sent back, one per received audio frame (then nothing more). */
   script: FakeTranscriptResult[];
@@ -30,6 +35,10 @@ export interface FakeDeepgram {
   reset(): void;
   close(): Promise<void>;
 }
+
+const IDLE_CLOSE_MS = 10_000;
+const NET_0001 =
+  'Deepgram did not receive audio data or a text message within the timeout window. See https://dpgr.am/net0001';
 
 const DEFAULT_SCRIPT: FakeTranscriptResult[] = [
   { transcript: 'remember', is_final: false, confidence: 0.6 },
@@ -45,6 +54,7 @@ export async function startFakeDeepgram(apiKey = 'dg-test-key'): Promise<FakeDee
   const fake = {
     apiKey,
     liveMode: 'ok',
+    idleCloseMs: IDLE_CLOSE_MS,
     prerecordedMode: 'ok',
     script: [...DEFAULT_SCRIPT],
     prerecorded: { transcript: 'Buy milk and eggs', confidence: 0.93, language: 'en', duration: 42 },
@@ -105,7 +115,15 @@ export async function startFakeDeepgram(apiKey = 'dg-test-key'): Promise<FakeDee
       const record = { audioBytes: [] as number[], control: [] as string[] };
       fake.received.push(record);
       let next = 0;
+      let idle: NodeJS.Timeout | undefined;
+      const armIdle = (): void => {
+        clearTimeout(idle);
+        idle = setTimeout(() => ws.close(1011, NET_0001), fake.idleCloseMs);
+      };
+      armIdle();
+      ws.on('close', () => clearTimeout(idle));
       ws.on('message', (data: Buffer, isBinary: boolean) => {
+        armIdle();
         if (isBinary) {
           record.audioBytes.push(data.length);
           if (fake.liveMode === 'fail') {
@@ -114,7 +132,6 @@ export async function startFakeDeepgram(apiKey = 'dg-test-key'): Promise<FakeDee
           }
           const result = fake.script[next++];
           if (result) {
-            ws.send(JSON.stringify({ type: 'Metadata', request_id: 'r1' }));
             ws.send(
               JSON.stringify({
                 type: 'Results',
@@ -127,7 +144,20 @@ export async function startFakeDeepgram(apiKey = 'dg-test-key'): Promise<FakeDee
         }
         const text = data.toString('utf8');
         record.control.push(text);
-        if ((JSON.parse(text) as { type?: string }).type === 'CloseStream') ws.close(1000);
+        if ((JSON.parse(text) as { type?: string }).type === 'CloseStream') {
+          const audioBytes = record.audioBytes.reduce((sum, bytes) => sum + bytes, 0);
+          ws.send(
+            JSON.stringify({
+              type: 'Metadata',
+              transaction_key: 'deprecated',
+              request_id: 'r1',
+              created: new Date().toISOString(),
+              duration: audioBytes / 32_000,
+              channels: 1,
+            }),
+          );
+          ws.close(1000);
+        }
       });
     });
   });
@@ -140,6 +170,7 @@ export async function startFakeDeepgram(apiKey = 'dg-test-key'): Promise<FakeDee
   fake.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   fake.reset = () => {
     fake.liveMode = 'ok';
+    fake.idleCloseMs = IDLE_CLOSE_MS;
     fake.prerecordedMode = 'ok';
     fake.script = [...DEFAULT_SCRIPT];
     fake.prerecorded = { transcript: 'Buy milk and eggs', confidence: 0.93, language: 'en', duration: 42 };

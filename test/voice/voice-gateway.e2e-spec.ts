@@ -3,7 +3,7 @@ import { ledgerOf, setTier } from '../credits/credit-fixtures';
 import { startFakeDeepgram, FakeDeepgram } from '../support/fake-deepgram';
 import { as, expectError, loginAs, LoggedInUser } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
-import { connectVoice, manualClock, sleep } from './voice-client';
+import { connectVoice, manualClock, sleep, waitFor } from './voice-client';
 
 const AUDIO = Buffer.alloc(3200, 1);
 
@@ -373,6 +373,51 @@ describe('WS /api/v1/ws/voice/transcribe', () => {
     expect(client.messages.find((m) => m.type === 'error')).toMatchObject({ code: 'INSUFFICIENT_CREDITS' });
     expect(complete).toMatchObject({ status: 'insufficient_credits', credits_used: 5, credits_remaining: 0 });
     expect(await client.closed).toMatchObject({ code: 1000 });
+  });
+
+  it('should keep the provider socket open with KeepAlive while the client pauses its audio', async () => {
+    fake.idleCloseMs = 2500;
+    const { accessToken } = await proUser();
+    const client = await connectVoice(t, { token: accessToken });
+    await client.next('connected');
+    const clock = manualClock(timing);
+    client.ws.send(AUDIO);
+    await client.next('transcript');
+    const keepAlives = (): number => fake.received[0].control.filter((text) => text.includes('KeepAlive')).length;
+    // One KeepAlive per 5 s of silence, checked once a second: four span more than 3 s of real
+    // time, longer than the provider's 2.5-s idle close, which they keep resetting.
+    for (let round = 1; round <= 4; round++) {
+      clock.advance(timing.keepAliveAfterMs);
+      await waitFor(() => keepAlives() === round);
+    }
+    expect(client.messages.find((m) => m.type === 'error')).toBeUndefined();
+    client.ws.send(JSON.stringify({ type: 'end_stream' }));
+    expect(await client.next('complete')).toMatchObject({ status: 'completed' });
+    expect(await client.closed).toMatchObject({ code: 1000 });
+    expect(fake.received[0].control.map((text) => (JSON.parse(text) as { type: string }).type)).toEqual([
+      'KeepAlive',
+      'KeepAlive',
+      'KeepAlive',
+      'KeepAlive',
+      'CloseStream',
+    ]);
+  });
+
+  it('should fail the session when the provider closes an idle socket (NET-0001)', async () => {
+    fake.idleCloseMs = 200;
+    timing.keepAliveAfterMs = 60_000;
+    const { accessToken, user } = await proUser();
+    const client = await connectVoice(t, { token: accessToken });
+    const connected = await client.next('connected');
+    const complete = await client.next('complete');
+    expect(client.messages.find((m) => m.type === 'error')).toMatchObject({ code: 'TRANSCRIPTION_FAILED' });
+    expect(complete).toMatchObject({ status: 'failed', credits_used: 0 });
+    expect(await client.closed).toMatchObject({ code: 1011 });
+    const [row] = await t.dataSource.query('SELECT status, end_reason FROM voice_sessions WHERE id = $1', [
+      connected.session_id,
+    ]);
+    expect(row).toEqual({ status: 'failed', end_reason: 'provider_error' });
+    expect((await ledgerOf(t, user.id)).filter((e) => e.operation === 'consume')).toEqual([]);
   });
 
   it('should treat silence as end_stream after the idle timeout', async () => {
