@@ -20,6 +20,7 @@ describe('Web Push', () => {
 
   beforeAll(async () => {
     push = await startFakePush();
+    push.vapidPublicKey = vapid.publicKey;
     const env = {
       VAPID_PUBLIC_KEY: vapid.publicKey,
       VAPID_PRIVATE_KEY: vapid.privateKey,
@@ -270,6 +271,22 @@ describe('Web Push', () => {
           status: 'success',
           result: { delivered: 0, removed_subscriptions: 0, failed: 1 },
         });
+      }
+      expect(await subscriptionRow(id)).toMatchObject({ failure_count: 0 });
+    });
+
+    it('should give up on the 403 of a subscription bound to another VAPID key, keeping it', async () => {
+      const { accessToken, user } = await loginAs(t);
+      const id = await register(accessToken, push.subscriber());
+      push.vapidPublicKey = webpush.generateVAPIDKeys().publicKey;
+      try {
+        const [data] = await pushJobsFor(t, await reminder(user.id));
+        await expect(worker.runJob('push_deliver', new Date(), data)).resolves.toEqual({
+          status: 'success',
+          result: { delivered: 0, removed_subscriptions: 0, failed: 1 },
+        });
+      } finally {
+        push.vapidPublicKey = vapid.publicKey;
       }
       expect(await subscriptionRow(id)).toMatchObject({ failure_count: 0 });
     });

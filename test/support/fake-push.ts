@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { createDecipheriv, createECDH, createHmac, ECDH, randomBytes } from 'node:crypto';
+import { createDecipheriv, createECDH, createHmac, createPublicKey, ECDH, randomBytes, verify } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, Server } from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -28,15 +28,64 @@ export interface FakePush {
   /** PEM file of the self-signed certificate, for `PUSH_CA_CERT_FILE`. */
   caFile: string;
   requests: PushRequest[];
-  /** Status answered for a path (default 201). */
+  /** Status answered for a path (default 201) when the request's VAPID authorization is valid. */
   statuses: Map<string, number>;
+  /**
+   * The application server key subscriptions were created with (base64url), as a push service
+   * binds each subscription to it: a request signed with another key is refused 403. Null: any key.
+   */
+  vapidPublicKey: string | null;
   subscriber(name?: string): PushSubscriber;
   close(): Promise<void>;
 }
 
 /**
+ * Why a request's `Authorization: vapid t=<JWT>, k=<key>` (RFC 8292) would be refused by a push
+ * service, or null when it is valid: an ES256 JWT signed by `k`, `aud` the push service's origin,
+ * `exp` in the future and at most 24 h away, `sub` a `mailto:` or `https:` contact.
+ */
+export function vapidProblem(authorization: string | undefined, origin: string, now = Date.now()): string | null {
+  const match = /^vapid t=([\w-]+\.[\w-]+\.[\w-]+), k=([\w-]+)$/.exec(authorization ?? '');
+  if (!match) return 'no vapid authorization';
+  const [, token, key] = match;
+  const point = Buffer.from(key, 'base64url');
+  if (point.length !== 65 || point[0] !== 4) return 'k is not an uncompressed P-256 point';
+  const publicKey = createPublicKey({
+    key: {
+      kty: 'EC',
+      crv: 'P-256',
+      x: point.subarray(1, 33).toString('base64url'),
+      y: point.subarray(33).toString('base64url'),
+    },
+    format: 'jwk',
+  });
+  const [header, claims, signature] = token.split('.');
+  const signed = verify(
+    'sha256',
+    Buffer.from(`${header}.${claims}`),
+    { key: publicKey, dsaEncoding: 'ieee-p1363' },
+    Buffer.from(signature, 'base64url'),
+  );
+  if (!signed) return 'bad signature';
+  const { alg } = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { alg?: string };
+  if (alg !== 'ES256') return `alg ${alg}`;
+  const { aud, exp, sub } = JSON.parse(Buffer.from(claims, 'base64url').toString('utf8')) as {
+    aud?: string;
+    exp?: number;
+    sub?: string;
+  };
+  if (aud !== origin) return `aud ${aud}`;
+  const seconds = now / 1000;
+  if (typeof exp !== 'number' || exp <= seconds || exp > seconds + 24 * 3600) return `exp ${exp}`;
+  if (typeof sub !== 'string' || !/^(mailto:|https:)/.test(sub)) return `sub ${sub}`;
+  return null;
+}
+
+/**
  * A local HTTPS push service (docs/integrations.md §5, "Tests") with a self-signed certificate made
- * by openssl for 127.0.0.1. It records every message and answers 201 unless told otherwise.
+ * by openssl for 127.0.0.1. It records every message, checks its VAPID authorization as a push
+ * service does (401 when invalid, 403 when signed with another key than `vapidPublicKey`) and
+ * answers 201 unless told otherwise.
  */
 export async function startFakePush(): Promise<FakePush> {
   const dir = mkdtempSync(join(tmpdir(), 'fake-push-'));
@@ -75,23 +124,36 @@ export async function startFakePush(): Promise<FakePush> {
       request.on('end', () => {
         const path = request.url ?? '';
         requests.push({ path, headers: request.headers, body: Buffer.concat(chunks) });
+        const problem = vapidProblem(request.headers.authorization, url);
+        if (problem) {
+          response.writeHead(401, { 'content-type': 'text/plain' }).end(`invalid VAPID authorization: ${problem}`);
+          return;
+        }
+        const key = /k=([\w-]+)$/.exec(request.headers.authorization ?? '')?.[1];
+        if (fake.vapidPublicKey !== null && key !== fake.vapidPublicKey) {
+          response.writeHead(403, { 'content-type': 'text/plain' }).end('VAPID key does not match the subscription');
+          return;
+        }
         response.writeHead(statuses.get(path) ?? 201).end();
       });
     },
   );
+  let url = '';
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
+  url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const fake: FakePush = {
     url,
     caFile: certFile,
     requests,
     statuses,
+    vapidPublicKey: null,
     subscriber: (name = randomBytes(8).toString('hex')) => subscriber(`${url}/push/${name}`),
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return fake;
 }
 
 function subscriber(endpoint: string): PushSubscriber {
