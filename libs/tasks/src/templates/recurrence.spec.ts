@@ -1,4 +1,4 @@
-import { describeRule, occurrenceAfter } from './recurrence';
+import { describeRule, occurrenceAfter, RecurrenceBudget, SEARCH_BUDGET_UNITS } from './recurrence';
 
 const at = (iso: string): Date => new Date(iso);
 
@@ -66,12 +66,26 @@ describe(occurrenceAfter.name, () => {
     ).toEqual(at('2028-02-29T00:00:00Z'));
   });
 
-  it('should give up quickly on a rule that never matches', () => {
-    const started = Date.now();
+  it('should give up on a rule that never matches once its search budget is spent', () => {
+    const budget = new RecurrenceBudget(SEARCH_BUDGET_UNITS);
     expect(
-      occurrenceAfter('FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30', at('2026-01-01T00:00:00Z'), at('2026-01-01T00:00:00Z')),
+      occurrenceAfter(
+        'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30',
+        at('2026-01-01T00:00:00Z'),
+        at('2026-01-01T00:00:00Z'),
+        budget,
+      ),
     ).toBeNull();
-    expect(Date.now() - started).toBeLessThan(2000);
+    // The walk ended on the budget (bounded work), not on the calendar.
+    expect(() => budget.spend(1)).toThrow();
+  });
+
+  it('should leave budget over when a rule matches soon', () => {
+    const budget = new RecurrenceBudget(SEARCH_BUDGET_UNITS);
+    expect(occurrenceAfter('FREQ=DAILY', at('2026-01-01T00:00:00Z'), at('2026-01-01T00:00:00Z'), budget)).toEqual(
+      at('2026-01-02T00:00:00Z'),
+    );
+    expect(() => budget.spend(SEARCH_BUDGET_UNITS / 2)).not.toThrow();
   });
 });
 
