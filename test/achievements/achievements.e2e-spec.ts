@@ -1,3 +1,4 @@
+import { awayFromUtcMidnight } from '../support/clock-edges';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
 import { NoteConverted } from '@app/notes/note.events';
 import { randomUUID } from 'node:crypto';
@@ -30,6 +31,8 @@ const CATALOGUE = [
 
 describe('Achievements and streaks', () => {
   let t: TestApp;
+
+  beforeEach(() => awayFromUtcMidnight());
   let worker: TestWorker;
 
   beforeAll(async () => {

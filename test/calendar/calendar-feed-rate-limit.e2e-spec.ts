@@ -1,9 +1,12 @@
+import { awayFromMinuteEdge } from '../support/clock-edges';
 import { as, expectError, loginAs } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 import { fetchFeed, issueFeed } from './calendar-fixtures';
 
 describe('Calendar feed rate limits', () => {
   let t: TestApp;
+
+  beforeEach(() => awayFromMinuteEdge());
 
   beforeAll(async () => {
     t = await createTestApp({ RATE_LIMIT_GENERAL: '3', RATE_LIMIT_AUTH: '4' });

@@ -1,3 +1,4 @@
+import { awayFromUtcMidnight } from '../support/clock-edges';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
 import { CreditLedgerService } from '@app/credits/credit-ledger.service';
 import { as, expectError, loginAs } from '../support/factories';
@@ -7,6 +8,8 @@ import { clearCredits, grantLot, ledgerOf, setTier, storedBalance } from './cred
 
 describe('Credits', () => {
   let t: TestApp;
+
+  beforeEach(() => awayFromUtcMidnight());
   let worker: TestWorker;
   let ledger: CreditLedgerService;
 

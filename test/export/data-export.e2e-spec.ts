@@ -1,3 +1,4 @@
+import { awayFromUtcMidnight } from '../support/clock-edges';
 import { as, expectError, loginAs } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 import { createTestWorker, TestWorker } from '../support/test-worker';
@@ -7,6 +8,8 @@ const HOUR_MS = 3_600_000;
 describe('Data export', () => {
   let t: TestApp;
   let worker: TestWorker;
+
+  beforeEach(() => awayFromUtcMidnight());
 
   beforeAll(async () => {
     t = await createTestApp({ RATE_LIMIT_GENERAL: '10000' });

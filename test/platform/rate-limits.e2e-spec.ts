@@ -1,11 +1,6 @@
+import { awayFromMinuteEdge } from '../support/clock-edges';
 import { expectError, loginAs } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
-
-/** Windows are aligned to the minute; start a counting test well inside one so it cannot straddle two. */
-async function awayFromWindowEdge(): Promise<void> {
-  const intoWindow = Date.now() % 60_000;
-  if (intoWindow > 50_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - intoWindow + 100));
-}
 
 describe('rate limits (docs/api.md §1.12)', () => {
   let t: TestApp;
@@ -17,7 +12,7 @@ describe('rate limits (docs/api.md §1.12)', () => {
 
   it('should allow 100 requests per user and window, then answer the 101st with 429 and headers', async () => {
     const { accessToken } = await loginAs(t);
-    await awayFromWindowEdge();
+    await awayFromMinuteEdge();
     const statuses: number[] = [];
     let last;
     for (let i = 0; i < 101; i++) {
@@ -42,7 +37,7 @@ describe('rate limits (docs/api.md §1.12)', () => {
   it('should count each user separately', async () => {
     const a = await loginAs(t);
     const b = await loginAs(t);
-    await awayFromWindowEdge();
+    await awayFromMinuteEdge();
     for (let i = 0; i < 100; i++) await t.http.get('/api/v1/users/me').set('Authorization', `Bearer ${a.accessToken}`);
     const other = await t.http.get('/api/v1/users/me').set('Authorization', `Bearer ${b.accessToken}`);
     expect(other.status).toBe(200);
@@ -51,7 +46,7 @@ describe('rate limits (docs/api.md §1.12)', () => {
   it('should key the auth bucket by client IP', async () => {
     const limited = await createTestApp({ RATE_LIMIT_AUTH: '2' });
     try {
-      await awayFromWindowEdge();
+      await awayFromMinuteEdge();
       const login = (): Promise<{ status: number }> =>
         limited.http.post('/api/v1/auth/dev/login').send({ email: 'ip@example.com' });
       expect([(await login()).status, (await login()).status, (await login()).status]).toEqual([200, 200, 429]);

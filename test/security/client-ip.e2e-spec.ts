@@ -1,9 +1,11 @@
+import { awayFromMinuteEdge } from '../support/clock-edges';
 import { randomUUID } from 'node:crypto';
 import { expectError } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 
 /** docs/api.md §1.12: the client IP every per-IP rule uses, decided by TRUST_PROXY. */
 describe('Client IP (TRUST_PROXY)', () => {
+  beforeEach(() => awayFromMinuteEdge());
   const login = (t: TestApp, forwardedFor: string, email = `ip-${randomUUID()}@example.com`) =>
     t.http.post('/api/v1/auth/dev/login').set('X-Forwarded-For', forwardedFor).send({ email });
   const missFeed = (t: TestApp, forwardedFor: string) =>

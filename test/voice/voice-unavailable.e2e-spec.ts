@@ -1,3 +1,4 @@
+import { awayFromMinuteEdge } from '../support/clock-edges';
 import { setTier } from '../credits/credit-fixtures';
 import { as, expectError, loginAs } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -5,6 +6,8 @@ import { connectVoice } from './voice-client';
 
 describe('AI and voice without providers', () => {
   let t: TestApp;
+
+  beforeEach(() => awayFromMinuteEdge());
 
   beforeAll(async () => {
     t = await createTestApp({ DEEPGRAM_API_KEY: 'dg-key', ENABLE_VOICE_TRANSCRIPTION: 'false', RATE_LIMIT_AI: '3' });
