@@ -4,7 +4,8 @@
  * Scheduled jobs at scale (issue #18). For each N: a fresh embedded PostgreSQL seeded by SQL with
  * the realistic mix of bench/jobs-seed.ts, then every scheduled job run once on the job clock of
  * a UTC midnight (one runner, the WorkerModule in this process), the 10,000-reminder burst, and
- * the task list / detail of a user with 10,000 tasks (service layer, 200 calls each). Prints time,
+ * the task list / detail of a user with 10,000 tasks over HTTP (the built API, `npm run build`, as
+ * its own process on the seeded database; 200 calls each, one at a time). Prints time,
  * items, time per item per job, flags a job whose time per item grows by more than ×1.5 from the
  * smallest N, and writes bench/RESULTS-jobs.md.
  */
@@ -18,12 +19,11 @@ import { loadConfig } from '@app/core/config/app-config';
 import { migrate } from '@app/core/database/database-bootstrap';
 import { EmbeddedPostgres } from '@app/core/database/embedded-postgres';
 import type { JobName } from '@app/core/jobs/job-catalogue';
-import { ListTasksQueryDto } from '@app/tasks/dto/list-tasks-query.dto';
-import { TasksService } from '@app/tasks/tasks.service';
 import { JobExecutor } from '../apps/worker/src/job-executor';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 import { freePort } from '../test/support/test-database';
 import { BURST_REMINDERS, seedJobsMix } from './jobs-seed';
+import { launch, ROOT, stop, waitForStatus } from './processes';
 import { summarize } from './stats';
 
 const NOW = new Date('2031-06-02T00:00:00.000Z');
@@ -71,6 +71,62 @@ interface RunFigures {
   listP95: number;
   detailP95: number;
   taskRows: number;
+}
+
+/**
+ * p95 of `GET /api/v1/tasks?limit=25` and `GET /api/v1/tasks/{id}` for the user with the most
+ * tasks, sent one at a time to the built API started on the seeded database.
+ */
+async function overHttp(
+  databaseUrl: string,
+  dataDir: string,
+  email: string,
+  taskIds: string[],
+): Promise<{ list: number; detail: number }> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const api = launch(
+    'api',
+    [join(ROOT, 'dist/apps/api/src/main.js')],
+    {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'development',
+      DATABASE_URL: databaseUrl,
+      DB_MIGRATE_ON_START: 'false',
+      DATA_DIR: join(dataDir, 'api'),
+      PORT: String(port),
+      AUTH_DEV_LOGIN: 'true',
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_GENERAL: '1000000',
+    },
+    join(tmpdir(), `perpetua-bench-jobs-api-${process.pid}.log`),
+  );
+  try {
+    await waitForStatus(`${base}/health/ready`, api);
+    const login = await fetch(`${base}/api/v1/auth/dev/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email }),
+    });
+    const { access_token: token } = (await login.json()) as { access_token: string };
+    const timed = async (path: string): Promise<number> => {
+      const start = process.hrtime.bigint();
+      const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      await response.arrayBuffer();
+      if (response.status !== 200) throw new Error(`${path} answered ${response.status}`);
+      return Number(process.hrtime.bigint() - start) / 1e6;
+    };
+    const list: number[] = [];
+    const detail: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      list.push(await timed('/api/v1/tasks?limit=25'));
+      detail.push(await timed(`/api/v1/tasks/${taskIds[i % taskIds.length]}`));
+    }
+    return { list: summarize(list).p95, detail: summarize(detail).p95 };
+  } finally {
+    await stop(api);
+  }
 }
 
 /** The items a job handled: its counts but credits, errors and `streaks_reset` (a subset of `users_checked`). */
@@ -122,24 +178,21 @@ async function runFor(users: number): Promise<RunFigures> {
       await run('reminder_fire', BURST_AT, `reminder_fire (${BURST_REMINDERS} burst)`);
       for (const name of JOBS) await run(name, NOW);
       const [heavy] = (
-        await db.query(`SELECT user_id, count(*)::int AS n FROM task_instances GROUP BY 1 ORDER BY 2 DESC LIMIT 1`)
+        await db.query(
+          `SELECT t.user_id, u.email FROM task_instances t JOIN users u ON u.id = t.user_id
+           GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1`,
+        )
       ).rows;
       const taskRows: number = (await db.query(`SELECT count(*)::int AS n FROM task_instances`)).rows[0].n;
       const ids = (await db.query(`SELECT id FROM task_instances WHERE user_id = $1 LIMIT 200`, [heavy.user_id])).rows;
-      const tasks = app.get(TasksService);
-      const time = async (work: () => Promise<unknown>): Promise<number> => {
-        const start = process.hrtime.bigint();
-        await work();
-        return Number(process.hrtime.bigint() - start) / 1e6;
-      };
-      const list: number[] = [];
-      const detail: number[] = [];
-      for (let i = 0; i < 200; i++) {
-        list.push(await time(() => tasks.list(heavy.user_id, Object.assign(new ListTasksQueryDto(), { limit: 25 }))));
-        detail.push(await time(() => tasks.get(heavy.user_id, ids[i % ids.length].id)));
-      }
+      const { list, detail } = await overHttp(
+        url,
+        dataDir,
+        heavy.email,
+        ids.map((row: { id: string }) => row.id),
+      );
       await db.end();
-      return { users, seedMs, jobs, listP95: summarize(list).p95, detailP95: summarize(detail).p95, taskRows };
+      return { users, seedMs, jobs, listP95: list, detailP95: detail, taskRows };
     } finally {
       await app.close();
     }
@@ -183,7 +236,7 @@ function report(runs: RunFigures[]): string {
       .reduce((s, f) => s + f.ms, 0);
     lines.push(
       `- N=${run.users}: seed ${(run.seedMs / 1000).toFixed(1)} s; 00:00 jobs ${(midnight / 1000).toFixed(2)} s in all; ` +
-        `tasks list (limit 25) p95 ${run.listP95.toFixed(1)} ms and detail p95 ${run.detailP95.toFixed(1)} ms for a user with 10,000 tasks among ${run.taskRows} task rows (service layer).`,
+        `tasks list (limit 25) p95 ${run.listP95.toFixed(1)} ms and detail p95 ${run.detailP95.toFixed(1)} ms for a user with 10,000 tasks among ${run.taskRows} task rows (over HTTP, one request at a time).`,
     );
   }
   lines.push(
