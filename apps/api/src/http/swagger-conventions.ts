@@ -93,8 +93,10 @@ function versionedAlias(item: Record<string, Operation>): Record<string, Operati
 function applyConventions(path: string, method: string, operation: Operation): void {
   const isPublic = PUBLIC_PATHS.test(path);
   const versioned = path.startsWith('/api/v1');
-  for (const status of Object.keys(operation.responses))
+  // The controller's own error responses, as JSON whatever the success's media type.
+  for (const status of Object.keys(operation.responses)) {
     if (Number(status) >= 400) addError(operation, Number(status), []);
+  }
   if (!isPublic) {
     operation.security = [{ bearer: [] }];
     addError(operation, 401, ['UNAUTHORIZED', 'TOKEN_EXPIRED']);
@@ -147,13 +149,10 @@ function addError(operation: Operation, status: number, codes: ErrorCode[]): voi
   const known = codesOf(existing);
   const added = codes.filter((code) => !known.includes(code));
   const envelope = (errorSchemaOf(existing)?.allOf?.[0] as { $ref?: string } | undefined)?.$ref;
+  const descriptions = [existing?.description, added.length ? added.join(' or ') : undefined];
   operation.responses[status] = {
     ...existing,
-    description: !existing
-      ? codes.join(' or ')
-      : added.length
-        ? `${existing.description}; ${added.join(' or ')}`
-        : existing.description,
+    description: descriptions.filter(Boolean).join('; '),
     // Errors are JSON even where the success is not (an SSE stream, an iCalendar feed).
     content: { 'application/json': { schema: errorResponseSchema([...known, ...added], envelope) } },
   };
