@@ -18756,22 +18756,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description UNAUTHORIZED or TOKEN_EXPIRED */
-            401: {
-                headers: {
-                    "X-Request-ID": components["headers"]["X-Request-ID"];
-                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponseDto"] & {
-                        error?: {
-                            /** @enum {string} */
-                            code?: "UNAUTHORIZED" | "TOKEN_EXPIRED";
-                        };
-                    };
-                };
-            };
             /** @description NOT_FOUND (unknown, rotated or revoked token) */
             404: {
                 headers: {

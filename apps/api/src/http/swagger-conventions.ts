@@ -15,7 +15,9 @@ type Operation = {
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 const MUTATIONS = ['post', 'put', 'patch', 'delete'];
 const IDEMPOTENCY_EXEMPT = /^\/api\/v1\/(auth|webhooks)\//;
-const PUBLIC_PATHS = /^\/(health|metrics|docs|\.well-known)|^\/api\/v1\/(auth|webhooks|health|\.well-known)\//;
+/** Routes without a bearer token; the calendar feed's token in the path is its credential (docs/calendar-feed.md). */
+const PUBLIC_PATHS =
+  /^\/(health|metrics|docs|\.well-known)|^\/api\/v1\/(auth|webhooks|health|\.well-known)\/|^\/api\/v1\/calendar-feed\/\{token\}\.ics$/;
 /** Paths also served under `/api/v1` (docs/api.md §1.1); the app rewrites them to the unversioned routes. */
 export const VERSIONED_ALIASES = ['/health/live', '/health/ready', '/.well-known/jwks.json'];
 /** Statuses answered before the rate-limit check (docs/api.md §1.9): they carry no `X-RateLimit-*`. */
