@@ -43,7 +43,7 @@ export class NotesController {
   @Post()
   @ApiOperation({ summary: 'Create a note (voice notes require Pro)' })
   @ApiDataResponse(NoteResponseDto, 201)
-  @ApiErrors(400, 403, [409, 'LIMIT_EXCEEDED'])
+  @ApiErrors(400, [403, 'TIER_REQUIRED (voice note on the free tier)'], [409, 'LIMIT_EXCEEDED'])
   async create(@CurrentUser() user: AuthUser, @Body() dto: CreateNoteDto): Promise<DataEnvelope<NoteResponseDto>> {
     return ok(await this.notes.create(user.id, dto));
   }

@@ -1,4 +1,5 @@
 import { RequestMethod } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { WsAdapter } from '@nestjs/platform-ws';
 import cors from 'cors';
@@ -14,7 +15,8 @@ import { MetricsService } from '@app/core/metrics/metrics.service';
 import { answerClientErrors } from './client-error';
 import { httpMetrics } from './http-metrics.middleware';
 import { securityHeaders } from './security-headers';
-import { setupSwagger, VERSIONED_ALIASES } from './swagger';
+import { setupSwagger } from './swagger';
+import { VERSIONED_ALIASES } from './swagger-conventions';
 
 export const API_PREFIX = 'api/v1';
 /** API requests worked on at once (6 × the database pool); later ones wait in arrival order. */
@@ -77,6 +79,12 @@ export function configureApp(app: NestExpressApplication): void {
   // After the body is read (under its budget): a slow client never holds a slot.
   app.use(admissionGate(config.ADMISSION_LIMIT, config.ADMISSION_QUEUE));
 
+  applyGlobalPrefix(app);
+  setupSwagger(app);
+}
+
+/** `/api/v1` before every route but the operational ones (docs/api.md §1.1); also used by `npm run openapi`. */
+export function applyGlobalPrefix(app: INestApplication): void {
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },
@@ -85,7 +93,6 @@ export function configureApp(app: NestExpressApplication): void {
       { path: '.well-known/jwks.json', method: RequestMethod.GET },
     ],
   });
-  setupSwagger(app);
 }
 
 /** Pending connections the kernel queues until the API accepts them (Node's default is 511). */

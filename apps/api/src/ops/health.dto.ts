@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class LivenessResponseDto {
-  @ApiProperty({ example: 'ok', enum: ['ok'] }) status: 'ok';
+  @ApiProperty({ example: 'ok', enum: ['ok'], enumName: 'LivenessStatus' }) status: 'ok';
 }
 
 export class HealthCheckDto {
-  @ApiProperty({ example: 'ok', enum: ['ok', 'error'] }) status: 'ok' | 'error';
+  @ApiProperty({ example: 'ok', enum: ['ok', 'error'], enumName: 'HealthCheckStatus' }) status: 'ok' | 'error';
   @ApiPropertyOptional({ example: 'no heartbeat for 5 minutes', description: 'Why the check fails' }) message?: string;
   @ApiPropertyOptional({ example: ['payments'], description: 'Integrations left unset (configuration check only)' })
   disabled?: string[];
@@ -19,6 +19,7 @@ export class HealthChecksDto {
 }
 
 export class HealthResponseDto {
-  @ApiProperty({ example: 'ok', enum: ['ok', 'degraded', 'error'] }) status: 'ok' | 'degraded' | 'error';
+  @ApiProperty({ example: 'ok', enum: ['ok', 'degraded', 'error'], enumName: 'ReadinessStatus' }) status:
+    'ok' | 'degraded' | 'error';
   @ApiProperty() checks: HealthChecksDto;
 }

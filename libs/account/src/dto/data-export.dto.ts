@@ -15,6 +15,7 @@ export class DataExportDto {
   @ApiProperty({
     description: '`pending` while the job runner prepares it, then `ready` (downloadable) or `failed`',
     enum: DATA_EXPORT_STATUSES,
+    enumName: 'DataExportStatus',
     example: 'pending',
   })
   status: DataExportStatus;

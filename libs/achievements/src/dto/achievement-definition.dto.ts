@@ -16,7 +16,12 @@ export class AchievementDefinitionDto {
   @ApiProperty({ description: 'Always the same text as `description`', example: 'Complete 5 tasks' })
   message: string;
 
-  @ApiProperty({ description: 'Metric family', enum: ACHIEVEMENT_CATEGORIES, example: 'tasks' })
+  @ApiProperty({
+    description: 'Metric family',
+    enum: ACHIEVEMENT_CATEGORIES,
+    enumName: 'AchievementCategory',
+    example: 'tasks',
+  })
   category: AchievementCategory;
 
   @ApiProperty({ description: 'Metric value that unlocks it', minimum: 1, example: 5 })
@@ -25,8 +30,8 @@ export class AchievementDefinitionDto {
   @ApiProperty({
     description: 'Limit the perk raises',
     enum: PERK_TYPES,
+    enumName: 'PerkType',
     nullable: true,
-    type: String,
     example: 'max_tasks',
   })
   perk_type: PerkType | null;

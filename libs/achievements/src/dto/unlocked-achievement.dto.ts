@@ -3,7 +3,7 @@ import type { AchievementDefinitionEntity } from '@app/core/database/entities';
 import { PERK_TYPES, PerkType } from '@app/core/database/enums';
 
 export class PerkDto {
-  @ApiProperty({ description: 'Limit the perk raises', enum: PERK_TYPES, example: 'max_tasks' })
+  @ApiProperty({ description: 'Limit the perk raises', enum: PERK_TYPES, enumName: 'PerkType', example: 'max_tasks' })
   type: PerkType;
 
   @ApiProperty({ description: 'Amount added to that limit', minimum: 1, example: 15 })
@@ -30,8 +30,8 @@ export class UnlockedAchievementDto {
   @ApiProperty({
     description: 'Same as `perk.type`',
     enum: PERK_TYPES,
+    enumName: 'PerkType',
     nullable: true,
-    type: String,
     example: 'max_tasks',
   })
   perk_type: PerkType | null;

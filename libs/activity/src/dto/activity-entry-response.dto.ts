@@ -10,7 +10,12 @@ export class ActivityEntryResponseDto {
   @ApiProperty({ description: 'Owner', format: 'uuid', example: '3f1c2b7e-9a4d-4e21-8c55-0b6a1d2e3f40' })
   user_id: string;
 
-  @ApiProperty({ description: 'Kind of object the entry is about', enum: ACTIVITY_ENTITY_TYPES, example: 'task' })
+  @ApiProperty({
+    description: 'Kind of object the entry is about',
+    enum: ACTIVITY_ENTITY_TYPES,
+    enumName: 'ActivityEntityType',
+    example: 'task',
+  })
   entity_type: ActivityEntityType;
 
   @ApiProperty({
@@ -22,7 +27,7 @@ export class ActivityEntryResponseDto {
   @ApiProperty({ description: 'Action (docs/rules.md §12)', example: 'task_completed' })
   action: string;
 
-  @ApiProperty({ description: 'Who caused it', enum: ACTIVITY_SOURCES, example: 'user' })
+  @ApiProperty({ description: 'Who caused it', enum: ACTIVITY_SOURCES, enumName: 'ActivitySource', example: 'user' })
   source: ActivitySource;
 
   @ApiProperty({

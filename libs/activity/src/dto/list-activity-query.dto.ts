@@ -7,7 +7,12 @@ import { TimestampField } from '@app/core/validation/validators';
 /** Query of `GET /activity` (docs/api.md §16). */
 export class ListActivityQueryDto extends PaginationQueryDto {
   @IsOptional()
-  @ApiProperty({ enum: ACTIVITY_ENTITY_TYPES, required: false, description: 'Only entries about this kind of object' })
+  @ApiProperty({
+    enum: ACTIVITY_ENTITY_TYPES,
+    enumName: 'ActivityEntityType',
+    required: false,
+    description: 'Only entries about this kind of object',
+  })
   @IsIn(ACTIVITY_ENTITY_TYPES, { message: `must be one of ${ACTIVITY_ENTITY_TYPES.join(', ')}` })
   entity_type?: ActivityEntityType;
 
@@ -29,7 +34,12 @@ export class ListActivityQueryDto extends PaginationQueryDto {
   action?: string;
 
   @IsOptional()
-  @ApiProperty({ enum: ACTIVITY_SOURCES, required: false, description: 'Only entries with this source' })
+  @ApiProperty({
+    enum: ACTIVITY_SOURCES,
+    enumName: 'ActivitySource',
+    required: false,
+    description: 'Only entries with this source',
+  })
   @IsIn(ACTIVITY_SOURCES, { message: `must be one of ${ACTIVITY_SOURCES.join(', ')}` })
   source?: ActivitySource;
 

@@ -32,7 +32,7 @@ export class ChatContextDto {
 }
 
 export class ChatHistoryItemDto {
-  @ApiProperty({ enum: ['user', 'assistant'], description: 'Who said it', example: 'user' })
+  @ApiProperty({ enum: ['user', 'assistant'], enumName: 'ChatRole', description: 'Who said it', example: 'user' })
   @IsIn(['user', 'assistant'], { message: 'must be user or assistant' })
   role: 'user' | 'assistant';
 

@@ -4,6 +4,7 @@ import { SUGGESTED_ACTION_TYPES, SuggestedActionType } from '../ai-output-rules'
 export class SuggestedActionDto {
   @ApiProperty({
     enum: SUGGESTED_ACTION_TYPES,
+    enumName: 'SuggestedActionType',
     description: 'Action to confirm through `POST /ai/confirm-action`',
     example: 'complete_task',
   })

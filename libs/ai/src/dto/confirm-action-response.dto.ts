@@ -13,7 +13,12 @@ import { CONFIRMABLE_ACTIONS, ConfirmableAction } from './confirm-action.dto';
  * note, unlocked_achievements.
  */
 export class ConfirmActionResponseDto {
-  @ApiProperty({ enum: CONFIRMABLE_ACTIONS, description: 'The executed action', example: 'complete_task' })
+  @ApiProperty({
+    enum: CONFIRMABLE_ACTIONS,
+    enumName: 'ConfirmableAction',
+    description: 'The executed action',
+    example: 'complete_task',
+  })
   action_type: ConfirmableAction;
 
   @ApiPropertyOptional({

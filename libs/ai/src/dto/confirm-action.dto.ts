@@ -27,7 +27,12 @@ export type ConfirmableAction = (typeof CONFIRMABLE_ACTIONS)[number];
 
 /** Body of `POST /ai/confirm-action` (docs/api.md §10.5); `action_data` is validated per action type. */
 export class ConfirmActionDto {
-  @ApiProperty({ enum: CONFIRMABLE_ACTIONS, description: 'The suggestion to execute', example: 'complete_task' })
+  @ApiProperty({
+    enum: CONFIRMABLE_ACTIONS,
+    enumName: 'ConfirmableAction',
+    description: 'The suggestion to execute',
+    example: 'complete_task',
+  })
   @IsString({ message: 'must be a string' })
   action_type: string;
 

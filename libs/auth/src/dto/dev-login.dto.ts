@@ -28,6 +28,7 @@ export class DevLoginDto {
   @ApiProperty({
     description: '`pro` activates a subscription as a captured payment would; `free` never downgrades',
     enum: USER_TIERS,
+    enumName: 'UserTier',
     required: false,
     example: 'free',
   })

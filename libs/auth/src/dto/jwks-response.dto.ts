@@ -1,13 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 export class JwkDto {
-  @ApiProperty({ description: 'Key type', enum: ['RSA'], example: 'RSA' })
+  @ApiProperty({ description: 'Key type', enum: ['RSA'], enumName: 'JwkKeyType', example: 'RSA' })
   kty: 'RSA';
 
-  @ApiProperty({ description: 'Key use', enum: ['sig'], example: 'sig' })
+  @ApiProperty({ description: 'Key use', enum: ['sig'], enumName: 'JwkUse', example: 'sig' })
   use: 'sig';
 
-  @ApiProperty({ description: 'Signature algorithm', enum: ['RS256'], example: 'RS256' })
+  @ApiProperty({ description: 'Signature algorithm', enum: ['RS256'], enumName: 'JwkAlgorithm', example: 'RS256' })
   alg: 'RS256';
 
   @ApiProperty({

@@ -15,7 +15,7 @@ export class TokenResponseDto {
   })
   refresh_token: string;
 
-  @ApiProperty({ description: 'Always `Bearer`', enum: ['Bearer'], example: 'Bearer' })
+  @ApiProperty({ description: 'Always `Bearer`', enum: ['Bearer'], enumName: 'TokenType', example: 'Bearer' })
   token_type: 'Bearer';
 
   @ApiProperty({ description: 'Lifetime of the access token in seconds', example: 900 })

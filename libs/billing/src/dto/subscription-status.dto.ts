@@ -17,14 +17,14 @@ export class SubscriptionFeaturesDto {
 
 /** The subscription status object (docs/api.md §14): every key always present. */
 export class SubscriptionStatusDto {
-  @ApiProperty({ description: 'Current tier', enum: USER_TIERS, example: 'pro' })
+  @ApiProperty({ description: 'Current tier', enum: USER_TIERS, enumName: 'UserTier', example: 'pro' })
   tier: UserTier;
 
   @ApiProperty({
     description: 'Subscription status; null when the user never subscribed',
     enum: SUBSCRIPTION_STATUSES,
+    enumName: 'SubscriptionStatus',
     nullable: true,
-    type: String,
     example: 'active',
   })
   status: SubscriptionStatus | null;

@@ -12,12 +12,17 @@ export type WebhookIgnoreReason = (typeof WEBHOOK_IGNORE_REASONS)[number];
 
 /** The webhook acknowledgement (not enveloped). */
 export class WebhookAckDto {
-  @ApiProperty({ enum: ['ok'], example: 'ok' })
+  @ApiProperty({ enum: ['ok'], enumName: 'WebhookAckStatus', example: 'ok' })
   status: 'ok';
 
   @ApiProperty({ description: 'Whether the event changed anything', example: true })
   processed: boolean;
 
-  @ApiProperty({ description: 'Why nothing (more) was done', enum: WEBHOOK_IGNORE_REASONS, required: false })
+  @ApiProperty({
+    description: 'Why nothing (more) was done',
+    enum: WEBHOOK_IGNORE_REASONS,
+    enumName: 'WebhookIgnoreReason',
+    required: false,
+  })
   reason?: WebhookIgnoreReason;
 }

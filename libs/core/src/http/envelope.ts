@@ -37,7 +37,7 @@ export class PaginationDto {
 
 export class DeletedDto {
   @ApiProperty({ format: 'uuid', description: 'Id of the deleted resource' }) id: string;
-  @ApiProperty({ example: true, enum: [true] }) deleted: true;
+  @ApiProperty({ example: true, enum: [true], enumName: 'DeletedFlag' }) deleted: true;
 }
 
 /** Documents `{ data: Model }` as the response of `status`. */

@@ -22,6 +22,6 @@ export class AiCreditsResponseDto {
   @ApiProperty({ description: 'Effective daily credits (tier base plus perks)', example: 12, minimum: 0 })
   daily_allowance: number;
 
-  @ApiProperty({ description: 'Current tier', enum: USER_TIERS, example: 'pro' })
+  @ApiProperty({ description: 'Current tier', enum: USER_TIERS, enumName: 'UserTier', example: 'pro' })
   tier: UserTier;
 }

@@ -13,6 +13,7 @@ export class CreditHistoryQueryDto extends PaginationQueryDto {
   @ApiProperty({
     description: 'Only entries of this credit type',
     enum: CREDIT_TYPES,
+    enumName: 'CreditType',
     required: false,
     example: 'daily',
   })
@@ -23,6 +24,7 @@ export class CreditHistoryQueryDto extends PaginationQueryDto {
   @ApiProperty({
     description: 'Only entries of this operation',
     enum: CREDIT_OPERATIONS,
+    enumName: 'CreditOperation',
     required: false,
     example: 'consume',
   })

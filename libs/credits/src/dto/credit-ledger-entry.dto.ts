@@ -14,6 +14,7 @@ export class CreditLedgerEntryDto {
   @ApiProperty({
     description: '`grant` for grants, `deduct` for consume, expire and carryover entries',
     enum: ['grant', 'deduct'],
+    enumName: 'CreditDirection',
     example: 'deduct',
   })
   type: 'grant' | 'deduct';
@@ -21,14 +22,20 @@ export class CreditLedgerEntryDto {
   @ApiProperty({
     description: '`ai` for consume entries, otherwise the credit type (`purchase` for purchased)',
     enum: ['ai', 'kickstart', 'daily', 'subscription', 'purchase'],
+    enumName: 'CreditCategory',
     example: 'ai',
   })
   category: 'ai' | 'kickstart' | 'daily' | 'subscription' | 'purchase';
 
-  @ApiProperty({ description: 'Kind of credits', enum: CREDIT_TYPES, example: 'daily' })
+  @ApiProperty({ description: 'Kind of credits', enum: CREDIT_TYPES, enumName: 'CreditType', example: 'daily' })
   credit_type: CreditType;
 
-  @ApiProperty({ description: 'Ledger operation', enum: CREDIT_OPERATIONS, example: 'consume' })
+  @ApiProperty({
+    description: 'Ledger operation',
+    enum: CREDIT_OPERATIONS,
+    enumName: 'CreditOperation',
+    example: 'consume',
+  })
   operation: CreditOperation;
 
   @ApiProperty({ description: 'Signed amount: positive for grants, negative otherwise', example: -1 })

@@ -16,7 +16,12 @@ export class TaskSuggestionDto {
   })
   description: string;
 
-  @ApiProperty({ enum: TASK_PRIORITIES, description: 'Priority from urgency cues', example: 'medium' })
+  @ApiProperty({
+    enum: TASK_PRIORITIES,
+    enumName: 'TaskPriority',
+    description: 'Priority from urgency cues',
+    example: 'medium',
+  })
   priority: TaskPriority;
 
   @ApiProperty({

@@ -30,7 +30,13 @@ export class NoteResponseDto {
   @ApiProperty({ description: 'Recording length in seconds (1–300)', type: Number, nullable: true, example: null })
   voice_duration_seconds: number | null;
 
-  @ApiProperty({ description: 'Transcription state', enum: TRANSCRIPTION_STATUSES, nullable: true, example: null })
+  @ApiProperty({
+    description: 'Transcription state',
+    enum: TRANSCRIPTION_STATUSES,
+    enumName: 'TranscriptionStatus',
+    nullable: true,
+    example: null,
+  })
   transcription_status: TranscriptionStatus | null;
 
   @ApiProperty({

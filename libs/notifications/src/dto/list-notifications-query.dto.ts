@@ -13,7 +13,12 @@ export class ListNotificationsQueryDto extends PaginationQueryDto {
   @QueryBooleanField({ default: false, description: 'Only unread notifications' })
   unread_only: boolean = false;
 
-  @ApiProperty({ description: 'Only this type', enum: NOTIFICATION_TYPES, required: false })
+  @ApiProperty({
+    description: 'Only this type',
+    enum: NOTIFICATION_TYPES,
+    enumName: 'NotificationType',
+    required: false,
+  })
   @IsOptional()
   @IsIn(NOTIFICATION_TYPES, { message: `must be one of ${NOTIFICATION_TYPES.join(', ')}` })
   type?: NotificationType;

@@ -11,7 +11,12 @@ export class NotificationResponseDto {
   @ApiProperty({ description: 'Owner', format: 'uuid', example: '3f1c2b7e-9a4d-4e21-8c55-0b6a1d2e3f40' })
   user_id: string;
 
-  @ApiProperty({ description: 'Kind of notification', enum: NOTIFICATION_TYPES, example: 'achievement' })
+  @ApiProperty({
+    description: 'Kind of notification',
+    enum: NOTIFICATION_TYPES,
+    enumName: 'NotificationType',
+    example: 'achievement',
+  })
   type: NotificationType;
 
   @ApiProperty({

@@ -16,7 +16,7 @@ export class QuickAddRecurrenceDto {
 }
 
 export class QuickAddReminderPreviewDto {
-  @ApiProperty({ description: 'Reminder type', enum: REMINDER_TYPES, example: 'before' })
+  @ApiProperty({ description: 'Reminder type', enum: REMINDER_TYPES, enumName: 'ReminderType', example: 'before' })
   type: ReminderType;
 
   @ApiProperty({ description: 'Minutes before/after the due date', type: Number, nullable: true, example: 30 })
@@ -40,7 +40,12 @@ export class QuickAddPreviewResponseDto {
   })
   title: string;
 
-  @ApiProperty({ description: 'Priority (medium unless one is given)', enum: TASK_PRIORITIES, example: 'high' })
+  @ApiProperty({
+    description: 'Priority (medium unless one is given)',
+    enum: TASK_PRIORITIES,
+    enumName: 'TaskPriority',
+    example: 'high',
+  })
   priority: TaskPriority;
 
   @ApiProperty({

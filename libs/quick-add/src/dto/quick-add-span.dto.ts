@@ -9,7 +9,12 @@ export class QuickAddSpanDto {
   @ApiProperty({ description: 'End offset (exclusive)', example: 21 })
   end: number;
 
-  @ApiProperty({ description: 'What the span sets', enum: QUICK_ADD_SPAN_KINDS, example: 'date' })
+  @ApiProperty({
+    description: 'What the span sets',
+    enum: QUICK_ADD_SPAN_KINDS,
+    enumName: 'QuickAddSpanKind',
+    example: 'date',
+  })
   kind: QuickAddSpanKind;
 
   @ApiProperty({ description: 'The recognised words', example: 'tomorrow 5pm' })

@@ -8,7 +8,12 @@ export class TombstoneResponseDto {
   @ApiProperty({ description: 'Tombstone id', format: 'uuid', example: '7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e0f' })
   id: string;
 
-  @ApiProperty({ description: 'Kind of deleted resource', enum: ['task'], example: 'task' })
+  @ApiProperty({
+    description: 'Kind of deleted resource',
+    enum: ['task'],
+    enumName: 'TombstoneEntityType',
+    example: 'task',
+  })
   entity_type: 'task';
 
   @ApiProperty({ description: 'Original task id', format: 'uuid', example: '6a2d8c4e-1b3f-4d5a-9c7e-2f4b6d8a0c1e' })

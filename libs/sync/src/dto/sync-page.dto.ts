@@ -12,7 +12,7 @@ export type SyncEntityData =
 /** One entity that changed: its current representation, or a tombstone (`deleted: true`, `data: null`). */
 @ApiExtraModels(TaskResponseDto, SubtaskResponseDto, ReminderResponseDto, NoteResponseDto, TemplateResponseDto)
 export class SyncChangeDto {
-  @ApiProperty({ description: 'Kind of entity', enum: SYNC_ENTITY_TYPES, example: 'task' })
+  @ApiProperty({ description: 'Kind of entity', enum: SYNC_ENTITY_TYPES, enumName: 'SyncEntityType', example: 'task' })
   type: SyncEntityType;
 
   @ApiProperty({ description: 'Entity id', format: 'uuid', example: '6a2d8c4e-1b3f-4d5a-9c7e-2f4b6d8a0c1e' })

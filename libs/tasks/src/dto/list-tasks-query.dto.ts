@@ -11,7 +11,7 @@ export class ListTasksQueryDto extends PaginationQueryDto {
   completed?: boolean;
 
   @IsOptional()
-  @ApiProperty({ enum: TASK_PRIORITIES, required: false, description: 'Filter on priority' })
+  @ApiProperty({ enum: TASK_PRIORITIES, enumName: 'TaskPriority', required: false, description: 'Filter on priority' })
   @IsIn(TASK_PRIORITIES, { message: `must be one of ${TASK_PRIORITIES.join(', ')}` })
   priority?: TaskPriority;
 

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import { ErrorBodyDto } from '@app/core/http/error-response.dto';
+import { codesNamedIn, ErrorBodyDto, errorResponseSchema } from '@app/core/http/error-response.dto';
 import { TaskResponseDto } from './task-response.dto';
 
 class TaskConflictErrorBodyDto extends ErrorBodyDto {
@@ -24,6 +24,10 @@ export class TaskConflictResponseDto {
 export function ApiTaskConflict(codes: string): MethodDecorator {
   return applyDecorators(
     ApiExtraModels(TaskConflictResponseDto),
-    ApiResponse({ status: 409, description: codes, schema: { $ref: getSchemaPath(TaskConflictResponseDto) } }),
+    ApiResponse({
+      status: 409,
+      description: codes,
+      schema: errorResponseSchema(codesNamedIn(409, codes), getSchemaPath(TaskConflictResponseDto)),
+    }),
   );
 }

@@ -29,7 +29,13 @@ export const DescriptionField = (): PropertyDecorator =>
 
 export const PriorityField = (): PropertyDecorator =>
   applyDecorators(
-    ApiProperty({ enum: TASK_PRIORITIES, required: false, description: 'Priority (default medium)', example: 'high' }),
+    ApiProperty({
+      enum: TASK_PRIORITIES,
+      enumName: 'TaskPriority',
+      required: false,
+      description: 'Priority (default medium)',
+      example: 'high',
+    }),
     IsIn(TASK_PRIORITIES, { message: `must be one of ${TASK_PRIORITIES.join(', ')}` }),
   );
 

@@ -32,7 +32,7 @@ export class TaskResponseDto {
   @ApiProperty({ description: 'Description ("" when empty)', example: 'Include the churn numbers' })
   description: string;
 
-  @ApiProperty({ description: 'Priority', enum: TASK_PRIORITIES, example: 'medium' })
+  @ApiProperty({ description: 'Priority', enum: TASK_PRIORITIES, enumName: 'TaskPriority', example: 'medium' })
   priority: TaskPriority;
 
   @ApiProperty({
@@ -62,7 +62,13 @@ export class TaskResponseDto {
   })
   completed_at: string | null;
 
-  @ApiProperty({ description: 'How it was completed', enum: TASK_COMPLETION_MODES, nullable: true, example: null })
+  @ApiProperty({
+    description: 'How it was completed',
+    enum: TASK_COMPLETION_MODES,
+    enumName: 'TaskCompletionMode',
+    nullable: true,
+    example: null,
+  })
   completed_by: TaskCompletionMode | null;
 
   @ApiProperty({ description: 'Soft-deleted (excluded from default lists)', example: false })

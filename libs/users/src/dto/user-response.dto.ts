@@ -35,7 +35,12 @@ export class UserResponseDto {
   @ApiProperty({ description: 'IANA time zone name, informational for clients', example: 'Europe/London' })
   timezone: string;
 
-  @ApiProperty({ description: 'Current tier, derived from the subscription', enum: USER_TIERS, example: 'free' })
+  @ApiProperty({
+    description: 'Current tier, derived from the subscription',
+    enum: USER_TIERS,
+    enumName: 'UserTier',
+    example: 'free',
+  })
   tier: UserTier;
 
   @ApiProperty({ description: 'Creation time (UTC)', format: 'date-time', example: '2026-01-19T10:30:00.000Z' })

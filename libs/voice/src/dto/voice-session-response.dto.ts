@@ -12,11 +12,17 @@ export class VoiceSessionResponseDto {
   @ApiProperty({ description: 'Session id', format: 'uuid', example: '9c1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' })
   id: string;
 
-  @ApiProperty({ enum: VOICE_SESSION_STATUSES, description: 'Session state', example: 'completed' })
+  @ApiProperty({
+    enum: VOICE_SESSION_STATUSES,
+    enumName: 'VoiceSessionStatus',
+    description: 'Session state',
+    example: 'completed',
+  })
   status: VoiceSessionStatus;
 
   @ApiProperty({
     enum: VOICE_SESSION_END_REASONS,
+    enumName: 'VoiceSessionEndReason',
     nullable: true,
     description: 'How it ended (null while active)',
     example: 'end_stream',

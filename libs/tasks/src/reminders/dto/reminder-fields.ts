@@ -8,6 +8,7 @@ export const ReminderTypeField = (required: boolean): PropertyDecorator =>
   applyDecorators(
     ApiProperty({
       enum: REMINDER_TYPES,
+      enumName: 'ReminderType',
       required,
       description: 'before/after the due date, or absolute',
       example: 'before',
@@ -39,6 +40,7 @@ export const ReminderMethodField = (): PropertyDecorator =>
   applyDecorators(
     ApiProperty({
       enum: REMINDER_METHODS,
+      enumName: 'ReminderMethod',
       required: false,
       description: 'Delivery (default in_app)',
       example: 'in_app',

@@ -16,6 +16,7 @@ export class ReminderResponseDto {
   @ApiProperty({
     description: 'Relative to the due date, or at an absolute time',
     enum: REMINDER_TYPES,
+    enumName: 'ReminderType',
     example: 'before',
   })
   type: ReminderType;
@@ -31,7 +32,7 @@ export class ReminderResponseDto {
   @ApiProperty({ description: 'When it fires (UTC)', format: 'date-time', example: '2026-01-25T16:30:00.000Z' })
   scheduled_at: string;
 
-  @ApiProperty({ description: 'Delivery', enum: REMINDER_METHODS, example: 'in_app' })
+  @ApiProperty({ description: 'Delivery', enum: REMINDER_METHODS, enumName: 'ReminderMethod', example: 'in_app' })
   method: ReminderMethod;
 
   @ApiProperty({ description: 'Fired (or skipped)', example: false })

@@ -28,7 +28,7 @@ export class SubtaskResponseDto {
   @ApiProperty({ description: 'Position within the task (0…n−1, gapless)', example: 0 })
   order_index: number;
 
-  @ApiProperty({ description: 'Who created it', enum: SUBTASK_SOURCES, example: 'user' })
+  @ApiProperty({ description: 'Who created it', enum: SUBTASK_SOURCES, enumName: 'SubtaskSource', example: 'user' })
   source: SubtaskSource;
 
   @ApiProperty({ description: 'Creation time (UTC)', format: 'date-time', example: '2026-01-19T10:30:00.000Z' })

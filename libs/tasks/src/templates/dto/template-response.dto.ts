@@ -17,7 +17,12 @@ export class TemplateResponseDto {
   @ApiProperty({ description: 'Description copied to instances ("" when empty)', example: '' })
   description: string;
 
-  @ApiProperty({ description: 'Priority copied to instances', enum: TASK_PRIORITIES, example: 'medium' })
+  @ApiProperty({
+    description: 'Priority copied to instances',
+    enum: TASK_PRIORITIES,
+    enumName: 'TaskPriority',
+    example: 'medium',
+  })
   priority: TaskPriority;
 
   @ApiProperty({ description: 'Estimate in minutes copied to instances', type: Number, nullable: true, example: 30 })
