@@ -9,6 +9,7 @@ import { MetricsService } from '@app/core/metrics/metrics.service';
 import { FocusService } from '@app/focus/focus.service';
 import { ForceCompleteResponseDto } from './dto/force-complete-response.dto';
 import { toTaskDetailResponse } from './dto/task-detail-response.dto';
+import type { TaskView } from './dto/task-response.dto';
 import type { UnlockedAchievementDto } from '@app/achievements/dto/unlocked-achievement.dto';
 import { StreakReader } from './streak-reader';
 import { SubtaskCompleted } from './subtasks/subtask.events';
@@ -40,20 +41,23 @@ export class TaskCompletion {
     private readonly metrics: MetricsService,
   ) {}
 
-  /** Step 1 (completed, completed_at, completed_by, version+1) and the side effects; task row locked. */
+  /**
+   * Step 1 (completed, completed_at, completed_by, version+1) and the side effects; task row
+   * locked. The task as left by them, with the subtask counts the write returned.
+   */
   async complete(
     tx: Transaction,
     task: TaskEntity,
     mode: TaskCompletionMode,
     source: ActivitySource,
     now: Date,
-  ): Promise<TaskEntity> {
-    const completed = await this.tasks.update(tx.manager, task, {
+  ): Promise<TaskView> {
+    const written = await this.tasks.write(tx.manager, task, {
       ...completionFields(mode, now),
       version: task.version + 1,
       updatedAt: now,
     });
-    return this.afterCompleted(tx, completed, source, now);
+    return { ...written, task: await this.afterCompleted(tx, written.task, source, now) };
   }
 
   /**

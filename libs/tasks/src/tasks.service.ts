@@ -8,13 +8,14 @@ import { UnitOfWork } from '@app/core/events/unit-of-work';
 import { ListEnvelope, paginated } from '@app/core/http/envelope';
 import { MetricsService } from '@app/core/metrics/metrics.service';
 import { TaskDetailResponseDto, toTaskDetailResponse } from './dto/task-detail-response.dto';
-import { TaskResponseDto, toTaskResponse } from './dto/task-response.dto';
+import { TaskResponseDto, TaskView, toTaskResponse } from './dto/task-response.dto';
 import type { TaskWithAchievementsResponseDto } from './dto/task-with-achievements-response.dto';
 import type { ListTasksQueryDto } from './dto/list-tasks-query.dto';
 import { TaskAccess } from './task-access';
 import type { TaskActor } from './task-actor';
 import { TaskCompletion, unlockedAchievements } from './task-completion.service';
 import { TaskDetails } from './task-details';
+import { userChecked } from './ownership';
 import {
   TaskArchived,
   TaskCreated,
@@ -71,7 +72,7 @@ export class TasksService {
 
   async list(userId: string, query: ListTasksQueryDto): Promise<ListEnvelope<TaskResponseDto>> {
     const page = { offset: query.offset, limit: query.limit };
-    const { items, total } = await this.tasks.list(
+    const checked = await this.tasks.list(
       userId,
       {
         completed: query.completed,
@@ -84,6 +85,7 @@ export class TasksService {
       },
       page,
     );
+    const { items, total } = userChecked(checked);
     return paginated(items.map(toTaskResponse), page, total);
   }
 
@@ -98,7 +100,10 @@ export class TasksService {
     });
   }
 
-  /** Creates a task inside the caller's transaction (active-task limit under the locked user row). */
+  /**
+   * Creates a task inside the caller's transaction: the user row locked (the request's user
+   * check), then the active count and the insert in one statement.
+   */
   async createInTx(
     tx: Transaction,
     userId: string,
@@ -110,31 +115,28 @@ export class TasksService {
     const description = input.description ?? '';
     assertDescriptionLength(description, limits.maxDescriptionLength);
     if (input.due_date) assertDueDateWithinWindow(input.due_date, now);
-    await this.limits.assertActiveRoom(tx.manager, userId, limits);
-    const task = await this.tasks.insert(
-      tx.manager,
-      tx.manager.create(TaskEntity, {
-        id: randomUUID(),
-        userId,
-        templateId: null,
-        generatedFromTaskId: null,
-        title: input.title,
-        description,
-        priority: input.priority ?? 'medium',
-        dueDate: input.due_date ?? null,
-        estimatedDuration: input.estimated_duration ?? null,
-        focusTimeSeconds: 0,
-        completed: false,
-        completedAt: null,
-        completedBy: null,
-        statsCounted: false,
-        hidden: false,
-        archived: false,
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-      }),
-    );
+    const task = tx.manager.create(TaskEntity, {
+      id: randomUUID(),
+      userId,
+      templateId: null,
+      generatedFromTaskId: null,
+      title: input.title,
+      description,
+      priority: input.priority ?? 'medium',
+      dueDate: input.due_date ?? null,
+      estimatedDuration: input.estimated_duration ?? null,
+      focusTimeSeconds: 0,
+      completed: false,
+      completedAt: null,
+      completedBy: null,
+      statsCounted: false,
+      hidden: false,
+      archived: false,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await this.limits.insertWithinLimit(tx.manager, task, limits);
     await tx.emit(TaskCreated, { task_id: task.id, template_id: null }, { userId, source, occurredAt: now });
     this.metrics.taskOperations.inc({ operation: 'create' });
     return task;
@@ -171,7 +173,7 @@ export class TasksService {
       assertDescriptionLength(plan.fields.description, limits.maxDescriptionLength);
     }
     const now = new Date();
-    const updated = await this.tasks.update(tx.manager, task, {
+    const written = await this.tasks.write(tx.manager, task, {
       ...plan.fields,
       ...(plan.unarchive ? { archived: false } : {}),
       ...(plan.completion === 'complete' ? completionFields('manual', now) : {}),
@@ -181,9 +183,9 @@ export class TasksService {
       version: task.version + 1,
       updatedAt: now,
     });
-    await this.emitPatchEvents(tx, updated, plan, source, now);
+    const current = await this.emitPatchEvents(tx, written.task, plan, source, now);
     this.metrics.taskOperations.inc({ operation: 'update' });
-    return this.withAchievements(tx, taskId);
+    return withAchievements(tx, { ...written, task: current });
   }
 
   /** Manual completion for a confirmed `complete_task` action: a completed task is `ALREADY_COMPLETED`. */
@@ -198,14 +200,8 @@ export class TasksService {
       await this.access.assertVersion(tx.manager, task, options.version);
       if (task.archived) throw new ArchivedError('Task');
       if (task.completed) throw new AlreadyCompletedError();
-      await this.completion.complete(tx, task, 'manual', actor.source, new Date());
-      return this.withAchievements(tx, taskId);
+      return withAchievements(tx, await this.completion.complete(tx, task, 'manual', actor.source, new Date()));
     });
-  }
-
-  private async withAchievements(tx: Transaction, taskId: string): Promise<TaskWithAchievementsResponseDto> {
-    const view = await this.details.view(taskId, tx.manager);
-    return { ...toTaskResponse(view), unlocked_achievements: unlockedAchievements(tx) };
   }
 
   private async emitPatchEvents(
@@ -214,7 +210,7 @@ export class TasksService {
     plan: TaskPatchPlan,
     source: ActivitySource,
     now: Date,
-  ): Promise<void> {
+  ): Promise<TaskEntity> {
     const options = { userId: task.userId, source, occurredAt: now };
     const ref = { task_id: task.id };
     const flagChanged = plan.unarchive || plan.completion !== null || plan.hidden !== null || plan.archive;
@@ -230,9 +226,15 @@ export class TasksService {
         options,
       );
     }
-    if (plan.completion === 'complete') await this.completion.afterCompleted(tx, task, source, now);
+    const current = plan.completion === 'complete' ? await this.completion.afterCompleted(tx, task, source, now) : task;
     if (plan.completion === 'reopen') await tx.emit(TaskReopened, ref, options);
     if (plan.hidden !== null) await tx.emit(plan.hidden ? TaskHidden : TaskUnhidden, ref, options);
     if (plan.archive) await tx.emit(TaskArchived, ref, options);
+    return current;
   }
+}
+
+/** The task as the request left it (its subtask counts from the write) with the achievements it unlocked. */
+function withAchievements(tx: Transaction, view: TaskView): TaskWithAchievementsResponseDto {
+  return { ...toTaskResponse(view), unlocked_achievements: unlockedAchievements(tx) };
 }
