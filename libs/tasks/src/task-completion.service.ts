@@ -54,23 +54,29 @@ export class TaskCompletion {
   ): Promise<TaskView> {
     const written = await this.tasks.write(tx.manager, task, {
       ...completionFields(mode, now),
+      statsCounted: true,
       version: task.version + 1,
       updatedAt: now,
     });
-    return { ...written, task: await this.afterCompleted(tx, written.task, source, now) };
+    return { ...written, task: await this.afterCompleted(tx, written.task, !task.statsCounted, source, now) };
   }
 
   /**
-   * Steps 2–5 for a task whose row was just marked completed: end its focus session, count it
-   * once for statistics, enqueue its successor, emit `task.completed` (whose `tx` handlers update
-   * statistics, streak and achievements).
+   * Steps 2–5 for a task whose row was just written completed with `stats_counted` set (the same
+   * write, step 3: `counted` says whether this flipped it): end its focus session, enqueue its
+   * successor, emit `task.completed` (whose `tx` handlers update statistics, streak and
+   * achievements).
    */
-  async afterCompleted(tx: Transaction, task: TaskEntity, source: ActivitySource, now: Date): Promise<TaskEntity> {
+  async afterCompleted(
+    tx: Transaction,
+    task: TaskEntity,
+    counted: boolean,
+    source: ActivitySource,
+    now: Date,
+  ): Promise<TaskEntity> {
     let current = task;
     const ended = await this.focus.endActiveOnTask(tx, task.userId, task.id, now, source);
     if (ended) current = { ...current, focusTimeSeconds: ended.focusTimeSeconds, updatedAt: now };
-    const counted = !current.statsCounted;
-    if (counted) current = await this.tasks.update(tx.manager, current, { statsCounted: true });
     await this.recurring.onInstanceCompleted(tx, current);
     await tx.emit(
       TaskCompleted,

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { EffectiveLimitsService, UserLimits } from '@app/achievements/effective-limits.service';
 import type { TaskEntity } from '@app/core/database/entities';
 import { LimitExceededError, NotFoundError } from '@app/core/errors/domain-error';
+import type { ActivityRow } from '@app/core/events/domain-event';
 import { UserGoneError } from '@app/core/http/route-user-check';
 import { TasksRepository } from './tasks.repository';
 
@@ -38,9 +39,14 @@ export class TaskLimits {
     if (current + count > limits.maxActiveTasks) throw exceeded(limits, current);
   }
 
-  /** Inserts one active task if there is room (the count and the insert in one statement). */
-  async insertWithinLimit(manager: EntityManager, task: TaskEntity, limits: UserLimits): Promise<void> {
-    const { inserted, active } = await this.tasks.insertIfRoom(manager, task, limits.maxActiveTasks);
+  /** Inserts one active task and its activity entry if there is room (count and insert in one statement). */
+  async insertWithinLimit(
+    manager: EntityManager,
+    task: TaskEntity,
+    limits: UserLimits,
+    activity: ActivityRow,
+  ): Promise<void> {
+    const { inserted, active } = await this.tasks.insertIfRoom(manager, task, limits.maxActiveTasks, activity);
     if (!inserted) throw exceeded(limits, active);
   }
 }

@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { TaskEntity } from '@app/core/database/entities';
 import type { TaskCompletionMode, TaskPriority } from '@app/core/database/enums';
 import { NamedStatement, namedStatement, runNamed } from '@app/core/database/named-statement';
+import type { ActivityRow } from '@app/core/events/domain-event';
 import type { TaskDetailView } from './dto/task-detail-response.dto';
 import type { TaskView } from './dto/task-response.dto';
 import { ReminderJson, reminderFromJson } from './reminders/reminders.repository';
@@ -33,10 +34,32 @@ const WITH_COUNTS = `CROSS JOIN LATERAL (
 const CHILDREN = `(SELECT COALESCE(json_agg(s ORDER BY s.order_index), '[]') FROM subtasks s WHERE s.task_id = t.id) AS subtasks,
   (SELECT COALESCE(json_agg(r ORDER BY r.scheduled_at, r.id), '[]') FROM reminders r WHERE r.task_id = t.id) AS reminders`;
 
-/** The row as written, with the subtask counts a statement taken after the task lock sees. */
-const RETURNING_VIEW = `RETURNING t.*,
+/** The written row `t` with the subtask counts a statement taken after the task lock sees. */
+const VIEW_OF_WRITTEN = `SELECT t.*,
   (SELECT count(*)::int FROM subtasks s WHERE s.task_id = t.id) AS subtask_count,
-  (SELECT count(*)::int FROM subtasks s WHERE s.task_id = t.id AND s.completed) AS subtask_completed_count`;
+  (SELECT count(*)::int FROM subtasks s WHERE s.task_id = t.id AND s.completed) AS subtask_completed_count
+  FROM t`;
+
+/**
+ * The change's activity entry (docs/rules.md §12) inserted by the change's own statement from the
+ * eight values at `$first`…, once per row of `source`; none when the action (`$first + 3`) is null.
+ */
+function activityInsert(source: string, first: number): string {
+  const [user, type, entity, action, origin, metadata, request, at] = Array.from(
+    { length: 8 },
+    (_, i) => `$${first + i}`,
+  );
+  return `INSERT INTO activity_logs (user_id, entity_type, entity_id, action, source, metadata, request_id, created_at)
+    SELECT ${user}::uuid, ${type}::text, ${entity}::text, ${action}::text, ${origin}::text, ${metadata}::jsonb,
+      ${request}::text, ${at}::timestamptz
+    FROM ${source} WHERE ${action}::text IS NOT NULL`;
+}
+
+function activityValues(row: ActivityRow | null): unknown[] {
+  if (!row) return Array<null>(8).fill(null);
+  const { userId, entityType, entityId, action, source, metadata, requestId, createdAt } = row;
+  return [userId, entityType, entityId, action, source, metadata, requestId, createdAt];
+}
 
 const SQL = {
   /** The caller's user row (the route's user check) and the task locked only if the caller owns it. */
@@ -60,7 +83,7 @@ const SQL = {
      FROM users u LEFT JOIN task_instances t ON t.id = $2 ${WITH_COUNTS}
      WHERE u.id = $1`,
   ),
-  /** The active count under the locked user row and the task inserted only if there is room. */
+  /** The active count under the locked user row; the task and its activity entry only if there is room. */
   insertIfRoom: namedStatement(
     'task_insert_if_room',
     `WITH active AS (
@@ -72,16 +95,23 @@ const SQL = {
          hidden, archived, version, created_at, updated_at)
        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19
        FROM active WHERE active.n + 1 <= $20
-       RETURNING id)
+       RETURNING id),
+     activity AS (${activityInsert('inserted', 21)})
      SELECT active.n AS active, EXISTS (SELECT 1 FROM inserted) AS inserted FROM active`,
   ),
-  /** Every column a PATCH or a completion changes, written from the locked row merged with the changes. */
+  /**
+   * Every column a PATCH or a completion changes, written from the locked row merged with its
+   * changes, and the change's activity entry if given.
+   */
   write: namedStatement(
     'task_write',
-    `UPDATE task_instances t SET title = $2, description = $3, priority = $4, due_date = $5,
-       estimated_duration = $6, completed = $7, completed_at = $8, completed_by = $9, hidden = $10,
-       archived = $11, version = $12, updated_at = $13
-     WHERE t.id = $1 ${RETURNING_VIEW}`,
+    `WITH t AS (
+       UPDATE task_instances SET title = $2, description = $3, priority = $4, due_date = $5,
+         estimated_duration = $6, completed = $7, completed_at = $8, completed_by = $9, hidden = $10,
+         archived = $11, stats_counted = $12, version = $13, updated_at = $14
+       WHERE id = $1 RETURNING *),
+     activity AS (${activityInsert('t', 15)})
+     ${VIEW_OF_WRITTEN}`,
   ),
 };
 
@@ -178,13 +208,15 @@ export class TasksRepository {
   }
 
   /**
-   * Inserts the task if the user's active tasks stay within `limit`, in one statement under the
-   * locked user row (its snapshot is taken after the lock): the active count before the insert.
+   * Inserts the task and its activity entry if the user's active tasks stay within `limit`, in one
+   * statement under the locked user row (its snapshot is taken after the lock): the active count
+   * before the insert.
    */
   async insertIfRoom(
     manager: EntityManager,
     task: TaskEntity,
     limit: number,
+    activity: ActivityRow,
   ): Promise<{ inserted: boolean; active: number }> {
     const [row] = await runNamed<{ active: number; inserted: boolean }>(manager, SQL.insertIfRoom, [
       task.id,
@@ -207,6 +239,7 @@ export class TasksRepository {
       task.createdAt,
       task.updatedAt,
       limit,
+      ...activityValues(activity),
     ]);
     return row;
   }
@@ -215,7 +248,12 @@ export class TasksRepository {
    * Writes the PATCH-able and completion columns of the locked `task` merged with `changes`, and
    * returns the row as written with its subtask counts (no re-read).
    */
-  async write(manager: EntityManager, task: TaskEntity, changes: Partial<TaskEntity>): Promise<TaskView> {
+  async write(
+    manager: EntityManager,
+    task: TaskEntity,
+    changes: Partial<TaskEntity>,
+    activity: ActivityRow | null = null,
+  ): Promise<TaskView> {
     const next = { ...task, ...changes };
     const [row] = await runNamed<TaskViewRow>(manager, SQL.write, [
       next.id,
@@ -229,8 +267,10 @@ export class TasksRepository {
       next.completedBy,
       next.hidden,
       next.archived,
+      next.statsCounted,
       next.version,
       next.updatedAt,
+      ...activityValues(activity),
     ]);
     return toView(row);
   }

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { TaskEntity } from '@app/core/database/entities';
 import type { ActivitySource, TaskPriority } from '@app/core/database/enums';
 import { ArchivedError } from '@app/core/errors/domain-error';
+import { activityRowOf } from '@app/core/events/domain-event';
 import type { Transaction } from '@app/core/events/transaction';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
 import { ListEnvelope, paginated } from '@app/core/http/envelope';
@@ -24,6 +25,7 @@ import {
   TaskUnarchived,
   TaskUnhidden,
   TaskUpdated,
+  TaskUpdatedPayload,
 } from './task.events';
 import { TaskLimits } from './task-limits';
 import {
@@ -136,8 +138,13 @@ export class TasksService {
       createdAt: now,
       updatedAt: now,
     });
-    await this.limits.insertWithinLimit(tx.manager, task, limits);
-    await tx.emit(TaskCreated, { task_id: task.id, template_id: null }, { userId, source, occurredAt: now });
+    const created = tx.prepare(
+      TaskCreated,
+      { task_id: task.id, template_id: null },
+      { userId, source, occurredAt: now },
+    );
+    await this.limits.insertWithinLimit(tx.manager, task, limits, activityRowOf(TaskCreated, created)!);
+    await tx.emitWritten(TaskCreated, created);
     this.metrics.taskOperations.inc({ operation: 'create' });
     return task;
   }
@@ -173,17 +180,28 @@ export class TasksService {
       assertDescriptionLength(plan.fields.description, limits.maxDescriptionLength);
     }
     const now = new Date();
-    const written = await this.tasks.write(tx.manager, task, {
-      ...plan.fields,
-      ...(plan.unarchive ? { archived: false } : {}),
-      ...(plan.completion === 'complete' ? completionFields('manual', now) : {}),
-      ...(plan.completion === 'reopen' ? reopenFields() : {}),
-      ...(plan.hidden !== null ? { hidden: plan.hidden } : {}),
-      ...(plan.archive ? { archived: true } : {}),
-      version: task.version + 1,
-      updatedAt: now,
-    });
-    const current = await this.emitPatchEvents(tx, written.task, plan, source, now);
+    // A PATCH that changes no flag emits task.updated alone: the write records its activity entry.
+    const updated = changesFlag(plan)
+      ? null
+      : tx.prepare(TaskUpdated, updatedPayload(task.id, plan), { userId, source, occurredAt: now });
+    const written = await this.tasks.write(
+      tx.manager,
+      task,
+      {
+        ...plan.fields,
+        ...(plan.unarchive ? { archived: false } : {}),
+        ...(plan.completion === 'complete' ? { ...completionFields('manual', now), statsCounted: true } : {}),
+        ...(plan.completion === 'reopen' ? reopenFields() : {}),
+        ...(plan.hidden !== null ? { hidden: plan.hidden } : {}),
+        ...(plan.archive ? { archived: true } : {}),
+        version: task.version + 1,
+        updatedAt: now,
+      },
+      updated && activityRowOf(TaskUpdated, updated),
+    );
+    let current = written.task;
+    if (updated) await tx.emitWritten(TaskUpdated, updated);
+    else current = await this.emitPatchEvents(tx, written.task, plan, !task.statsCounted, source, now);
     this.metrics.taskOperations.inc({ operation: 'update' });
     return withAchievements(tx, { ...written, task: current });
   }
@@ -208,30 +226,34 @@ export class TasksService {
     tx: Transaction,
     task: TaskEntity,
     plan: TaskPatchPlan,
+    firstCount: boolean,
     source: ActivitySource,
     now: Date,
   ): Promise<TaskEntity> {
     const options = { userId: task.userId, source, occurredAt: now };
     const ref = { task_id: task.id };
-    const flagChanged = plan.unarchive || plan.completion !== null || plan.hidden !== null || plan.archive;
     if (plan.unarchive) await tx.emit(TaskUnarchived, ref, options);
-    if (plan.changedFields.length > 0 || !flagChanged) {
-      await tx.emit(
-        TaskUpdated,
-        {
-          task_id: task.id,
-          changed_fields: plan.changedFields,
-          due_date_changed: plan.changedFields.includes('due_date'),
-        },
-        options,
-      );
-    }
-    const current = plan.completion === 'complete' ? await this.completion.afterCompleted(tx, task, source, now) : task;
+    if (plan.changedFields.length > 0) await tx.emit(TaskUpdated, updatedPayload(task.id, plan), options);
+    const current =
+      plan.completion === 'complete' ? await this.completion.afterCompleted(tx, task, firstCount, source, now) : task;
     if (plan.completion === 'reopen') await tx.emit(TaskReopened, ref, options);
     if (plan.hidden !== null) await tx.emit(plan.hidden ? TaskHidden : TaskUnhidden, ref, options);
     if (plan.archive) await tx.emit(TaskArchived, ref, options);
     return current;
   }
+}
+
+/** Whether the PATCH changes a flag (archived, completed, hidden), each with its own event. */
+function changesFlag(plan: TaskPatchPlan): boolean {
+  return plan.unarchive || plan.completion !== null || plan.hidden !== null || plan.archive;
+}
+
+function updatedPayload(taskId: string, plan: TaskPatchPlan): TaskUpdatedPayload {
+  return {
+    task_id: taskId,
+    changed_fields: plan.changedFields,
+    due_date_changed: plan.changedFields.includes('due_date'),
+  };
 }
 
 /** The task as the request left it (its subtask counts from the write) with the achievements it unlocked. */

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 
 /**
  * A named (prepared) statement: node-postgres parses and plans `text` once per connection under
- * `name`, then every later call only binds values (docs/architecture.md §7).
+ * `name`, then every later call only binds values (docs/round-trips.md §2).
  */
 export interface NamedStatement {
   readonly name: string;
