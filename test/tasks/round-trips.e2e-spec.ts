@@ -81,7 +81,12 @@ describe('round trips of the hot task requests', () => {
 
     const created = await as(t, accessToken).post('/api/v1/tasks').send({ title: 'Counted' }).expect(201);
 
-    expect(ownStatements(created)).toEqual(['START TRANSACTION', 'SELECT u.tier,', 'task_insert_if_room', 'COMMIT']);
+    expect(ownStatements(created)).toEqual([
+      'START TRANSACTION',
+      'user_limits_locked',
+      'task_insert_if_room',
+      'COMMIT',
+    ]);
     expect(statementsOf(created).length).toBeLessThanOrEqual(7);
     expect(commitsOf(created)).toBe(1);
     const activity = await t.dataSource.query(
@@ -144,6 +149,41 @@ describe('round trips of the hot task requests', () => {
     expect(statementsOf(completed).length).toBeLessThanOrEqual(13);
     // Force-complete also completes the subtask and writes its activity entry.
     expect(statementsOf(forced).length).toBeLessThanOrEqual(16);
+  });
+
+  it('should keep answering on prepared connections after a migration adds a column to the task tables', async () => {
+    const { accessToken } = await loginAs(t);
+    const api = as(t, accessToken);
+    const id = await taskWithChildren(api);
+    // Prepare every hot statement on the pool's connections first.
+    for (let round = 0; round < 3; round++) {
+      await api.get('/api/v1/tasks').expect(200);
+      await api.get(`/api/v1/tasks/${id}`).expect(200);
+      await api
+        .patch(`/api/v1/tasks/${id}`)
+        .send({ title: `Round ${round}` })
+        .expect(200);
+    }
+    await t.dataSource.query('ALTER TABLE task_instances ADD COLUMN round_trips_probe int');
+    await t.dataSource.query('ALTER TABLE subtasks ADD COLUMN round_trips_probe int');
+    try {
+      for (let round = 0; round < 3; round++) {
+        await api.get('/api/v1/tasks').expect(200);
+        const detail = await api.get(`/api/v1/tasks/${id}`).expect(200);
+        expect(detail.body.data.subtasks[0]).not.toHaveProperty('round_trips_probe');
+        await api
+          .patch(`/api/v1/tasks/${id}`)
+          .send({ title: `After ${round}` })
+          .expect(200);
+        await api
+          .post('/api/v1/tasks')
+          .send({ title: `Added ${round}` })
+          .expect(201);
+      }
+    } finally {
+      await t.dataSource.query('ALTER TABLE task_instances DROP COLUMN round_trips_probe');
+      await t.dataSource.query('ALTER TABLE subtasks DROP COLUMN round_trips_probe');
+    }
   });
 
   it('should check the bearer token of other routes with one named statement', async () => {

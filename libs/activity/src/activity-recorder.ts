@@ -1,7 +1,16 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { activityRowOf, ActivityRow, DomainEvent, EventDefinition } from '@app/core/events/domain-event';
 import { EventBus } from '@app/core/events/event-bus';
+import { namedStatement, runNamed } from '@app/core/database/named-statement';
 import type { Transaction } from '@app/core/events/transaction';
+
+const INSERT_ENTRIES = namedStatement(
+  'activity_insert',
+  `INSERT INTO activity_logs (user_id, entity_type, entity_id, action, source, metadata, request_id, created_at)
+   SELECT user_id, entity_type, entity_id, action, source, metadata::jsonb, request_id, created_at
+   FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
+     AS e(user_id, entity_type, entity_id, action, source, metadata, request_id, created_at)`,
+);
 
 /**
  * The activity log's `tx` handler (docs/rules.md §12): every event whose definition describes an
@@ -27,21 +36,15 @@ export class ActivityRecorder implements OnModuleInit {
       .map((event) => activityRowOf(definition, event))
       .filter((row): row is ActivityRow => row !== null);
     if (rows.length === 0) return;
-    await tx.manager.query(
-      `INSERT INTO activity_logs (user_id, entity_type, entity_id, action, source, metadata, request_id, created_at)
-       SELECT user_id, entity_type, entity_id, action, source, metadata::jsonb, request_id, created_at
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
-         AS e(user_id, entity_type, entity_id, action, source, metadata, request_id, created_at)`,
-      [
-        rows.map((row) => row.userId),
-        rows.map((row) => row.entityType),
-        rows.map((row) => row.entityId),
-        rows.map((row) => row.action),
-        rows.map((row) => row.source),
-        rows.map((row) => row.metadata),
-        rows.map((row) => row.requestId),
-        rows.map((row) => row.createdAt),
-      ],
-    );
+    await runNamed(tx.manager, INSERT_ENTRIES, [
+      rows.map((row) => row.userId),
+      rows.map((row) => row.entityType),
+      rows.map((row) => row.entityId),
+      rows.map((row) => row.action),
+      rows.map((row) => row.source),
+      rows.map((row) => row.metadata),
+      rows.map((row) => row.requestId),
+      rows.map((row) => row.createdAt),
+    ]);
   }
 }

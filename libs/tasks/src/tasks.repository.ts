@@ -25,6 +25,37 @@ export interface Page {
   limit: number;
 }
 
+/**
+ * The task columns, named one by one: a named statement's result columns must not change under a
+ * running API when a migration adds a column (`*` would fail with "cached plan must not change
+ * result type").
+ */
+const TASK_COLUMNS = [
+  'id',
+  'user_id',
+  'template_id',
+  'generated_from_task_id',
+  'title',
+  'description',
+  'priority',
+  'due_date',
+  'estimated_duration',
+  'focus_time_seconds',
+  'completed',
+  'completed_at',
+  'completed_by',
+  'stats_counted',
+  'hidden',
+  'archived',
+  'version',
+  'created_at',
+  'updated_at',
+];
+
+function columns(alias?: string): string {
+  return TASK_COLUMNS.map((column) => (alias ? `${alias}.${column}` : column)).join(', ');
+}
+
 /** Subtask counts of the task row `t` (one aggregate over its subtasks). */
 const WITH_COUNTS = `CROSS JOIN LATERAL (
   SELECT count(*)::int AS subtask_count, (count(*) FILTER (WHERE s.completed))::int AS subtask_completed_count
@@ -35,7 +66,7 @@ const CHILDREN = `(SELECT COALESCE(json_agg(s ORDER BY s.order_index), '[]') FRO
   (SELECT COALESCE(json_agg(r ORDER BY r.scheduled_at, r.id), '[]') FROM reminders r WHERE r.task_id = t.id) AS reminders`;
 
 /** The written row `t` with the subtask counts a statement taken after the task lock sees. */
-const VIEW_OF_WRITTEN = `SELECT t.*,
+const VIEW_OF_WRITTEN = `SELECT ${columns('t')},
   (SELECT count(*)::int FROM subtasks s WHERE s.task_id = t.id) AS subtask_count,
   (SELECT count(*)::int FROM subtasks s WHERE s.task_id = t.id AND s.completed) AS subtask_completed_count
   FROM t`;
@@ -65,21 +96,21 @@ const SQL = {
   /** The caller's user row (the route's user check) and the task locked only if the caller owns it. */
   lockOwned: namedStatement(
     'task_lock_owned',
-    `SELECT u.id AS caller_id, t.* FROM users u
-     LEFT JOIN LATERAL (SELECT * FROM task_instances WHERE id = $2 AND user_id = u.id FOR UPDATE) t ON true
+    `SELECT u.id AS caller_id, ${columns('t')} FROM users u
+     LEFT JOIN LATERAL (SELECT ${columns()} FROM task_instances WHERE id = $2 AND user_id = u.id FOR UPDATE) t ON true
      WHERE u.id = $1`,
   ),
   /** Who owns a task (no lock): tells a 403 from a 404 after the owned lock found nothing. */
   owner: namedStatement('task_owner', 'SELECT user_id FROM task_instances WHERE id = $1'),
-  view: namedStatement('task_view', `SELECT t.*, c.* FROM task_instances t ${WITH_COUNTS} WHERE t.id = $1`),
+  view: namedStatement('task_view', `SELECT ${columns('t')}, c.* FROM task_instances t ${WITH_COUNTS} WHERE t.id = $1`),
   detail: namedStatement(
     'task_detail',
-    `SELECT t.*, c.*, ${CHILDREN} FROM task_instances t ${WITH_COUNTS} WHERE t.id = $1`,
+    `SELECT ${columns('t')}, c.*, ${CHILDREN} FROM task_instances t ${WITH_COUNTS} WHERE t.id = $1`,
   ),
   /** The user check and the task's detail in one statement (no task row: unknown task). */
   detailOwned: namedStatement(
     'task_detail_owned',
-    `SELECT u.id AS caller_id, t.*, c.*, ${CHILDREN}
+    `SELECT u.id AS caller_id, ${columns('t')}, c.*, ${CHILDREN}
      FROM users u LEFT JOIN task_instances t ON t.id = $2 ${WITH_COUNTS}
      WHERE u.id = $1`,
   ),
@@ -109,7 +140,7 @@ const SQL = {
        UPDATE task_instances SET title = $2, description = $3, priority = $4, due_date = $5,
          estimated_duration = $6, completed = $7, completed_at = $8, completed_by = $9, hidden = $10,
          archived = $11, stats_counted = $12, version = $13, updated_at = $14
-       WHERE id = $1 RETURNING *),
+       WHERE id = $1 RETURNING ${columns()}),
      activity AS (${activityInsert('t', 15)})
      ${VIEW_OF_WRITTEN}`,
   ),
@@ -318,9 +349,9 @@ export class TasksRepository {
     const params: unknown[] = [userId];
     const where = ['t.user_id = u.id', ...filterConditions(filters, params)].join(' AND ');
     const statement = listStatement(
-      `SELECT u.id AS caller_id, t.*, c.* FROM users u
+      `SELECT u.id AS caller_id, ${columns('t')}, t.total_count, c.* FROM users u
        LEFT JOIN LATERAL (
-         SELECT t.*, count(*) OVER () AS total_count FROM task_instances t WHERE ${where}
+         SELECT ${columns('t')}, count(*) OVER () AS total_count FROM task_instances t WHERE ${where}
          ORDER BY t.created_at DESC, t.id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}
        ) t ON true ${WITH_COUNTS}
        WHERE u.id = $1
