@@ -5,7 +5,8 @@ import passport from 'passport';
 import { RequestContext } from '@app/core/context/request-context';
 import { TokenExpiredError, UnauthorizedError } from '@app/core/errors/domain-error';
 import { AuthenticatedRequest, AuthUser, IS_PUBLIC } from '@app/core/http/auth-user';
-import { JwtStrategy } from './jwt.strategy';
+import { USER_CHECKED_BY_ROUTE } from '@app/core/http/route-user-check';
+import { JwtStrategy, VerifiedRequest } from './jwt.strategy';
 
 /**
  * Global guard (APP_GUARD): every HTTP route needs a valid bearer access token unless marked
@@ -27,7 +28,8 @@ export class AuthGuard implements CanActivate {
     ]);
     if (isPublic) return true;
     const http = context.switchToHttp();
-    const request = http.getRequest<AuthenticatedRequest>();
+    const request = http.getRequest<AuthenticatedRequest & VerifiedRequest>();
+    request.userCheckedByRoute = this.reflector.get<boolean | undefined>(USER_CHECKED_BY_ROUTE, context.getHandler());
     const user = await this.authenticate(request, http.getResponse<Response>());
     request.user = user;
     const requestContext = RequestContext.current();

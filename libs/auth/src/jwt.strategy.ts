@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { decodeProtectedHeader } from 'jose';
 import { ExtractJwt, Strategy } from 'passport-jwt';
+import type { Request } from 'express';
 import type { AuthUser } from '@app/core/http/auth-user';
+import { UserGoneError } from '@app/core/http/route-user-check';
 import { UnauthorizedError } from '@app/core/errors/domain-error';
 import { UUID_PATTERN } from '@app/core/validation/validators';
 import { UsersRepository } from '@app/users/users.repository';
@@ -16,10 +18,14 @@ import { JwtKeysService } from './jwt-keys.service';
 
 interface AccessTokenClaims {
   sub?: unknown;
+  email?: unknown;
   type?: unknown;
   jti?: unknown;
   exp?: unknown;
 }
+
+/** A request the guard marks when its route checks the user in its own first statement. */
+export type VerifiedRequest = Request & { userCheckedByRoute?: boolean };
 
 function headerKid(token: string): unknown {
   try {
@@ -51,19 +57,24 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       issuer: ACCESS_TOKEN_ISSUER,
       audience: ACCESS_TOKEN_AUDIENCE,
       jsonWebTokenOptions: { clockTolerance: ACCESS_TOKEN_CLOCK_TOLERANCE_SECONDS },
+      passReqToCallback: true,
     });
   }
 
-  async validate(claims: AccessTokenClaims): Promise<AuthUser> {
-    const { sub, type, jti, exp } = claims;
+  async validate(request: VerifiedRequest, claims: AccessTokenClaims): Promise<AuthUser> {
+    const { sub, type, jti, exp, email } = claims;
     if (type !== ACCESS_TOKEN_TYPE || typeof sub !== 'string' || !UUID_PATTERN.test(sub)) {
       throw new UnauthorizedError('Invalid access token');
     }
     if (typeof jti !== 'string' || jti === '' || typeof exp !== 'number') {
       throw new UnauthorizedError('Invalid access token');
     }
-    const user = await this.users.findIdentity(sub.toLowerCase());
-    if (!user) throw new UnauthorizedError('The user of this access token no longer exists');
+    const id = sub.toLowerCase();
+    if (request.userCheckedByRoute) {
+      return { id, email: typeof email === 'string' ? email : '', tokenId: jti, tokenExpiresAt: exp };
+    }
+    const user = await this.users.findIdentity(id);
+    if (!user) throw new UserGoneError();
     return { id: user.id, email: user.email, tokenId: jti, tokenExpiresAt: exp };
   }
 }

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { TaskEntity } from '@app/core/database/entities';
-import { ArchivedError } from '@app/core/errors/domain-error';
+import { ArchivedError, ForbiddenError, NotFoundError } from '@app/core/errors/domain-error';
 import { MetricsService } from '@app/core/metrics/metrics.service';
 import { toTaskResponse } from './dto/task-response.dto';
-import { owned } from './ownership';
+import { owned, userChecked } from './ownership';
 import { TaskDetails } from './task-details';
 import { TaskVersionConflictError } from './tasks.errors';
 import { TasksRepository } from './tasks.repository';
@@ -22,9 +22,15 @@ export class TaskAccess {
     return owned(await this.tasks.findById(taskId, manager), userId, 'Task');
   }
 
-  /** Locks the task row for the rest of the transaction, then checks ownership. */
+  /**
+   * Locks the caller's task row for the rest of the transaction (another user's row is never
+   * locked): unknown → 404, another user's → 403, the caller gone → 401.
+   */
   async lockOwned(manager: EntityManager, userId: string, taskId: string): Promise<TaskEntity> {
-    return owned(await this.tasks.lockById(manager, taskId), userId, 'Task');
+    const lock = userChecked(await this.tasks.lockOwned(manager, userId, taskId));
+    if (lock.kind === 'missing') throw new NotFoundError('Task');
+    if (lock.kind === 'forbidden') throw new ForbiddenError();
+    return lock.task;
   }
 
   /** Locks an archivable child's parent row and refuses writes under an archived task. */

@@ -9,6 +9,7 @@ import { MetricsService } from '@app/core/metrics/metrics.service';
 import { FocusService } from '@app/focus/focus.service';
 import { ForceCompleteResponseDto } from './dto/force-complete-response.dto';
 import { toTaskDetailResponse } from './dto/task-detail-response.dto';
+import type { TaskView } from './dto/task-response.dto';
 import type { UnlockedAchievementDto } from '@app/achievements/dto/unlocked-achievement.dto';
 import { StreakReader } from './streak-reader';
 import { SubtaskCompleted } from './subtasks/subtask.events';
@@ -40,33 +41,42 @@ export class TaskCompletion {
     private readonly metrics: MetricsService,
   ) {}
 
-  /** Step 1 (completed, completed_at, completed_by, version+1) and the side effects; task row locked. */
+  /**
+   * Step 1 (completed, completed_at, completed_by, version+1) and the side effects; task row
+   * locked. The task as left by them, with the subtask counts the write returned.
+   */
   async complete(
     tx: Transaction,
     task: TaskEntity,
     mode: TaskCompletionMode,
     source: ActivitySource,
     now: Date,
-  ): Promise<TaskEntity> {
-    const completed = await this.tasks.update(tx.manager, task, {
+  ): Promise<TaskView> {
+    const written = await this.tasks.write(tx.manager, task, {
       ...completionFields(mode, now),
+      statsCounted: true,
       version: task.version + 1,
       updatedAt: now,
     });
-    return this.afterCompleted(tx, completed, source, now);
+    return { ...written, task: await this.afterCompleted(tx, written.task, !task.statsCounted, source, now) };
   }
 
   /**
-   * Steps 2–5 for a task whose row was just marked completed: end its focus session, count it
-   * once for statistics, enqueue its successor, emit `task.completed` (whose `tx` handlers update
-   * statistics, streak and achievements).
+   * Steps 2–5 for a task whose row was just written completed with `stats_counted` set (the same
+   * write, step 3: `counted` says whether this flipped it): end its focus session, enqueue its
+   * successor, emit `task.completed` (whose `tx` handlers update statistics, streak and
+   * achievements).
    */
-  async afterCompleted(tx: Transaction, task: TaskEntity, source: ActivitySource, now: Date): Promise<TaskEntity> {
+  async afterCompleted(
+    tx: Transaction,
+    task: TaskEntity,
+    counted: boolean,
+    source: ActivitySource,
+    now: Date,
+  ): Promise<TaskEntity> {
     let current = task;
     const ended = await this.focus.endActiveOnTask(tx, task.userId, task.id, now, source);
     if (ended) current = { ...current, focusTimeSeconds: ended.focusTimeSeconds, updatedAt: now };
-    const counted = !current.statsCounted;
-    if (counted) current = await this.tasks.update(tx.manager, current, { statsCounted: true });
     await this.recurring.onInstanceCompleted(tx, current);
     await tx.emit(
       TaskCompleted,

@@ -3,19 +3,16 @@ import type { EntityManager } from 'typeorm';
 import { NotFoundError } from '@app/core/errors/domain-error';
 import type { TaskDetailView } from './dto/task-detail-response.dto';
 import type { TaskView } from './dto/task-response.dto';
-import { owned } from './ownership';
-import { RemindersRepository } from './reminders/reminders.repository';
-import { SubtasksRepository } from './subtasks/subtasks.repository';
+import { owned, userChecked } from './ownership';
 import { TasksRepository } from './tasks.repository';
 
-/** Reads a TaskDetail: the task with counts, its subtasks by order_index and reminders by scheduled_at. */
+/**
+ * Reads a TaskDetail: the task with counts, its subtasks by order_index and reminders by
+ * scheduled_at, in one statement.
+ */
 @Injectable()
 export class TaskDetails {
-  constructor(
-    private readonly tasks: TasksRepository,
-    private readonly subtasks: SubtasksRepository,
-    private readonly reminders: RemindersRepository,
-  ) {}
+  constructor(private readonly tasks: TasksRepository) {}
 
   /** The task with its subtask counts (the Task representation's data). */
   async view(taskId: string, manager?: EntityManager): Promise<TaskView> {
@@ -25,19 +22,18 @@ export class TaskDetails {
   }
 
   async load(taskId: string, manager?: EntityManager): Promise<TaskDetailView> {
-    return this.withChildren(await this.view(taskId, manager), manager);
+    const detail = await this.tasks.findDetail(taskId, manager);
+    if (!detail) throw new NotFoundError('Task');
+    return detail;
   }
 
-  /** The caller's task as a TaskDetail: unknown → 404, another user's → 403 (checked on the same read). */
+  /**
+   * The caller's task as a TaskDetail: the caller gone → 401, unknown → 404, another user's → 403,
+   * all checked on the same read (docs/round-trips.md §1).
+   */
   async loadOwned(userId: string, taskId: string): Promise<TaskDetailView> {
-    const view = await this.tasks.findView(taskId);
-    owned(view?.task ?? null, userId, 'Task');
-    return this.withChildren(view!);
-  }
-
-  private async withChildren(view: TaskView, manager?: EntityManager): Promise<TaskDetailView> {
-    const subtasks = await this.subtasks.listByTask(view.task.id, manager);
-    const reminders = await this.reminders.listByTask(view.task.id, manager);
-    return { ...view, subtasks, reminders };
+    const detail = userChecked(await this.tasks.findDetailChecked(userId, taskId));
+    owned(detail?.task ?? null, userId, 'Task');
+    return detail!;
   }
 }

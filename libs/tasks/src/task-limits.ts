@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { EffectiveLimitsService, UserLimits } from '@app/achievements/effective-limits.service';
-import { LimitExceededError } from '@app/core/errors/domain-error';
+import type { TaskEntity } from '@app/core/database/entities';
+import { LimitExceededError, NotFoundError } from '@app/core/errors/domain-error';
+import type { ActivityRow } from '@app/core/events/domain-event';
+import { UserGoneError } from '@app/core/http/route-user-check';
 import { TasksRepository } from './tasks.repository';
 
 /** The active-task limit of docs/rules.md §1: count and insert under the locked user row. */
@@ -12,9 +15,17 @@ export class TaskLimits {
     private readonly tasks: TasksRepository,
   ) {}
 
-  /** The caller's effective limits with the user row locked until the transaction ends. */
-  lockedFor(manager: EntityManager, userId: string): Promise<UserLimits> {
-    return this.limits.forUser(userId, manager, true);
+  /**
+   * The caller's effective limits with the user row locked until the transaction ends; no user
+   * row means the caller is gone (401): this lock is the user check of `POST /tasks`
+   * (docs/round-trips.md §1).
+   */
+  async lockedFor(manager: EntityManager, userId: string): Promise<UserLimits> {
+    try {
+      return await this.limits.forUser(userId, manager, true);
+    } catch (error) {
+      throw error instanceof NotFoundError ? new UserGoneError() : error;
+    }
   }
 
   /** Read without locking (description length, subtask limits under the task-row lock). */
@@ -25,12 +36,25 @@ export class TaskLimits {
   /** `current + count > limit` is refused with `current` = active tasks before the request. */
   async assertActiveRoom(manager: EntityManager, userId: string, limits: UserLimits, count = 1): Promise<void> {
     const current = await this.tasks.countActive(manager, userId);
-    if (current + count > limits.maxActiveTasks) {
-      throw new LimitExceededError(
-        `Active task limit reached (${limits.maxActiveTasks}); complete, hide or archive tasks first`,
-        limits.maxActiveTasks,
-        current,
-      );
-    }
+    if (current + count > limits.maxActiveTasks) throw exceeded(limits, current);
   }
+
+  /** Inserts one active task and its activity entry if there is room (count and insert in one statement). */
+  async insertWithinLimit(
+    manager: EntityManager,
+    task: TaskEntity,
+    limits: UserLimits,
+    activity: ActivityRow,
+  ): Promise<void> {
+    const { inserted, active } = await this.tasks.insertIfRoom(manager, task, limits.maxActiveTasks, activity);
+    if (!inserted) throw exceeded(limits, active);
+  }
+}
+
+function exceeded(limits: UserLimits, current: number): LimitExceededError {
+  return new LimitExceededError(
+    `Active task limit reached (${limits.maxActiveTasks}); complete, hide or archive tasks first`,
+    limits.maxActiveTasks,
+    current,
+  );
 }

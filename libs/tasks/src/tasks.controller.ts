@@ -4,6 +4,7 @@ import { AuthUser, CurrentUser } from '@app/core/http/auth-user';
 import { DeprecatedRoute } from '@app/core/http/deprecated.decorator';
 import { ApiDataResponse, ApiListResponse, DataEnvelope, ListEnvelope, ok } from '@app/core/http/envelope';
 import { ApiErrors } from '@app/core/http/error-response.dto';
+import { UserCheckedByRoute } from '@app/core/http/route-user-check';
 import { ExactlyOnce } from '@app/core/idempotency/exactly-once.decorator';
 import { CreateTaskDto } from './dto/create-task.dto';
 import { ForceCompleteDto } from './dto/force-complete.dto';
@@ -30,6 +31,7 @@ export class TasksController {
   ) {}
 
   @Get()
+  @UserCheckedByRoute()
   @ApiOperation({ summary: 'List tasks, newest first (hidden ones only with hidden=true)' })
   @ApiListResponse(TaskResponseDto)
   @ApiErrors(400)
@@ -38,6 +40,7 @@ export class TasksController {
   }
 
   @Get(':id')
+  @UserCheckedByRoute()
   @ApiOperation({ summary: 'Get a task with its subtasks and reminders (hidden and archived ones too)' })
   @ApiDataResponse(TaskDetailResponseDto)
   @ApiErrors(400, 403, 404)
@@ -46,6 +49,7 @@ export class TasksController {
   }
 
   @Post()
+  @UserCheckedByRoute()
   @ExactlyOnce()
   @ApiOperation({ summary: 'Create a task' })
   @ApiDataResponse(TaskResponseDto, HttpStatus.CREATED)
@@ -55,6 +59,7 @@ export class TasksController {
   }
 
   @Patch(':id')
+  @UserCheckedByRoute()
   @ExactlyOnce()
   @ApiOperation({ summary: 'Update a task (partial; optional optimistic-locking version)' })
   @ApiDataResponse(TaskWithAchievementsResponseDto)
@@ -69,6 +74,7 @@ export class TasksController {
   }
 
   @Put(':id')
+  @UserCheckedByRoute()
   @ExactlyOnce()
   @DeprecatedRoute('/api/v1/tasks/{id}', 'Update a task (deprecated alias of PATCH /api/v1/tasks/{id})')
   @ApiDataResponse(TaskWithAchievementsResponseDto)
@@ -83,6 +89,7 @@ export class TasksController {
   }
 
   @Post(':id/force-complete')
+  @UserCheckedByRoute()
   @ExactlyOnce()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Complete the task and all its incomplete subtasks (completed_by force)' })

@@ -3,18 +3,20 @@ import { Injectable } from '@nestjs/common';
 import { TaskEntity } from '@app/core/database/entities';
 import type { ActivitySource, TaskPriority } from '@app/core/database/enums';
 import { ArchivedError } from '@app/core/errors/domain-error';
+import { activityRowOf } from '@app/core/events/domain-event';
 import type { Transaction } from '@app/core/events/transaction';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
 import { ListEnvelope, paginated } from '@app/core/http/envelope';
 import { MetricsService } from '@app/core/metrics/metrics.service';
 import { TaskDetailResponseDto, toTaskDetailResponse } from './dto/task-detail-response.dto';
-import { TaskResponseDto, toTaskResponse } from './dto/task-response.dto';
+import { TaskResponseDto, TaskView, toTaskResponse } from './dto/task-response.dto';
 import type { TaskWithAchievementsResponseDto } from './dto/task-with-achievements-response.dto';
 import type { ListTasksQueryDto } from './dto/list-tasks-query.dto';
 import { TaskAccess } from './task-access';
 import type { TaskActor } from './task-actor';
 import { TaskCompletion, unlockedAchievements } from './task-completion.service';
 import { TaskDetails } from './task-details';
+import { userChecked } from './ownership';
 import {
   TaskArchived,
   TaskCreated,
@@ -23,6 +25,7 @@ import {
   TaskUnarchived,
   TaskUnhidden,
   TaskUpdated,
+  TaskUpdatedPayload,
 } from './task.events';
 import { TaskLimits } from './task-limits';
 import {
@@ -71,7 +74,7 @@ export class TasksService {
 
   async list(userId: string, query: ListTasksQueryDto): Promise<ListEnvelope<TaskResponseDto>> {
     const page = { offset: query.offset, limit: query.limit };
-    const { items, total } = await this.tasks.list(
+    const checked = await this.tasks.list(
       userId,
       {
         completed: query.completed,
@@ -84,6 +87,7 @@ export class TasksService {
       },
       page,
     );
+    const { items, total } = userChecked(checked);
     return paginated(items.map(toTaskResponse), page, total);
   }
 
@@ -98,7 +102,10 @@ export class TasksService {
     });
   }
 
-  /** Creates a task inside the caller's transaction (active-task limit under the locked user row). */
+  /**
+   * Creates a task inside the caller's transaction: the user row locked (the request's user
+   * check), then the active count and the insert in one statement.
+   */
   async createInTx(
     tx: Transaction,
     userId: string,
@@ -110,32 +117,34 @@ export class TasksService {
     const description = input.description ?? '';
     assertDescriptionLength(description, limits.maxDescriptionLength);
     if (input.due_date) assertDueDateWithinWindow(input.due_date, now);
-    await this.limits.assertActiveRoom(tx.manager, userId, limits);
-    const task = await this.tasks.insert(
-      tx.manager,
-      tx.manager.create(TaskEntity, {
-        id: randomUUID(),
-        userId,
-        templateId: null,
-        generatedFromTaskId: null,
-        title: input.title,
-        description,
-        priority: input.priority ?? 'medium',
-        dueDate: input.due_date ?? null,
-        estimatedDuration: input.estimated_duration ?? null,
-        focusTimeSeconds: 0,
-        completed: false,
-        completedAt: null,
-        completedBy: null,
-        statsCounted: false,
-        hidden: false,
-        archived: false,
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-      }),
+    const task = tx.manager.create(TaskEntity, {
+      id: randomUUID(),
+      userId,
+      templateId: null,
+      generatedFromTaskId: null,
+      title: input.title,
+      description,
+      priority: input.priority ?? 'medium',
+      dueDate: input.due_date ?? null,
+      estimatedDuration: input.estimated_duration ?? null,
+      focusTimeSeconds: 0,
+      completed: false,
+      completedAt: null,
+      completedBy: null,
+      statsCounted: false,
+      hidden: false,
+      archived: false,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const created = tx.prepare(
+      TaskCreated,
+      { task_id: task.id, template_id: null },
+      { userId, source, occurredAt: now },
     );
-    await tx.emit(TaskCreated, { task_id: task.id, template_id: null }, { userId, source, occurredAt: now });
+    await this.limits.insertWithinLimit(tx.manager, task, limits, activityRowOf(TaskCreated, created)!);
+    await tx.emitWritten(TaskCreated, created);
     this.metrics.taskOperations.inc({ operation: 'create' });
     return task;
   }
@@ -171,19 +180,30 @@ export class TasksService {
       assertDescriptionLength(plan.fields.description, limits.maxDescriptionLength);
     }
     const now = new Date();
-    const updated = await this.tasks.update(tx.manager, task, {
-      ...plan.fields,
-      ...(plan.unarchive ? { archived: false } : {}),
-      ...(plan.completion === 'complete' ? completionFields('manual', now) : {}),
-      ...(plan.completion === 'reopen' ? reopenFields() : {}),
-      ...(plan.hidden !== null ? { hidden: plan.hidden } : {}),
-      ...(plan.archive ? { archived: true } : {}),
-      version: task.version + 1,
-      updatedAt: now,
-    });
-    await this.emitPatchEvents(tx, updated, plan, source, now);
+    // A PATCH that changes no flag emits task.updated alone: the write records its activity entry.
+    const updated = changesFlag(plan)
+      ? null
+      : tx.prepare(TaskUpdated, updatedPayload(task.id, plan), { userId, source, occurredAt: now });
+    const written = await this.tasks.write(
+      tx.manager,
+      task,
+      {
+        ...plan.fields,
+        ...(plan.unarchive ? { archived: false } : {}),
+        ...(plan.completion === 'complete' ? { ...completionFields('manual', now), statsCounted: true } : {}),
+        ...(plan.completion === 'reopen' ? reopenFields() : {}),
+        ...(plan.hidden !== null ? { hidden: plan.hidden } : {}),
+        ...(plan.archive ? { archived: true } : {}),
+        version: task.version + 1,
+        updatedAt: now,
+      },
+      updated && activityRowOf(TaskUpdated, updated),
+    );
+    let current = written.task;
+    if (updated) await tx.emitWritten(TaskUpdated, updated);
+    else current = await this.emitPatchEvents(tx, written.task, plan, !task.statsCounted, source, now);
     this.metrics.taskOperations.inc({ operation: 'update' });
-    return this.withAchievements(tx, taskId);
+    return withAchievements(tx, { ...written, task: current });
   }
 
   /** Manual completion for a confirmed `complete_task` action: a completed task is `ALREADY_COMPLETED`. */
@@ -198,41 +218,45 @@ export class TasksService {
       await this.access.assertVersion(tx.manager, task, options.version);
       if (task.archived) throw new ArchivedError('Task');
       if (task.completed) throw new AlreadyCompletedError();
-      await this.completion.complete(tx, task, 'manual', actor.source, new Date());
-      return this.withAchievements(tx, taskId);
+      return withAchievements(tx, await this.completion.complete(tx, task, 'manual', actor.source, new Date()));
     });
-  }
-
-  private async withAchievements(tx: Transaction, taskId: string): Promise<TaskWithAchievementsResponseDto> {
-    const view = await this.details.view(taskId, tx.manager);
-    return { ...toTaskResponse(view), unlocked_achievements: unlockedAchievements(tx) };
   }
 
   private async emitPatchEvents(
     tx: Transaction,
     task: TaskEntity,
     plan: TaskPatchPlan,
+    firstCount: boolean,
     source: ActivitySource,
     now: Date,
-  ): Promise<void> {
+  ): Promise<TaskEntity> {
     const options = { userId: task.userId, source, occurredAt: now };
     const ref = { task_id: task.id };
-    const flagChanged = plan.unarchive || plan.completion !== null || plan.hidden !== null || plan.archive;
     if (plan.unarchive) await tx.emit(TaskUnarchived, ref, options);
-    if (plan.changedFields.length > 0 || !flagChanged) {
-      await tx.emit(
-        TaskUpdated,
-        {
-          task_id: task.id,
-          changed_fields: plan.changedFields,
-          due_date_changed: plan.changedFields.includes('due_date'),
-        },
-        options,
-      );
-    }
-    if (plan.completion === 'complete') await this.completion.afterCompleted(tx, task, source, now);
+    if (plan.changedFields.length > 0) await tx.emit(TaskUpdated, updatedPayload(task.id, plan), options);
+    const current =
+      plan.completion === 'complete' ? await this.completion.afterCompleted(tx, task, firstCount, source, now) : task;
     if (plan.completion === 'reopen') await tx.emit(TaskReopened, ref, options);
     if (plan.hidden !== null) await tx.emit(plan.hidden ? TaskHidden : TaskUnhidden, ref, options);
     if (plan.archive) await tx.emit(TaskArchived, ref, options);
+    return current;
   }
+}
+
+/** Whether the PATCH changes a flag (archived, completed, hidden), each with its own event. */
+function changesFlag(plan: TaskPatchPlan): boolean {
+  return plan.unarchive || plan.completion !== null || plan.hidden !== null || plan.archive;
+}
+
+function updatedPayload(taskId: string, plan: TaskPatchPlan): TaskUpdatedPayload {
+  return {
+    task_id: taskId,
+    changed_fields: plan.changedFields,
+    due_date_changed: plan.changedFields.includes('due_date'),
+  };
+}
+
+/** The task as the request left it (its subtask counts from the write) with the achievements it unlocked. */
+function withAchievements(tx: Transaction, view: TaskView): TaskWithAchievementsResponseDto {
+  return { ...toTaskResponse(view), unlocked_achievements: unlockedAchievements(tx) };
 }

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { UserAchievementStateEntity, UserEntity } from '@app/core/database/entities';
+import { namedStatement, runNamed } from '@app/core/database/named-statement';
+
+const USER_IDENTITY = namedStatement('user_identity', 'SELECT id, email FROM users WHERE id = $1');
 
 export interface NewUser {
   googleId: string;
@@ -22,13 +25,10 @@ export class UsersRepository {
 
   /**
    * Id and email of an existing user: the check every authenticated request makes that its
-   * token's user still exists, as one plain statement (no query builder, no entity mapping).
+   * token's user still exists, as one named statement (no query builder, no entity mapping).
    */
   async findIdentity(id: string): Promise<{ id: string; email: string } | null> {
-    const rows: Array<{ id: string; email: string }> = await this.dataSource.query(
-      'SELECT id, email FROM users WHERE id = $1',
-      [id],
-    );
+    const rows = await runNamed<{ id: string; email: string }>(this.dataSource.manager, USER_IDENTITY, [id]);
     return rows[0] ?? null;
   }
 

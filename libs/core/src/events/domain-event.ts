@@ -25,6 +25,36 @@ export interface DomainEvent<P = unknown> {
   requestId: string | null;
   occurredAt: Date;
   payload: P;
+  /** The change's own statement already wrote this event's activity entry (docs/round-trips.md §4). */
+  activityWritten?: boolean;
+}
+
+/** The activity-log row of an event, column by column (metadata as JSON text). */
+export interface ActivityRow {
+  userId: string;
+  entityType: ActivityEntityType;
+  entityId: string;
+  action: string;
+  source: ActivitySource;
+  metadata: string;
+  requestId: string | null;
+  createdAt: Date;
+}
+
+/** The row an event writes to the activity log (docs/rules.md §12), or null if it writes none. */
+export function activityRowOf<P>(definition: EventDefinition<P>, event: DomainEvent<P>): ActivityRow | null {
+  if (!definition.activity) return null;
+  const entry = definition.activity(event.payload, event);
+  return {
+    userId: event.userId,
+    entityType: entry.entityType,
+    entityId: entry.entityId,
+    action: entry.action,
+    source: event.source,
+    metadata: JSON.stringify(entry.metadata ?? {}),
+    requestId: event.requestId,
+    createdAt: event.occurredAt,
+  };
 }
 
 export function defineEvent<P>(

@@ -35,16 +35,29 @@ export class Transaction {
     definition: EventDefinition<P>,
     emissions: ReadonlyArray<{ payload: P; options: EmitOptions }>,
   ): Promise<Array<DomainEvent<P>>> {
-    const events = emissions.map(({ payload, options }) => ({
+    const events = emissions.map(({ payload, options }) => this.prepare(definition, payload, options));
+    await this.bus.dispatch(definition, events, this);
+    return events;
+  }
+
+  /**
+   * The event `emit` would dispatch, built without dispatching it: for a change whose own
+   * statement writes the event's activity entry (`activityRowOf`), then `emitWritten`.
+   */
+  prepare<P>(definition: EventDefinition<P>, payload: P, options: EmitOptions): DomainEvent<P> {
+    return {
       type: definition.type,
       userId: options.userId,
       source: options.source,
       requestId: options.requestId === undefined ? RequestContext.requestId() : options.requestId,
       occurredAt: options.occurredAt ?? new Date(),
       payload,
-    }));
-    await this.bus.dispatch(definition, events, this);
-    return events;
+    };
+  }
+
+  /** Dispatches a prepared event whose activity entry the change's statement already wrote. */
+  async emitWritten<P>(definition: EventDefinition<P>, event: DomainEvent<P>): Promise<void> {
+    await this.bus.dispatch(definition, [{ ...event, activityWritten: true }], this);
   }
 
   /**

@@ -42,6 +42,24 @@ function toReminder(row: ReminderRow): ReminderEntity {
   });
 }
 
+/** A reminders row as `json_agg` renders it: timestamps as text. */
+export type ReminderJson = Omit<ReminderRow, 'scheduled_at' | 'fired_at' | 'created_at' | 'updated_at'> & {
+  scheduled_at: string;
+  fired_at: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+export function reminderFromJson(row: ReminderJson): ReminderEntity {
+  return toReminder({
+    ...row,
+    scheduled_at: new Date(row.scheduled_at),
+    fired_at: row.fired_at === null ? null : new Date(row.fired_at),
+    created_at: new Date(row.created_at),
+    updated_at: new Date(row.updated_at),
+  });
+}
+
 /** Reminder rows; callers lock the task row before writes (≤ 5 per task, docs/data-model.md §6). */
 @Injectable()
 export class RemindersRepository {

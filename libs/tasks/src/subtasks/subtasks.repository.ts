@@ -29,6 +29,22 @@ function toSubtask(row: SubtaskRow): SubtaskEntity {
   });
 }
 
+/** A subtasks row as `json_agg` renders it: timestamps as text. */
+export type SubtaskJson = Omit<SubtaskRow, 'completed_at' | 'created_at' | 'updated_at'> & {
+  completed_at: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+export function subtaskFromJson(row: SubtaskJson): SubtaskEntity {
+  return toSubtask({
+    ...row,
+    completed_at: row.completed_at === null ? null : new Date(row.completed_at),
+    created_at: new Date(row.created_at),
+    updated_at: new Date(row.updated_at),
+  });
+}
+
 /** Subtask rows; callers lock the parent task row before any write (docs/data-model.md §5). */
 @Injectable()
 export class SubtasksRepository {
