@@ -1,4 +1,5 @@
 import '@app/core/process/require-node';
+import '@app/core/process/load-env-file';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';

@@ -1,4 +1,5 @@
 import '@app/core/process/require-node';
+import '@app/core/process/load-env-file';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { loadConfig } from '@app/core/config/app-config';
