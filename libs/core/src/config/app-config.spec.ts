@@ -39,6 +39,14 @@ describe('loadConfig', () => {
     expect(config.corsOrigins).toEqual(['https://x.test']);
   });
 
+  it('should treat a variable set to an empty string as unset (Docker Compose passes ${NAME:-})', () => {
+    const config = loadConfig({ PORT: '', AUTH_DEV_LOGIN: ' ', GOOGLE_ISSUERS: '', DATABASE_URL: '' });
+    expect(config.PORT).toBe(3000);
+    expect(config.AUTH_DEV_LOGIN).toBe(false);
+    expect(config.googleIssuers).toEqual(['accounts.google.com', 'https://accounts.google.com']);
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
   it('should stop boot naming every bad variable', () => {
     expect(() => loadConfig({ PORT: 'eighty', RATE_LIMIT_AI: '-1' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: 'eighty', RATE_LIMIT_AI: '-1' })).toThrow(/PORT[\s\S]*RATE_LIMIT_AI/);
