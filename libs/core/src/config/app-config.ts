@@ -78,6 +78,15 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) ADMISSION_LIMIT = 128;
   @Transform(toInt) @IsInt() @Min(0) ADMISSION_QUEUE = 1024;
   @Transform(toInt) @IsInt() @Min(100) BODY_READ_TIMEOUT_MS = 10_000;
+  /** PostgreSQL connections of each API process, each job runner, and pg-boss in each process (docs/configuration.md §2.5). */
+  @Transform(toInt) @IsInt() @Min(2) @Max(1000) DB_POOL_SIZE = 20;
+  @Transform(toInt) @IsInt() @Min(2) @Max(1000) RUNNER_DB_POOL_SIZE = 16;
+  @Transform(toInt) @IsInt() @Min(1) @Max(100) JOB_QUEUE_POOL_SIZE = 4;
+  /** Queued jobs one runner works on at once (docs/jobs.md §1). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(256) JOB_CONCURRENCY = 4;
+  /** Reminders locked per firing batch, and batches one runner fires at once (docs/jobs.md §4). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10_000) REMINDER_BATCH_SIZE = 500;
+  @Transform(toInt) @IsInt() @Min(1) @Max(64) REMINDER_LANES = 4;
   @IsOptional() @IsString() CORS_ORIGINS?: string;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
