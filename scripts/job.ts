@@ -1,5 +1,6 @@
 import '@app/core/process/require-node';
 import '@app/core/process/load-env-file';
+import '@app/core/process/tracing';
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
@@ -7,6 +8,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { loadConfig } from '@app/core/config/app-config';
 import { prepareDatabase } from '@app/core/database/database-bootstrap';
 import { staleBuildProblem } from '@app/core/process/build-stamp';
+import { stopTracing } from '@app/core/process/tracing';
 import { parseTimestamp } from '@app/core/validation/validators';
 import { isJobName, JOB_CATALOGUE, JOB_NAMES, JobName } from '@app/core/jobs/job-catalogue';
 import { JobQueue } from '@app/core/jobs/job-queue.service';
@@ -203,7 +205,10 @@ function print(line: Record<string, unknown>): void {
 }
 
 main(process.argv.slice(2))
-  .then((code) => process.exit(code))
+  .then(async (code) => {
+    await stopTracing();
+    process.exit(code);
+  })
   .catch((error: unknown) => {
     process.stderr.write(`${errorText(error)}\n`);
     process.exit(EXIT.failure);

@@ -90,6 +90,9 @@ export class AppConfig {
   @IsOptional() @IsString() CORS_ORIGINS?: string;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
+  /** OTLP receiver of traces; unset = tracing off (docs/configuration.md §2.7). Read by the SDK itself, validated here. */
+  @IsOptional() @IsUrl({ ...URL_OPTIONS, protocols: ['http', 'https'] }) OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  @IsOptional() @IsString() OTEL_SERVICE_NAME?: string;
 
   /** Seconds after which a job claimed by a runner that died returns to pending (docs/jobs.md §2). */
   @Transform(toInt) @IsInt() @Min(1) @Max(86_400) JOB_EXPIRE_SECONDS = 600;
