@@ -16,7 +16,8 @@ export function startTracingSdk(): NodeSDK {
     instrumentations: [
       new HttpInstrumentation(),
       new ExpressInstrumentation(),
-      new PgInstrumentation(),
+      // Queries outside a request or job (the runner's queue polling, every second) would each be a trace of their own.
+      new PgInstrumentation({ requireParentSpan: true }),
       new IORedisInstrumentation(),
       new UndiciInstrumentation(),
     ],
