@@ -1,3 +1,4 @@
+import '@app/core/process/load-env-file';
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/core/config/app-config';

@@ -1,9 +1,14 @@
 import '@app/core/process/require-node';
+import '@app/core/process/load-env-file';
+import '@app/core/process/tracing';
 import 'reflect-metadata';
+import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { loadConfig } from '@app/core/config/app-config';
 import { prepareDatabase } from '@app/core/database/database-bootstrap';
+import { staleBuildProblem } from '@app/core/process/build-stamp';
+import { stopTracing } from '@app/core/process/tracing';
 import { parseTimestamp } from '@app/core/validation/validators';
 import { isJobName, JOB_CATALOGUE, JOB_NAMES, JobName } from '@app/core/jobs/job-catalogue';
 import { JobQueue } from '@app/core/jobs/job-queue.service';
@@ -25,6 +30,7 @@ prints one JSON line to stdout (logs go to stderr).
   --lock-wait=<seconds> how long to wait while the same job runs elsewhere (default 60)
 
 Exit codes: 0 success or skipped, 1 failure, 2 unknown job name, 3 lock timeout.
+A dist/ older than the sources is refused (exit 1): run npm run build.
 
 Jobs:
 ${JOB_NAMES.map((name) => `  ${name}${JOB_CATALOGUE[name].queueBacked ? '  (processes its due queued jobs)' : ''}`).join('\n')}
@@ -111,6 +117,12 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.unknownJob;
   }
   const name = options.name;
+  // Running yesterday's handlers against today's database would be a silent lie: refuse a stale dist/.
+  const stale = staleBuildProblem(join(__dirname, '..', '..'), join(__dirname, '..'));
+  if (stale) {
+    process.stderr.write(`${stale}\n`);
+    return EXIT.failure;
+  }
 
   const config = loadConfig();
   const database = await prepareDatabase(config, (message) => process.stderr.write(`${message}\n`));
@@ -193,7 +205,10 @@ function print(line: Record<string, unknown>): void {
 }
 
 main(process.argv.slice(2))
-  .then((code) => process.exit(code))
+  .then(async (code) => {
+    await stopTracing();
+    process.exit(code);
+  })
   .catch((error: unknown) => {
     process.stderr.write(`${errorText(error)}\n`);
     process.exit(EXIT.failure);

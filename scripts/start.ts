@@ -1,24 +1,27 @@
 import '@app/core/process/require-node';
+import '@app/core/process/load-env-file';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { loadConfig } from '@app/core/config/app-config';
 import { embeddedPostgresFor, migrate } from '@app/core/database/database-bootstrap';
+import { RestartBackoff } from '@app/core/process/restart-backoff';
 import { closeOnSignal, exitOnBootFailure } from '@app/core/process/shutdown';
 
-const RESTART_DELAY_MS = 1000;
 /** Children get this long to exit after SIGTERM, so the database still stops within the 10-s deadline. */
 const CHILD_STOP_MS = 8500;
 
 interface Supervised {
   name: string;
   script: string;
+  backoff: RestartBackoff;
   child?: ChildProcess;
 }
 
 /**
  * `npm start`: the embedded PostgreSQL (when `DATABASE_URL` is unset), migrations, then the API
- * and the job runner as supervised child processes (restarted if they exit). SIGINT/SIGTERM
- * stop the children first, then the database.
+ * and the job runner as supervised child processes, restarted when they exit: 1 s later, then
+ * twice as late for each crash in a row up to 30 s, and after 1 s again once a run lasted a
+ * minute. SIGINT/SIGTERM stop the children first, then the database.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -33,20 +36,23 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const env = { ...process.env, DATABASE_URL: databaseUrl, DB_MIGRATE_ON_START: 'false' };
-  const processes: Supervised[] = [
-    { name: 'api', script: join(__dirname, '..', 'apps', 'api', 'src', 'main.js') },
-    { name: 'worker', script: join(__dirname, '..', 'apps', 'worker', 'src', 'main.js') },
-  ];
+  const processes: Supervised[] = (['api', 'worker'] as const).map((name) => ({
+    name,
+    script: join(__dirname, '..', 'apps', name, 'src', 'main.js'),
+    backoff: new RestartBackoff(),
+  }));
   const launch = (entry: Supervised): void => {
     entry.child = spawn(process.execPath, [...process.execArgv, entry.script], {
       env,
       stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     });
+    entry.backoff.started();
     entry.child.on('exit', (code, signal) => {
       entry.child = undefined;
       if (stopping) return;
-      log(`${entry.name} exited (${signal ?? code}); restarting in ${RESTART_DELAY_MS} ms`);
-      setTimeout(() => !stopping && launch(entry), RESTART_DELAY_MS);
+      const delay = entry.backoff.exited();
+      log(`${entry.name} exited (${signal ?? code}); restarting in ${delay} ms`);
+      setTimeout(() => !stopping && launch(entry), delay);
     });
   };
   processes.forEach(launch);

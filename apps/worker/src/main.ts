@@ -1,4 +1,6 @@
 import '@app/core/process/require-node';
+import '@app/core/process/load-env-file';
+import '@app/core/process/tracing';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';

@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '@app/core/config/app-config';
 import type { JobName } from '@app/core/jobs/job-catalogue';
 import { JobQueue, QueuedJob } from '@app/core/jobs/job-queue.service';
 import { QueuedJobProcessor } from './queued-job-processor';
 import { Wakeable, withTimeout } from './timing';
 
-/** docs/jobs.md §1: at most 4 jobs at once per process, a poll every second while idle. */
-export const JOB_CONCURRENCY = 4;
+/** docs/jobs.md §1: at most `JOB_CONCURRENCY` jobs at once per process, a poll every second while idle. */
 const IDLE_POLL_MS = 1000;
 
 /**
@@ -22,11 +22,15 @@ export class QueueConsumer {
   private rotation = 0;
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
+  private readonly concurrency: number;
 
   constructor(
     private readonly queue: JobQueue,
     private readonly processor: QueuedJobProcessor,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.concurrency = config.JOB_CONCURRENCY;
+  }
 
   start(names: JobName[]): void {
     this.names = names;
@@ -50,7 +54,7 @@ export class QueueConsumer {
       let claimed = 0;
       try {
         for (let i = 0; i < this.names.length && this.running; i++) {
-          const free = JOB_CONCURRENCY - this.inFlight.size;
+          const free = this.concurrency - this.inFlight.size;
           if (free <= 0) break;
           const name = this.names[(this.rotation + i) % this.names.length];
           for (const job of await this.queue.fetch(name, free)) {
@@ -64,7 +68,7 @@ export class QueueConsumer {
       }
       if (!this.running) break;
       // More may be waiting while there is room; otherwise poll again in a second or once a job ends.
-      if (claimed > 0 && this.inFlight.size < JOB_CONCURRENCY) continue;
+      if (claimed > 0 && this.inFlight.size < this.concurrency) continue;
       await this.idle.sleep(IDLE_POLL_MS);
     }
   }

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { JOB_CATALOGUE } from '@app/core/jobs/job-catalogue';
 import type { JobResult } from '@app/core/jobs/job-handler.decorator';
 import { JobQueue, QueuedJob } from '@app/core/jobs/job-queue.service';
+import { inCarriedTrace } from '@app/core/process/tracing';
 import { JobExecutor } from './job-executor';
 import { JobLocks, LOCK_TIMEOUT } from './job-lock';
 
@@ -30,8 +31,16 @@ export class QueuedJobProcessor {
     private readonly locks: JobLocks,
   ) {}
 
-  /** `now` is the handler's clock (default: real time when the attempt starts). */
-  async process(job: QueuedJob, now: Date = new Date()): Promise<ProcessedOutcome> {
+  /**
+   * `now` is the handler's clock (default: real time when the attempt starts). The attempt is one
+   * span continuing the trace of whatever enqueued the job (docs/configuration.md §2.7).
+   */
+  process(job: QueuedJob, now: Date = new Date()): Promise<ProcessedOutcome> {
+    const attributes = { 'job.name': job.name, 'job.id': job.id, 'job.attempt': job.attempt };
+    return inCarriedTrace(`job ${job.name}`, job.traceContext, attributes, () => this.attempt(job, now));
+  }
+
+  private async attempt(job: QueuedJob, now: Date): Promise<ProcessedOutcome> {
     let outcome: JobResult;
     try {
       outcome = await this.run(job, now);

@@ -46,7 +46,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        CoreModule.forRoot({ ...options, role: 'worker', poolSize: 16 }),
+        CoreModule.forRoot({ ...options, role: 'worker' }),
         DiscoveryModule,
         JobsModule,
         ActivityModule,

@@ -36,7 +36,12 @@ export class CoreModule implements OnApplicationShutdown {
     return {
       module: CoreModule,
       imports: [
-        TypeOrmModule.forRoot({ ...buildDataSourceOptions({ url: databaseUrl, poolSize }) }),
+        TypeOrmModule.forRoot({
+          ...buildDataSourceOptions({
+            url: databaseUrl,
+            poolSize: poolSize ?? (role === 'api' ? config.DB_POOL_SIZE : config.RUNNER_DB_POOL_SIZE),
+          }),
+        }),
         LoggerModule.forRoot(loggerOptions(config, logDestination)),
       ],
       providers: [
@@ -57,7 +62,12 @@ export class CoreModule implements OnApplicationShutdown {
         {
           provide: JobQueue,
           useFactory: () =>
-            new JobQueue({ connectionString: databaseUrl, role, expireSeconds: config.JOB_EXPIRE_SECONDS }),
+            new JobQueue({
+              connectionString: databaseUrl,
+              role,
+              expireSeconds: config.JOB_EXPIRE_SECONDS,
+              poolSize: config.JOB_QUEUE_POOL_SIZE,
+            }),
         },
       ],
       exports: [

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '@app/core/config/app-config';
 import type { ReminderMethod } from '@app/core/database/enums';
 import type { Transaction } from '@app/core/events/transaction';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
@@ -9,10 +10,6 @@ import { ReminderFired, ReminderSkipped } from '@app/tasks/reminders/reminder.ev
 import { LockedReminder, ReminderFiringRepository } from './reminder-firing.repository';
 import { REMINDER_NOTIFICATION_TITLE, reminderBody } from './reminder-message';
 
-const BATCH_SIZE = 500;
-/** Batches fired concurrently by one process, each in its own transaction. */
-const LANES = 4;
-
 interface FiringCounts {
   fired: number;
   skipped: number;
@@ -21,8 +18,8 @@ interface FiringCounts {
 
 /**
  * docs/jobs.md §4 `reminder_fire` (docs/rules.md §7): every pending reminder due at the job clock fires once,
- * oldest first, by batches of 500 locked with `SKIP LOCKED` (several lanes, and several runners,
- * share a burst), each batch one transaction with a few statements: notifications, push jobs,
+ * oldest first, by batches of `REMINDER_BATCH_SIZE` (500) locked with `SKIP LOCKED` (`REMINDER_LANES`
+ * lanes, and several runners, share a burst), each batch one transaction with a few statements: notifications, push jobs,
  * reminder updates and activity set-based. A batch that fails is fired again reminder by reminder,
  * so one failing reminder never stops the others; it stays pending for the next run.
  */
@@ -35,6 +32,7 @@ export class ReminderFireJobs {
     private readonly reminders: ReminderFiringRepository,
     private readonly notifications: NotificationsService,
     private readonly metrics: MetricsService,
+    private readonly config: AppConfig,
   ) {}
 
   @JobHandler('reminder_fire')
@@ -46,10 +44,10 @@ export class ReminderFireJobs {
     const lane = async (): Promise<void> => {
       while (more) {
         const taken = await this.fireBatch(now, failed, counts);
-        if (taken < BATCH_SIZE) more = false;
+        if (taken < this.config.REMINDER_BATCH_SIZE) more = false;
       }
     };
-    await Promise.all(Array.from({ length: LANES }, lane));
+    await Promise.all(Array.from({ length: this.config.REMINDER_LANES }, lane));
     return { status: 'success', result: { ...counts, errors: failed.size } };
   }
 
@@ -58,7 +56,9 @@ export class ReminderFireJobs {
     let ids: string[] = [];
     try {
       const outcome = await this.uow.run(async (tx) => {
-        const batch = await this.reminders.lockDue(tx.manager, now, BATCH_SIZE, { excluded: [...failed] });
+        const batch = await this.reminders.lockDue(tx.manager, now, this.config.REMINDER_BATCH_SIZE, {
+          excluded: [...failed],
+        });
         ids = batch.map((reminder) => reminder.id);
         return this.fire(tx, batch, now);
       });

@@ -39,6 +39,33 @@ describe('loadConfig', () => {
     expect(config.corsOrigins).toEqual(['https://x.test']);
   });
 
+  it('should treat a variable set to an empty string as unset (Docker Compose passes ${NAME:-})', () => {
+    const config = loadConfig({ PORT: '', AUTH_DEV_LOGIN: ' ', GOOGLE_ISSUERS: '', DATABASE_URL: '' });
+    expect(config.PORT).toBe(3000);
+    expect(config.AUTH_DEV_LOGIN).toBe(false);
+    expect(config.googleIssuers).toEqual(['accounts.google.com', 'https://accounts.google.com']);
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it('should read the capacities, refusing values outside their bounds (docs/configuration.md §2.5)', () => {
+    const defaults = loadConfig({});
+    expect([
+      defaults.DB_POOL_SIZE,
+      defaults.RUNNER_DB_POOL_SIZE,
+      defaults.JOB_QUEUE_POOL_SIZE,
+      defaults.JOB_CONCURRENCY,
+      defaults.REMINDER_BATCH_SIZE,
+      defaults.REMINDER_LANES,
+      defaults.ADMISSION_LIMIT,
+      defaults.ADMISSION_QUEUE,
+    ]).toEqual([20, 16, 4, 4, 500, 4, 128, 1024]);
+    const set = loadConfig({ DB_POOL_SIZE: '40', JOB_CONCURRENCY: '8', REMINDER_LANES: '2' });
+    expect([set.DB_POOL_SIZE, set.JOB_CONCURRENCY, set.REMINDER_LANES]).toEqual([40, 8, 2]);
+    expect(() => loadConfig({ DB_POOL_SIZE: '1', JOB_QUEUE_POOL_SIZE: '0', REMINDER_BATCH_SIZE: 'many' })).toThrow(
+      /DB_POOL_SIZE[\s\S]*JOB_QUEUE_POOL_SIZE[\s\S]*REMINDER_BATCH_SIZE/,
+    );
+  });
+
   it('should stop boot naming every bad variable', () => {
     expect(() => loadConfig({ PORT: 'eighty', RATE_LIMIT_AI: '-1' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: 'eighty', RATE_LIMIT_AI: '-1' })).toThrow(/PORT[\s\S]*RATE_LIMIT_AI/);

@@ -8,64 +8,61 @@ const toBool = ({ value }: { value: unknown }): unknown =>
     : value;
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
-const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true };
 
 /** Every environment variable of the runtime contract (docs/configuration.md §2), read once and validated before boot. */
 export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(65535) PORT = 3000;
-  @Transform(emptyToUndefined) @IsOptional() @IsString() DATABASE_URL?: string;
+  @IsOptional() @IsString() DATABASE_URL?: string;
   @IsString() DATA_DIR = './.data';
   /** Hardening (SSRF policy, no dev login, no CORS `*`, HSTS) is off only for these two explicit values. */
   @IsIn(['development', 'test', 'production']) NODE_ENV = 'development';
   @Transform(toBool) @IsBoolean() DB_MIGRATE_ON_START = true;
   @Transform(toInt) @IsInt() @Min(1024) @Max(65535) EMBEDDED_PG_PORT = 54329;
   /** The job runner's operations port (`/metrics`, `/health/live`, `/health/ready`); unset = none. */
-  @Transform(emptyToUndefined) @Transform(toInt) @IsOptional() @IsInt() @Min(1) @Max(65535) RUNNER_HTTP_PORT?: number;
+  @Transform(toInt) @IsOptional() @IsInt() @Min(1) @Max(65535) RUNNER_HTTP_PORT?: number;
 
-  @Transform(emptyToUndefined) @IsOptional() @IsString() JWT_PRIVATE_KEY?: string;
-  @Transform(emptyToUndefined) @IsOptional() @IsString() JWT_PUBLIC_KEY?: string;
-  @Transform(emptyToUndefined) @IsOptional() @IsString() JWT_KEY_ID?: string;
-  @Transform(emptyToUndefined) @IsOptional() @IsString() JWT_PREVIOUS_PUBLIC_KEYS?: string;
+  @IsOptional() @IsString() JWT_PRIVATE_KEY?: string;
+  @IsOptional() @IsString() JWT_PUBLIC_KEY?: string;
+  @IsOptional() @IsString() JWT_KEY_ID?: string;
+  @IsOptional() @IsString() JWT_PREVIOUS_PUBLIC_KEYS?: string;
   @Transform(toInt) @IsInt() @Min(1) @Max(1440) JWT_ACCESS_EXPIRY_MINUTES = 15;
   @Transform(toInt) @IsInt() @Min(1) @Max(365) JWT_REFRESH_EXPIRY_DAYS = 7;
 
-  @Transform(emptyToUndefined) @IsOptional() @IsString() GOOGLE_CLIENT_ID?: string;
+  @IsOptional() @IsString() GOOGLE_CLIENT_ID?: string;
   @IsUrl(URL_OPTIONS) GOOGLE_JWKS_URL = 'https://www.googleapis.com/oauth2/v3/certs';
   @IsString() GOOGLE_ISSUERS = 'accounts.google.com,https://accounts.google.com';
   @Transform(toBool) @IsBoolean() AUTH_DEV_LOGIN = false;
 
-  @Transform(emptyToUndefined) @IsOptional() @IsString() OPENAI_API_KEY?: string;
+  @IsOptional() @IsString() OPENAI_API_KEY?: string;
   @IsUrl(URL_OPTIONS) OPENAI_BASE_URL = 'https://api.openai.com/v1';
   @IsString() OPENAI_MODEL = 'gpt-4-turbo';
   @Transform(toInt) @IsInt() @Min(1) @Max(600) AI_TIMEOUT_SECONDS = 30;
 
-  @Transform(emptyToUndefined) @IsOptional() @IsString() DEEPGRAM_API_KEY?: string;
+  @IsOptional() @IsString() DEEPGRAM_API_KEY?: string;
   @IsUrl(URL_OPTIONS) DEEPGRAM_URL = 'https://api.deepgram.com';
 
-  @Transform(emptyToUndefined) @IsOptional() @IsString() CHECKOUT_SECRET_KEY?: string;
-  @Transform(emptyToUndefined) @IsOptional() @IsString() CHECKOUT_WEBHOOK_SECRET?: string;
-  @Transform(emptyToUndefined) @IsOptional() @IsUrl(URL_OPTIONS) CHECKOUT_API_URL?: string;
+  @IsOptional() @IsString() CHECKOUT_SECRET_KEY?: string;
+  @IsOptional() @IsString() CHECKOUT_WEBHOOK_SECRET?: string;
+  @IsOptional() @IsUrl(URL_OPTIONS) CHECKOUT_API_URL?: string;
 
   @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_GENERAL = 100;
   @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_AI = 20;
   @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_AUTH = 10;
-  @Transform(emptyToUndefined) @IsOptional() @IsString() REDIS_URL?: string;
+  @IsOptional() @IsString() REDIS_URL?: string;
   /** Proxies in front of the API (docs/api.md §1.12): a hop count or comma-separated addresses/CIDRs. */
-  @Transform(emptyToUndefined) @IsOptional() @IsString() TRUST_PROXY?: string;
+  @IsOptional() @IsString() TRUST_PROXY?: string;
   /** The API's public origin for every absolute URL it hands out (docs/configuration.md §2). */
-  @Transform(emptyToUndefined)
   @IsOptional()
   @IsUrl({ ...URL_OPTIONS, protocols: ['http', 'https'] })
   PUBLIC_BASE_URL?: string;
 
-  @Transform(emptyToUndefined) @IsOptional() @IsString() VAPID_PUBLIC_KEY?: string;
-  @Transform(emptyToUndefined) @IsOptional() @IsString() VAPID_PRIVATE_KEY?: string;
-  @Transform(emptyToUndefined) @IsOptional() @IsString() VAPID_SUBJECT?: string;
+  @IsOptional() @IsString() VAPID_PUBLIC_KEY?: string;
+  @IsOptional() @IsString() VAPID_PRIVATE_KEY?: string;
+  @IsOptional() @IsString() VAPID_SUBJECT?: string;
   /** Optional PEM file of extra CA certificates trusted for https push endpoints (tests: a self-signed push service). */
-  @Transform(emptyToUndefined) @IsOptional() @IsString() PUSH_CA_CERT_FILE?: string;
+  @IsOptional() @IsString() PUSH_CA_CERT_FILE?: string;
 
   @Transform(toInt) @IsInt() @Min(0) AI_CREDIT_CHAT = 1;
   @Transform(toInt) @IsInt() @Min(0) AI_CREDIT_SUBTASK = 1;
@@ -81,9 +78,21 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) ADMISSION_LIMIT = 128;
   @Transform(toInt) @IsInt() @Min(0) ADMISSION_QUEUE = 1024;
   @Transform(toInt) @IsInt() @Min(100) BODY_READ_TIMEOUT_MS = 10_000;
-  @Transform(emptyToUndefined) @IsOptional() @IsString() CORS_ORIGINS?: string;
+  /** PostgreSQL connections of each API process, each job runner, and pg-boss in each process (docs/configuration.md §2.5). */
+  @Transform(toInt) @IsInt() @Min(2) @Max(1000) DB_POOL_SIZE = 20;
+  @Transform(toInt) @IsInt() @Min(2) @Max(1000) RUNNER_DB_POOL_SIZE = 16;
+  @Transform(toInt) @IsInt() @Min(1) @Max(100) JOB_QUEUE_POOL_SIZE = 4;
+  /** Queued jobs one runner works on at once (docs/jobs.md §1). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(256) JOB_CONCURRENCY = 4;
+  /** Reminders locked per firing batch, and batches one runner fires at once (docs/jobs.md §4). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10_000) REMINDER_BATCH_SIZE = 500;
+  @Transform(toInt) @IsInt() @Min(1) @Max(64) REMINDER_LANES = 4;
+  @IsOptional() @IsString() CORS_ORIGINS?: string;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
+  /** OTLP receiver of traces; unset = tracing off (docs/configuration.md §2.7). Read by the SDK itself, validated here. */
+  @IsOptional() @IsUrl({ ...URL_OPTIONS, protocols: ['http', 'https'] }) OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  @IsOptional() @IsString() OTEL_SERVICE_NAME?: string;
 
   /** Seconds after which a job claimed by a runner that died returns to pending (docs/jobs.md §2). */
   @Transform(toInt) @IsInt() @Min(1) @Max(86_400) JOB_EXPIRE_SECONDS = 600;
@@ -146,13 +155,16 @@ function isProxyAddress(entry: string): boolean {
   return entry.includes('/') ? ipaddr.isValidCIDR(entry) : ipaddr.isValid(entry);
 }
 
-/** Reads and validates the environment; throws a ConfigError naming every bad variable. */
+/**
+ * Reads and validates the environment; throws a ConfigError naming every bad variable. A variable
+ * set to an empty string counts as unset (its default), as Docker Compose passes `${NAME:-}`.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const raw: Record<string, string> = {};
   for (const key of known) {
     const value = env[key];
-    if (value !== undefined) raw[key] = value;
+    if (value !== undefined && value.trim() !== '') raw[key] = value;
   }
   const config = plainToInstance(AppConfig, raw);
   const errors = validateSync(config, { forbidUnknownValues: false });

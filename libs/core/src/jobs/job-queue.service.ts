@@ -3,6 +3,7 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { PgBoss } from 'pg-boss';
 import type { Db, JobAttempt, Queue, SendOptions } from 'pg-boss';
 import type { EntityManager } from 'typeorm';
+import { currentTraceContext } from '../process/tracing';
 import { JOB_CATALOGUE, JOB_NAMES, JobName } from './job-catalogue';
 
 /** A claimed job whose runner died returns to pending after this (docs/jobs.md §2: 10 minutes). */
@@ -13,6 +14,8 @@ export const JOB_QUEUE_SCHEMA = 'pgboss';
  * source queue, id and last error, into this queue, which no runner works.
  */
 export const DEAD_JOB_QUEUE = 'dead_jobs';
+/** Job data key of the W3C trace context of the request (or job) that enqueued it, when traced. */
+const TRACE_CONTEXT_KEY = 'trace_context';
 
 const DAY_SECONDS = 86_400;
 /**
@@ -54,6 +57,8 @@ export interface QueuedJob {
   finalAttempt: boolean;
   /** The attempts pg-boss allows after the first (grows by one when a claim is released). */
   retryLimit: number;
+  /** The trace the job continues (docs/configuration.md §2.7), when the enqueuer was traced. */
+  traceContext?: Record<string, string>;
 }
 
 /** Depth of one queue (the runner's metrics). */
@@ -126,7 +131,7 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
       ...(options.startAfter ? { startAfter: options.startAfter } : {}),
       ...(manager ? { db: transactionDb(manager) } : {}),
     };
-    return this.boss.send(name, data, send);
+    return this.boss.send(name, withTraceContext(data), send);
   }
 
   /**
@@ -144,7 +149,7 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
       name,
       jobs.map((job) => ({
         id: dedupeJobId(name, job.singletonKey),
-        data: job.data,
+        data: withTraceContext(job.data),
         singletonKey: job.singletonKey,
       })),
       { db: transactionDb(manager) },
@@ -154,14 +159,18 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
   /** Claims up to `batchSize` due jobs of `name` (`FOR UPDATE SKIP LOCKED`): state `active`. */
   async fetch(name: JobName, batchSize: number): Promise<QueuedJob[]> {
     const jobs = await this.boss.fetch<Record<string, unknown>>(name, { batchSize, includeMetadata: true });
-    return jobs.map((job) => ({
-      id: job.id,
-      name,
-      data: job.data ?? {},
-      attempt: job.retryCount + 1,
-      finalAttempt: job.retryCount >= job.retryLimit,
-      retryLimit: job.retryLimit,
-    }));
+    return jobs.map((job) => {
+      const { [TRACE_CONTEXT_KEY]: traceContext, ...data } = job.data ?? {};
+      return {
+        id: job.id,
+        name,
+        data,
+        attempt: job.retryCount + 1,
+        finalAttempt: job.retryCount >= job.retryLimit,
+        retryLimit: job.retryLimit,
+        ...(traceContext ? { traceContext: traceContext as Record<string, string> } : {}),
+      };
+    });
   }
 
   /** Completes the claimed attempt (a lapsed claim, since claimed again elsewhere, is left alone). */
@@ -281,4 +290,10 @@ function attemptOf(job: Pick<QueuedJob, 'id' | 'attempt'>): JobAttempt {
 
 function transactionDb(manager: EntityManager): Db {
   return { executeSql: async (text, values) => ({ rows: await manager.query(text, values) }) };
+}
+
+/** The job's data, with the current trace context when the enqueuer runs in a traced span. */
+function withTraceContext(data: object): object {
+  const traceContext = currentTraceContext();
+  return traceContext ? { ...data, [TRACE_CONTEXT_KEY]: traceContext } : data;
 }

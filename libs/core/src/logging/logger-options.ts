@@ -4,6 +4,7 @@ import type { Params } from 'nestjs-pino';
 import { destination as pinoDestination, DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
 import type { AppConfig } from '../config/app-config';
+import { traceLogFields } from '../process/tracing';
 import { requestIdFor } from '../http/request-id';
 
 /** Fields never written to logs (tokens, secrets, signatures), wherever they appear. */
@@ -60,6 +61,8 @@ export function loggerOptions(config: AppConfig, destination?: DestinationStream
     level: config.LOG_LEVEL,
     messageKey: 'message',
     base: { service: 'perpetua-flow-api' },
+    // docs/configuration.md §2.7: every line logged inside a traced request or job names its trace.
+    mixin: traceLogFields,
     // The request gate already chose the id (and sent X-Request-ID); keep it.
     genReqId: (request: IncomingMessage) => (request as LoggedRequest).id ?? requestIdFor(request),
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },

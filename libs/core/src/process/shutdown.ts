@@ -1,3 +1,5 @@
+import { stopTracing } from './tracing';
+
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
 /**
@@ -16,6 +18,7 @@ export function closeOnSignal(close: () => Promise<void>, log: (message: string)
     }, SHUTDOWN_DEADLINE_MS);
     timer.unref();
     close()
+      .then(stopTracing)
       .then(() => process.exit(0))
       .catch((error: unknown) => {
         log(`shutdown failed: ${String(error)}`);
