@@ -274,3 +274,43 @@ describe('Signing-key rotation (JWT_PREVIOUS_PUBLIC_KEYS)', () => {
     expectError(await as(testApp, wrongKid).get('/api/v1/users/me'), 401, 'UNAUTHORIZED');
   });
 });
+
+/** docs/configuration.md §5: a rotation away from a custom `JWT_KEY_ID` keeps the old tokens valid. */
+describe('Signing-key rotation from a custom JWT_KEY_ID', () => {
+  const pem = (pair: ReturnType<typeof generateKeyPairSync>) => ({
+    JWT_PRIVATE_KEY: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    JWT_PUBLIC_KEY: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  });
+  // Before the rotation the API ran on the run's test key with JWT_KEY_ID=key-2026-01.
+  const next = generateKeyPairSync('rsa', { modulusLength: 2048 });
+
+  it.each([
+    ['to another custom JWT_KEY_ID', { JWT_KEY_ID: 'key-2026-02' }],
+    ['to the derived (thumbprint) kid', {}],
+  ])('should accept tokens signed before a rotation %s until they expire', async (_case, keyId) => {
+    const testApp = await createTestApp({
+      ...pem(next),
+      ...keyId,
+      JWT_PREVIOUS_PUBLIC_KEYS: testSigningKey().publicPem,
+    });
+    try {
+      const { user, accessToken: issued } = await loginAs(testApp);
+      const beforeRotation = await accessToken(user.id, 'key-2026-01');
+      const expired = await accessToken(user.id, 'key-2026-01', { iat: -1000, exp: -100 });
+      const forged = await accessToken(user.id, 'key-2026-01', {
+        key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey,
+      });
+
+      const me = await as(testApp, beforeRotation).get('/api/v1/users/me');
+      expect(me.status).toBe(200);
+      expect(me.body.data.id).toBe(user.id);
+      expectError(await as(testApp, expired).get('/api/v1/users/me'), 401, 'TOKEN_EXPIRED');
+      expectError(await as(testApp, forged).get('/api/v1/users/me'), 401, 'UNAUTHORIZED');
+      expect((await as(testApp, issued).get('/api/v1/users/me')).status).toBe(200);
+      const kid = JSON.parse(Buffer.from(issued.split('.')[0], 'base64url').toString()).kid;
+      expect(kid).toBe('JWT_KEY_ID' in keyId ? 'key-2026-02' : await thumbprintOf(pem(next).JWT_PUBLIC_KEY));
+    } finally {
+      await testApp.close();
+    }
+  });
+});

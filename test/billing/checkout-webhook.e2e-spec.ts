@@ -63,6 +63,16 @@ describe('POST /api/v1/webhooks/checkout', () => {
     return { accessToken, userId: user.id, sourceId, paymentId };
   }
 
+  /** A pending credit-purchase session of `credits` credits (10 cents each), as the purchase endpoint stores it. */
+  async function storedSession(userId: string, credits: number): Promise<string> {
+    const rows: { id: string }[] = await t.dataSource.query(
+      `INSERT INTO payment_sessions (user_id, purpose, credits, amount_cents, currency, expires_at)
+       VALUES ($1, 'credit_purchase', $2, $3, 'USD', now() + interval '1 hour') RETURNING id`,
+      [userId, credits, credits * 10],
+    );
+    return rows[0].id;
+  }
+
   describe('verification and envelope', () => {
     it('should answer 401 INVALID_SIGNATURE for a missing or wrong signature and store nothing', async () => {
       const event = paymentEvent();
@@ -605,15 +615,6 @@ describe('POST /api/v1/webhooks/checkout', () => {
     });
 
     /** A pending credit-purchase session as the purchase endpoint stores it (amount = credits × 10). */
-    async function storedSession(userId: string, credits: number): Promise<string> {
-      const rows: { id: string }[] = await t.dataSource.query(
-        `INSERT INTO payment_sessions (user_id, purpose, credits, amount_cents, currency, expires_at)
-         VALUES ($1, 'credit_purchase', $2, $3, 'USD', now() + interval '1 hour') RETURNING id`,
-        [userId, credits, credits * 10],
-      );
-      return rows[0].id;
-    }
-
     it('should honour a captured purchase beyond the monthly cap', async () => {
       const { user } = await loginAs(t);
       for (const credits of [400, 300]) {
@@ -683,6 +684,115 @@ describe('POST /api/v1/webhooks/checkout', () => {
         expect(metrics.text).toMatch(new RegExp(`webhook_session_mismatch_total\\{field="${field}"\\} [1-9]`));
       },
     );
+  });
+
+  /** docs/webhook-trust.md: a validly signed Pro event that contradicts our records never grants Pro. */
+  describe('forged Pro events', () => {
+    const sessionStatus = async (id: string) =>
+      (await t.dataSource.query(`SELECT status FROM payment_sessions WHERE id = $1`, [id]))[0].status;
+
+    async function expectMismatch(event: Record<string, unknown>, field: string): Promise<void> {
+      const res = await postWebhook(t, event, secret);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ status: 'ok', processed: false, reason: 'session_mismatch' });
+      expect(await webhookEventOf(t, event.id as string)).toMatchObject({
+        outcome: 'ignored',
+        reason: 'session_mismatch',
+      });
+      const metrics = await t.http.get('/metrics');
+      expect(metrics.text).toMatch(new RegExp(`webhook_session_mismatch_total\\{field="${field}"\\} [1-9]`));
+    }
+
+    it.each([
+      ['amount', { data: { amount: 1 } }],
+      ['currency', { data: { currency: 'EUR' } }],
+      ['user_id', { forOther: true }],
+      ['purpose', { metadata: { purpose: 'credit_purchase' } }],
+    ])(
+      'should not grant Pro for a Checkout session event with a forged %s',
+      async (
+        field,
+        forged: { data?: Record<string, unknown>; metadata?: Record<string, unknown>; forOther?: boolean },
+      ) => {
+        const { accessToken, user } = await loginAs(t);
+        const other = (await loginAs(t)).user;
+        const sessionId = await startCheckout(accessToken);
+        const event = proCaptured(forged.forOther ? other.id : user.id, {
+          metadata: { payment_session_id: sessionId, ...forged.metadata },
+          data: forged.data,
+        });
+
+        await expectMismatch(event, field);
+        for (const id of [user.id, other.id]) {
+          expect(await tierOf(t, id)).toBe('free');
+          expect(await subscriptionOf(t, id)).toBeUndefined();
+          expect(await grantsOf(t, id, 'subscription')).toEqual([]);
+          expect(await grantsOf(t, id, 'purchased')).toEqual([]);
+        }
+        expect(await sessionStatus(sessionId)).toBe('pending');
+      },
+    );
+
+    it.each(['payment_captured', 'subscription_renewed'])(
+      'should not grant Pro for a %s that pays a credit-purchase session and claims the Pro plan',
+      async (type) => {
+        const { user } = await loginAs(t);
+        const sessionId = await storedSession(user.id, 30);
+        const event = proCaptured(user.id, {
+          type,
+          metadata: { payment_session_id: sessionId },
+          data: { amount: 300 },
+        });
+
+        await expectMismatch(event, 'purpose');
+        expect(await tierOf(t, user.id)).toBe('free');
+        expect(await subscriptionOf(t, user.id)).toBeUndefined();
+        expect(await grantsOf(t, user.id, 'purchased')).toEqual([]);
+        expect(await sessionStatus(sessionId)).toBe('pending');
+      },
+    );
+
+    it.each([
+      ['amount', { amount: 1 }],
+      ['currency', { currency: 'EUR' }],
+    ])('should not grant Pro for an event without a session whose %s is not the Pro price', async (field, data) => {
+      const { user } = await loginAs(t);
+      const event = proCaptured(user.id, { data });
+
+      await expectMismatch(event, field);
+      expect(await tierOf(t, user.id)).toBe('free');
+      expect(await subscriptionOf(t, user.id)).toBeUndefined();
+    });
+
+    it("should not renew another user's subscription for a forged user id, nor make that user Pro", async () => {
+      const owner = await proUser();
+      const before = (await subscriptionOf(t, owner.userId))!;
+      const { user: intruder } = await loginAs(t);
+      const event = proCaptured(intruder.id, {
+        type: 'subscription_renewed',
+        data: { subscription_id: before.checkout_subscription_id },
+      });
+
+      await expectMismatch(event, 'user_id');
+      expect(await tierOf(t, intruder.id)).toBe('free');
+      expect(await subscriptionOf(t, intruder.id)).toBeUndefined();
+      expect((await subscriptionOf(t, owner.userId))!.current_period_end).toEqual(before.current_period_end);
+    });
+
+    it('should grant at most one month for a session event declaring a ten-year period', async () => {
+      const { accessToken, user } = await loginAs(t);
+      const sessionId = await startCheckout(accessToken);
+      const start = '2026-12-03T09:00:00.000Z';
+      const event = proCaptured(user.id, {
+        metadata: { payment_session_id: sessionId },
+        data: { period_start: start, period_end: '2036-12-03T09:00:00.000Z' },
+      });
+
+      expect((await postWebhook(t, event, secret)).body).toEqual({ status: 'ok', processed: true });
+      const stored = (await subscriptionOf(t, user.id))!;
+      expect(stored.current_period_end.toISOString()).toBe('2027-01-03T09:00:00.000Z');
+      expect(await sessionStatus(sessionId)).toBe('completed');
+    });
   });
 
   it('should count events in webhook_events_total', async () => {

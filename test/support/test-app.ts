@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { DestinationStream } from 'pino';
 import supertest from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppConfig, loadConfig } from '@app/core/config/app-config';
@@ -49,12 +50,24 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
   };
 }
 
-/** Boots the real API exactly as `main.ts` does, on a fresh database, listening on 127.0.0.1. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/**
+ * Boots the real API exactly as `main.ts` does, on a fresh database, listening on 127.0.0.1.
+ * `logDestination` receives the JSON log lines (set `LOG_LEVEL` in `env` too).
+ */
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: { logDestination?: DestinationStream } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = loadConfig({ ...baseTestEnv(), ...env, DATABASE_URL: database.url });
   const app = await NestFactory.create<NestExpressApplication>(
-    ApiModule.register({ config, databaseUrl: database.url, role: 'api', poolSize: 5 }),
+    ApiModule.register({
+      config,
+      databaseUrl: database.url,
+      role: 'api',
+      poolSize: 5,
+      logDestination: options.logDestination,
+    }),
     { bodyParser: false, logger: false },
   );
   configureApp(app);

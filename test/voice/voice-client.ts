@@ -10,11 +10,15 @@ export interface VoiceClient {
   closed: Promise<{ code: number; reason: string }>;
 }
 
-/** A `ws` client of the voice gateway that records every server message. */
-export function connectVoice(t: TestApp, query: Record<string, string> = {}): Promise<VoiceClient> {
+/** A `ws` client of the voice gateway that records every server message (`headers` on the upgrade). */
+export function connectVoice(
+  t: TestApp,
+  query: Record<string, string> = {},
+  headers: Record<string, string> = {},
+): Promise<VoiceClient> {
   const url = new URL('/api/v1/ws/voice/transcribe', t.baseUrl.replace(/^http/, 'ws'));
   for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
-  const ws = new WebSocket(url);
+  const ws = new WebSocket(url, { headers });
   const messages: Array<Record<string, unknown>> = [];
   const waiters: Array<() => void> = [];
   ws.on('message', (data) => {

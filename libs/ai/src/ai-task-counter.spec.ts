@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import type { AuthUser } from '@app/core/http/auth-user';
+import { MetricsService } from '@app/core/metrics/metrics.service';
+import { RedisFallback } from '@app/core/redis/redis-fallback';
 import { AiTaskCounter } from './ai-task-counter';
+
+const counterOver = (redis: Redis | null): AiTaskCounter =>
+  new AiTaskCounter(new RedisFallback(redis, new MetricsService()));
 
 function user(): AuthUser {
   return {
@@ -43,7 +48,7 @@ async function reachableRedis(): Promise<Redis | null> {
 describe(AiTaskCounter.name, () => {
   describe('in process memory', () => {
     it('should take ten slots, refuse the eleventh atomically and give slots back', async () => {
-      const sut = new AiTaskCounter(null);
+      const sut = counterOver(null);
       const who = user();
       const task = randomUUID();
       const results = await takeAll(sut, who, task, 12);
@@ -56,7 +61,7 @@ describe(AiTaskCounter.name, () => {
     });
 
     it('should scope counters to the access token and the task', async () => {
-      const sut = new AiTaskCounter(null);
+      const sut = counterOver(null);
       const who = user();
       const task = randomUUID();
       await takeAll(sut, who, task, 10);
@@ -65,7 +70,7 @@ describe(AiTaskCounter.name, () => {
     });
 
     it('should forget counters of expired tokens', async () => {
-      const sut = new AiTaskCounter(null);
+      const sut = counterOver(null);
       const who = { ...user(), tokenExpiresAt: Math.floor(Date.now() / 1000) - 1 };
       const task = randomUUID();
       await sut.take(who, task);
@@ -81,7 +86,7 @@ describe(AiTaskCounter.name, () => {
       retryStrategy: () => null,
     });
     broken.on('error', () => undefined);
-    const sut = new AiTaskCounter(broken);
+    const sut = counterOver(broken);
     const who = user();
     expect((await sut.take(who, 't')).count).toBe(1);
     expect((await sut.take(who, 't')).count).toBe(2);
@@ -92,8 +97,8 @@ describe(AiTaskCounter.name, () => {
     const redis = await reachableRedis();
     if (!redis) return; // No local Redis on this machine: the memory paths above cover the logic.
     try {
-      const first = new AiTaskCounter(redis);
-      const second = new AiTaskCounter(redis);
+      const first = counterOver(redis);
+      const second = counterOver(redis);
       const who = user();
       const task = randomUUID();
       const results = [...(await takeAll(first, who, task, 6)), ...(await takeAll(second, who, task, 6))];

@@ -1,7 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
+import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '@app/core/http/auth-user';
-import { REDIS_CLIENT } from '@app/core/redis/redis.provider';
+import { RedisFallback } from '@app/core/redis/redis-fallback';
 import { AiTaskLimitReachedError } from './ai.errors';
 
 /** docs/rules.md §2.7: the 10th request per (AI session, task) is the last one; from the 5th on a warning. */
@@ -34,16 +33,16 @@ return 0`;
  */
 @Injectable()
 export class AiTaskCounter {
-  private readonly logger = new Logger(AiTaskCounter.name);
   private readonly memory = new Map<string, { count: number; expiresAtMs: number }>();
 
-  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis | null) {}
+  constructor(private readonly redis: RedisFallback) {}
 
   /** Takes a slot, or throws 429 AI_TASK_LIMIT_REACHED when the counter already holds 10 (unchanged then). */
   async take(user: AuthUser, taskId: string): Promise<AiTaskSlot> {
     const key = `ai-task:${user.tokenId}:${taskId}`;
-    const count = await this.withFallback(
-      (redis) => redis.eval(TAKE_SCRIPT, 1, key, AI_TASK_LIMIT, user.tokenExpiresAt) as Promise<number>,
+    const count = await this.redis.run(
+      'ai_task',
+      async (redis) => redis.eval(TAKE_SCRIPT, 1, key, AI_TASK_LIMIT, user.tokenExpiresAt) as Promise<number>,
       () => this.takeInMemory(key, user.tokenExpiresAt * 1000),
     );
     if (count < 0) throw new AiTaskLimitReachedError();
@@ -51,8 +50,9 @@ export class AiTaskCounter {
   }
 
   async giveBack(slot: AiTaskSlot): Promise<void> {
-    await this.withFallback(
-      (redis) => redis.eval(GIVE_BACK_SCRIPT, 1, slot.key) as Promise<number>,
+    await this.redis.run(
+      'ai_task',
+      async (redis) => redis.eval(GIVE_BACK_SCRIPT, 1, slot.key) as Promise<number>,
       () => {
         const entry = this.memory.get(slot.key);
         if (entry && entry.count > 0) entry.count--;
@@ -69,15 +69,5 @@ export class AiTaskCounter {
     entry.count++;
     this.memory.set(key, entry);
     return entry.count;
-  }
-
-  private async withFallback(remote: (redis: Redis) => Promise<number>, local: () => number): Promise<number> {
-    if (!this.redis) return local();
-    try {
-      return Number(await remote(this.redis));
-    } catch (error) {
-      this.logger.warn({ err: error }, 'Redis unavailable for the AI task counter; counting in process memory');
-      return local();
-    }
   }
 }

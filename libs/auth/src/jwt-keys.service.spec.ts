@@ -1,7 +1,8 @@
-import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SignJWT } from 'jose';
 import { AppConfig } from '@app/core/config/app-config';
 import { jwkThumbprint, toSpkiPem } from './jwt-keys';
 import { JwtKeysService } from './jwt-keys.service';
@@ -12,6 +13,13 @@ function rsa(): { privatePem: string; publicPem: string } {
     privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     publicPem: toSpkiPem(publicKey),
   };
+}
+
+/** A compact RS256 token signed with `privatePem`, with `kid` in its header (none when undefined). */
+function signedBy(privatePem: string, kid: string | undefined): Promise<string> {
+  return new SignJWT({ sub: 'someone' })
+    .setProtectedHeader({ alg: 'RS256', ...(kid === undefined ? {} : { kid }) })
+    .sign(createPrivateKey(privatePem));
 }
 
 function configWith(values: Partial<AppConfig>): AppConfig {
@@ -44,7 +52,8 @@ describe(JwtKeysService.name, () => {
     expect(sut.jwks().keys).toEqual([
       { kty: 'RSA', use: 'sig', alg: 'RS256', kid: sut.kid, n: expect.any(String), e: 'AQAB' },
     ]);
-    expect(sut.verificationKey(sut.kid)?.equals(createPublicKey(current.publicPem))).toBe(true);
+    const key = sut.verificationKeyFor(await signedBy(current.privatePem, sut.kid));
+    expect(key?.equals(createPublicKey(current.publicPem))).toBe(true);
   });
 
   it('should use JWT_KEY_ID when set', async () => {
@@ -62,15 +71,34 @@ describe(JwtKeysService.name, () => {
     const retiredKid = await jwkThumbprint(createPublicKey(retired.publicPem));
 
     expect(sut.jwks().keys.map((key) => key.kid)).toEqual([sut.kid, retiredKid]);
-    expect(sut.verificationKey(retiredKid)?.equals(createPublicKey(retired.publicPem))).toBe(true);
+    const key = sut.verificationKeyFor(await signedBy(retired.privatePem, retiredKid));
+    expect(key?.equals(createPublicKey(retired.publicPem))).toBe(true);
     expect(sut.kid).not.toBe(retiredKid);
   });
 
   it('should know no key for an unknown or missing kid', async () => {
     const sut = await initialised({ JWT_PRIVATE_KEY: current.privatePem });
 
-    expect(sut.verificationKey('unknown')).toBeUndefined();
-    expect(sut.verificationKey(undefined)).toBeUndefined();
+    expect(sut.verificationKeyFor(await signedBy(current.privatePem, 'unknown'))).toBeUndefined();
+    expect(sut.verificationKeyFor(await signedBy(current.privatePem, undefined))).toBeUndefined();
+    expect(sut.verificationKeyFor('not.a-token')).toBeUndefined();
+  });
+
+  it('should find the retired key of a token signed under an earlier custom JWT_KEY_ID', async () => {
+    const sut = await initialised({
+      JWT_PRIVATE_KEY: current.privatePem,
+      JWT_KEY_ID: 'key-2026-02',
+      JWT_PREVIOUS_PUBLIC_KEYS: retired.publicPem,
+    });
+    const beforeRotation = await signedBy(retired.privatePem, 'key-2026-01');
+    const unrelated = rsa();
+
+    expect(sut.verificationKeyFor(beforeRotation)?.equals(createPublicKey(retired.publicPem))).toBe(true);
+    expect(sut.verificationKeyFor(await signedBy(unrelated.privatePem, 'key-2026-01'))).toBeUndefined();
+    expect(sut.verificationKeyFor(`${beforeRotation.slice(0, -4)}AAAA`)).toBeUndefined();
+    // A kid naming a known key stays binding: that key, whatever signed the token.
+    const named = sut.verificationKeyFor(await signedBy(retired.privatePem, 'key-2026-02'));
+    expect(named?.equals(createPublicKey(current.publicPem))).toBe(true);
   });
 
   it('should fail to initialise on an unparsable JWT_PREVIOUS_PUBLIC_KEYS', async () => {

@@ -1,6 +1,7 @@
-import { KeyObject } from 'node:crypto';
+import { KeyObject, verify } from 'node:crypto';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AppConfig, ConfigError } from '@app/core/config/app-config';
+import { decodeProtectedHeader } from 'jose';
 import {
   jwkThumbprint,
   KeyPair,
@@ -18,7 +19,9 @@ export interface JwksDocument {
 /**
  * The RS256 signing key and every key that still verifies access tokens (docs/configuration.md §5 "Signing-key
  * rotation"): the current public key under `JWT_KEY_ID` (default: its thumbprint) and each retired
- * key of `JWT_PREVIOUS_PUBLIC_KEYS` under its own thumbprint. A bad key value fails the boot.
+ * key of `JWT_PREVIOUS_PUBLIC_KEYS` under its own thumbprint. A token whose `kid` names no known key
+ * (signed under an earlier custom `JWT_KEY_ID`) is tried against the retired keys. A bad key value
+ * fails the boot.
  */
 @Injectable()
 export class JwtKeysService implements OnModuleInit {
@@ -26,6 +29,7 @@ export class JwtKeysService implements OnModuleInit {
   private signingKey: KeyObject;
   private signingKid: string;
   private verificationKeys = new Map<string, KeyObject>();
+  private retiredKeys: KeyObject[] = [];
   private jwksDocument: JwksDocument = { keys: [] };
 
   constructor(private readonly config: AppConfig) {}
@@ -44,6 +48,7 @@ export class JwtKeysService implements OnModuleInit {
     this.signingKey = pair.privateKey;
     this.signingKid = currentKid;
     this.verificationKeys = verificationKeys;
+    this.retiredKeys = [...verificationKeys.values()].filter((key) => !key.equals(pair.publicKey));
     this.jwksDocument = { keys };
   }
 
@@ -58,11 +63,20 @@ export class JwtKeysService implements OnModuleInit {
   }
 
   /**
-   * Public key a token naming `kid` must be signed with, if that key is known. A parsed key
-   * object, so that verifying a token does not parse a PEM on every request.
+   * Public key `token` must be signed with: the key its `kid` names (current or retired); for a
+   * `kid` naming no known key, the retired key whose RS256 signature matches, so that tokens signed
+   * before a rotation under an explicit `JWT_KEY_ID` keep verifying. A parsed key object, so that
+   * verifying a token does not parse a PEM on every request; the caller still verifies the token.
    */
-  verificationKey(kid: unknown): KeyObject | undefined {
-    return typeof kid === 'string' ? this.verificationKeys.get(kid) : undefined;
+  verificationKeyFor(token: string): KeyObject | undefined {
+    const kid = headerKid(token);
+    const named = typeof kid === 'string' ? this.verificationKeys.get(kid) : undefined;
+    if (named || this.retiredKeys.length === 0) return named;
+    const [header, payload, signature] = token.split('.');
+    if (signature === undefined) return undefined;
+    const signed = Buffer.from(`${header}.${payload}`);
+    const bytes = Buffer.from(signature, 'base64url');
+    return this.retiredKeys.find((key) => verify('RSA-SHA256', signed, key, bytes));
   }
 
   jwks(): JwksDocument {
@@ -79,5 +93,13 @@ export class JwtKeysService implements OnModuleInit {
     const pair = loadOrCreateDevKeyPair(this.config.DATA_DIR);
     if (pair.created) this.logger.log(`generated a development JWT key pair in ${this.config.DATA_DIR}/keys`);
     return pair;
+  }
+}
+
+function headerKid(token: string): unknown {
+  try {
+    return decodeProtectedHeader(token).kid;
+  } catch {
+    return undefined;
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { decodeProtectedHeader } from 'jose';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import type { Request } from 'express';
 import type { AuthUser } from '@app/core/http/auth-user';
@@ -27,17 +26,10 @@ interface AccessTokenClaims {
 /** A request the guard marks when its route checks the user in its own first statement. */
 export type VerifiedRequest = Request & { userCheckedByRoute?: boolean };
 
-function headerKid(token: string): unknown {
-  try {
-    return decodeProtectedHeader(token).kid;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Verifies bearer access tokens: RS256 only, signed by the key its `kid` names (current or
- * retired), this issuer and audience, 30 s skew, `type: "access"`, and a user that still exists.
+ * retired; a retired key also for a `kid` naming no known key), this issuer and audience, 30 s
+ * skew, `type: "access"`, and a user that still exists.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
@@ -48,7 +40,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       secretOrKeyProvider: (_request: unknown, rawJwtToken: string, done: (err: unknown, key?: string) => void) => {
-        const key = keys.verificationKey(headerKid(rawJwtToken));
+        const key = keys.verificationKeyFor(rawJwtToken);
         // jsonwebtoken verifies with a KeyObject as well (the typings only name string | Buffer).
         if (key) done(null, key as unknown as string);
         else done(new Error('token names no known signing key'));

@@ -3,7 +3,7 @@ import { ErrorDetail, ValidationError } from '@app/core/errors/domain-error';
 import { parseTimestamp, UUID_PATTERN } from '@app/core/validation/validators';
 import { field, isObject, JsonObject, stringField } from './json-fields';
 import type { PaymentSessionEntity } from '@app/core/database/entities';
-import { addCalendarMonth, Period } from './subscription-rules';
+import { addCalendarMonth, CURRENCY, Period, PRO_PRICE_CENTS } from './subscription-rules';
 
 /** A verified Checkout.com webhook event (docs/integrations.md §4.3). */
 export interface CheckoutEvent {
@@ -109,11 +109,25 @@ function declaredCharge(data: JsonObject): { amount: unknown; currency: unknown 
 export function sessionMismatch(data: JsonObject, session: PaymentSessionEntity): string | null {
   const userId = declaredUserId(data);
   if (userId !== null && userId !== session.userId) return 'user_id';
+  const purpose = stringField(metadata(data), 'purpose');
+  if (purpose !== null && purpose !== session.purpose) return 'purpose';
   const credits = field(metadata(data), 'credits');
   if (credits !== undefined && credits !== null && declaredCredits(data) !== session.credits) return 'credits';
+  return chargeMismatch(data, session.amountCents, session.currency);
+}
+
+/**
+ * A Pro payment without a payment session (renewals): the charge must be the Pro price, in the
+ * currency Pro is sold in (docs/webhook-trust.md).
+ */
+export function proChargeMismatch(data: JsonObject): string | null {
+  return chargeMismatch(data, PRO_PRICE_CENTS, CURRENCY);
+}
+
+function chargeMismatch(data: JsonObject, amountCents: number, currency: string): string | null {
   const charge = declaredCharge(data);
-  if (charge.amount !== session.amountCents) return 'amount';
-  if (typeof charge.currency !== 'string' || charge.currency.toUpperCase() !== session.currency.trim().toUpperCase()) {
+  if (charge.amount !== amountCents) return 'amount';
+  if (typeof charge.currency !== 'string' || charge.currency.toUpperCase() !== currency.trim().toUpperCase()) {
     return 'currency';
   }
   return null;

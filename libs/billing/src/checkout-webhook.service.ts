@@ -22,6 +22,7 @@ import {
   paymentIdOf,
   paymentSessionRef,
   readCheckoutEvent,
+  proChargeMismatch,
   sessionMismatch,
 } from './checkout-event';
 import { WebhookAckDto, WebhookIgnoreReason } from './dto/webhook-ack.dto';
@@ -124,10 +125,11 @@ export class CheckoutWebhookService {
       event,
       data,
       session,
+      // Our stored session decides; a declared purpose that differs from it is a mismatch.
       purpose:
         event.type === 'subscription_renewed'
           ? 'pro_subscription'
-          : (declaredPurpose(data) ?? session?.purpose ?? 'pro_subscription'),
+          : (session?.purpose ?? declaredPurpose(data) ?? 'pro_subscription'),
       paymentId: paymentIdOf(event),
       receivedAt,
     };
@@ -147,7 +149,13 @@ export class CheckoutWebhookService {
   }
 
   private async proCaptured(tx: Transaction, r: Resolution): Promise<Outcome> {
-    if (r.session && this.contradicts(r, r.session)) return ignored('session_mismatch', r.session.userId);
+    // A credit-purchase session never pays for Pro, whatever the event type says.
+    const mismatch = !r.session
+      ? await this.subscriptionMismatch(tx, r)
+      : r.session.purpose !== 'pro_subscription'
+        ? 'purpose'
+        : sessionMismatch(r.data, r.session);
+    if (mismatch) return this.contradicted(r, mismatch, r.session?.userId ?? null);
     const userId = r.session?.userId ?? (await this.resolveUser(tx, r));
     if (!userId) return ignored('unknown_user');
     const declared = declaredPeriod(r.data);
@@ -172,7 +180,8 @@ export class CheckoutWebhookService {
   private async purchaseCaptured(tx: Transaction, r: Resolution): Promise<Outcome> {
     const session = r.session?.purpose === 'credit_purchase' ? r.session : null;
     if (!session || session.credits === null) return ignored('invalid_payload');
-    if (this.contradicts(r, session)) return ignored('session_mismatch', session.userId);
+    const mismatch = sessionMismatch(r.data, session);
+    if (mismatch) return this.contradicted(r, mismatch, session.userId);
     const { userId, credits } = session;
     const lotId = await this.credits.grant(tx, {
       userId,
@@ -250,16 +259,28 @@ export class CheckoutWebhookService {
     return subscription ? { subscription } : { reason: 'unknown_subscription' };
   }
 
+  /**
+   * A Pro payment without a session must carry the Pro price and, when it names a known
+   * subscription, its owner's user id (docs/webhook-trust.md).
+   */
+  private async subscriptionMismatch(tx: Transaction, r: Resolution): Promise<string | null> {
+    const charge = proChargeMismatch(r.data);
+    if (charge) return charge;
+    const seriesId = declaredSeriesId(r.data);
+    const declared = declaredUserId(r.data);
+    if (!seriesId || !declared) return null;
+    const owner = (await this.subscriptions.findBySeriesId(tx.manager, seriesId))?.userId;
+    return owner && owner !== declared ? 'user_id' : null;
+  }
+
   /** A forged or inconsistent event: acknowledged and recorded, alerted, never granted. */
-  private contradicts(r: Resolution, session: PaymentSessionEntity): boolean {
-    const field = sessionMismatch(r.data, session);
-    if (!field) return false;
+  private contradicted(r: Resolution, field: string, userId: string | null): Outcome {
     this.logger.error(
-      { event_id: r.event.id, payment_session_id: session.id, field },
-      'webhook event contradicts the stored payment session',
+      { event_id: r.event.id, payment_session_id: r.session?.id ?? null, field },
+      'webhook event contradicts our payment session or subscription',
     );
     this.metrics.webhookMismatches.inc({ field });
-    return true;
+    return ignored('session_mismatch', userId);
   }
 
   private count(type: string | undefined, outcome: string): void {

@@ -1,6 +1,5 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
-import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { ThrottlerStorage } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
@@ -15,6 +14,8 @@ import { BatchedRuns } from './jobs/batched-runs';
 import { JobQueue } from './jobs/job-queue.service';
 import { loggerOptions } from './logging/logger-options';
 import { MetricsService } from './metrics/metrics.service';
+import { FallbackThrottlerStorage } from './redis/fallback-throttler-storage';
+import { RedisFallback } from './redis/redis-fallback';
 import { REDIS_CLIENT, redisProvider } from './redis/redis.provider';
 
 export interface CoreModuleOptions {
@@ -47,13 +48,13 @@ export class CoreModule implements OnApplicationShutdown {
       providers: [
         { provide: AppConfig, useValue: config },
         redisProvider,
+        MetricsService,
+        RedisFallback,
         {
           provide: ThrottlerStorage,
-          inject: [REDIS_CLIENT],
-          useFactory: (redis: Redis | null) =>
-            redis ? new ThrottlerStorageRedisService(redis) : new ThrottlerStorageService(),
+          inject: [REDIS_CLIENT, RedisFallback],
+          useFactory: (redis: Redis | null, fallback: RedisFallback) => new FallbackThrottlerStorage(redis, fallback),
         },
-        MetricsService,
         EventBus,
         UnitOfWork,
         BatchedRuns,
@@ -73,6 +74,7 @@ export class CoreModule implements OnApplicationShutdown {
       exports: [
         AppConfig,
         REDIS_CLIENT,
+        RedisFallback,
         ThrottlerStorage,
         MetricsService,
         EventBus,

@@ -76,10 +76,15 @@ export class VoiceConnection {
   private idleTimer: NodeJS.Timeout | undefined;
   private errorCode: string | null = null;
 
+  /**
+   * `authenticated` gives back the socket's place among the unauthenticated sockets of its client
+   * IP once the token is verified; null = no place left, the connection is refused at once.
+   */
   constructor(
     private readonly deps: VoiceRelayDeps,
     private readonly socket: WebSocket,
     request: IncomingMessage,
+    private readonly authenticated: (() => void) | null,
   ) {
     const query = new URL(request.url ?? '/', 'ws://localhost').searchParams;
     this.queryToken = query.get('token');
@@ -91,6 +96,12 @@ export class VoiceConnection {
     this.socket.on('message', (data: RawData, isBinary: boolean) => void this.onMessage(toBuffer(data), isBinary));
     this.socket.on('close', () => void this.onClientClosed());
     this.socket.on('error', () => undefined);
+    if (this.authenticated === null) {
+      this.refuse(
+        new Refusal('RATE_LIMIT_EXCEEDED', 'Too many unauthenticated connections from this client address', 4429),
+      );
+      return;
+    }
     if (this.language === null) {
       this.refuse(new Refusal('INVALID_MESSAGE', 'language must be 2–16 letters, digits or dashes', 4400));
       return;
@@ -166,6 +177,7 @@ export class VoiceConnection {
         const code = error instanceof DomainError && error.code === 'TOKEN_EXPIRED' ? 'TOKEN_EXPIRED' : 'UNAUTHORIZED';
         throw new Refusal(code, code === 'TOKEN_EXPIRED' ? 'Access token expired' : 'Invalid access token', 4401);
       });
+      this.authenticated?.();
       const creditsRemaining = await this.runChecks(this.user);
       if (this.isGone()) return this.abandon();
       const session = await this.deps.sessions.start(this.user.id, this.language as string, new Date());

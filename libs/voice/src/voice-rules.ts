@@ -3,6 +3,8 @@ import type { VoiceSessionEndReason, VoiceSessionStatus } from '@app/core/databa
 /** BCP-47-ish language code of docs/realtime.md §1.1 and docs/api.md §10.4: 2–16 letters, digits or `-`. */
 export const LANGUAGE_PATTERN = /^[A-Za-z0-9-]{2,16}$/;
 export const MAX_AUDIO_FRAME_BYTES = 32 * 1024;
+/** Any client message, before or after authentication (the WebSocket layer's `maxPayload`). */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
 export const MAX_BUFFERED_AUDIO_BYTES = 1024 * 1024;
 
 /** How a live session ended (docs/realtime.md §1.4). `protocol` = the client broke the protocol mid-session. */

@@ -22,10 +22,10 @@ export class HealthController {
 
   @Get('ready')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Readiness: database, migrations, job runner heartbeat and configuration' })
+  @ApiOperation({ summary: 'Readiness: database, migrations, job runner heartbeat, configuration and Redis' })
   @ApiOkResponse({
     type: HealthResponseDto,
-    description: '`ok`, or `degraded` when only job_runner/configuration report problems',
+    description: '`ok`, or `degraded` when only job_runner/configuration/redis report problems',
   })
   @ApiServiceUnavailableResponse({
     type: HealthResponseDto,

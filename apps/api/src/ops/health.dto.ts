@@ -16,6 +16,8 @@ export class HealthChecksDto {
   @ApiProperty() migrations: HealthCheckDto;
   @ApiProperty() job_runner: HealthCheckDto;
   @ApiProperty() configuration: HealthCheckDto;
+  @ApiPropertyOptional({ description: 'Only when `REDIS_URL` is set; `error` = counters in process memory (degraded)' })
+  redis?: HealthCheckDto;
 }
 
 export class HealthResponseDto {

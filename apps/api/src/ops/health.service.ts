@@ -2,18 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { AppConfig } from '@app/core/config/app-config';
 import { checkConfiguration } from '@app/core/config/configuration-check';
+import { RedisFallback } from '@app/core/redis/redis-fallback';
 import { DataSource } from 'typeorm';
-import type { HealthCheckDto, HealthResponseDto } from './health.dto';
+import type { HealthCheckDto, HealthChecksDto, HealthResponseDto } from './health.dto';
 
 const HEARTBEAT_MAX_AGE_SECONDS = 120;
 
-/** Readiness of docs/api.md §17: database and migrations decide 503; runner and configuration only degrade. */
+/** Readiness of docs/api.md §17: database and migrations decide 503; runner, configuration and Redis only degrade. */
 @Injectable()
 export class HealthService {
   constructor(
     private readonly db: TypeOrmHealthIndicator,
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly redis: RedisFallback,
   ) {}
 
   async readiness(): Promise<HealthResponseDto> {
@@ -24,16 +26,19 @@ export class HealthService {
         : { status: 'error' as const, message: 'database unavailable' };
     const jobRunner =
       database.status === 'ok' ? await this.jobRunner() : { status: 'error' as const, message: 'database unavailable' };
+    const redis = await this.redis.check();
     const { problems, disabled } = checkConfiguration(this.config);
     const configuration: HealthCheckDto =
       problems.length > 0 ? { status: 'error', message: problems.join('; '), disabled } : { status: 'ok', disabled };
     const status =
       database.status === 'error' || migrations.status === 'error'
         ? 'error'
-        : jobRunner.status === 'error' || configuration.status === 'error'
+        : jobRunner.status === 'error' || configuration.status === 'error' || redis?.status === 'error'
           ? 'degraded'
           : 'ok';
-    return { status, checks: { database, migrations, job_runner: jobRunner, configuration } };
+    const checks: HealthChecksDto = { database, migrations, job_runner: jobRunner, configuration };
+    if (redis) checks.redis = redis;
+    return { status, checks };
   }
 
   private async database(): Promise<HealthCheckDto> {

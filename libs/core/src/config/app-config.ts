@@ -1,6 +1,17 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import ipaddr from 'ipaddr.js';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, validateSync } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
 
 const toBool = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string'
@@ -22,6 +33,10 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1024) @Max(65535) EMBEDDED_PG_PORT = 54329;
   /** The job runner's operations port (`/metrics`, `/health/live`, `/health/ready`); unset = none. */
   @Transform(toInt) @IsOptional() @IsInt() @Min(1) @Max(65535) RUNNER_HTTP_PORT?: number;
+  /** `/metrics` only on this port (plain HTTP, no API), not on `PORT`; unset = on the API (docs/api.md §17). */
+  @Transform(toInt) @IsOptional() @IsInt() @Min(1) @Max(65535) METRICS_PORT?: number;
+  /** When set, `/metrics` answers only `Authorization: Bearer <METRICS_TOKEN>` (≥ 32 characters). */
+  @IsOptional() @IsString() @MinLength(32) METRICS_TOKEN?: string;
 
   @IsOptional() @IsString() JWT_PRIVATE_KEY?: string;
   @IsOptional() @IsString() JWT_PUBLIC_KEY?: string;
@@ -178,6 +193,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push(
       `TRUST_PROXY: "${badProxy}" is not a hop count, an address, a CIDR or loopback/linklocal/uniquelocal`,
     );
+  }
+  if (config.METRICS_PORT !== undefined && config.METRICS_PORT === config.PORT) {
+    problems.push('METRICS_PORT: must differ from PORT (unset it to serve /metrics on the API)');
   }
   if (config.isProduction) {
     if (!config.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: required when NODE_ENV=production');

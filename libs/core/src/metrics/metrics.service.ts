@@ -65,6 +65,17 @@ export class MetricsService {
     labelNames: ['bucket'],
     registers: [this.registry],
   });
+  readonly redisFallbacks = new Counter({
+    name: 'redis_fallback_total',
+    help: 'Operations counted in process memory because Redis failed or was unreachable, by counter',
+    labelNames: ['counter'],
+    registers: [this.registry],
+  });
+  readonly redisDegraded = new Gauge({
+    name: 'redis_degraded',
+    help: '1 while REDIS_URL is set and Redis is unusable (counters in process memory), else 0',
+    registers: [this.registry],
+  });
   readonly webhookMismatches = new Counter({
     name: 'webhook_session_mismatch_total',
     help: 'Payment webhook events that contradicted the stored payment session, by field',

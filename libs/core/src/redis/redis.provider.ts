@@ -12,11 +12,15 @@ export const redisProvider: Provider = {
     if (!config.REDIS_URL) return null;
     const client = new Redis(config.REDIS_URL, {
       maxRetriesPerRequest: 2,
+      // A command Redis never answers (a partition, not a refused connection) fails after 1 s,
+      // and the counter falls back to process memory (redis-fallback.ts).
+      commandTimeout: 1000,
       enableOfflineQueue: true,
       lazyConnect: false,
     });
     const logger = new Logger('Redis');
-    client.on('error', (error: Error) => logger.warn({ err: error }, 'Redis connection problem'));
+    // Every reconnect attempt of an outage errors; the outage itself is logged once (RedisFallback).
+    client.on('error', (error: Error) => logger.debug({ err: error }, 'Redis connection problem'));
     return client;
   },
 };
