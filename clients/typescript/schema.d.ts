@@ -25,7 +25,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: database, migrations, job runner heartbeat and configuration */
+        /** Readiness: database, migrations, job runner heartbeat, configuration and Redis */
         get: operations["health_ready"];
         put?: never;
         post?: never;
@@ -42,7 +42,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics (restrict at network level) */
+        /**
+         * Prometheus metrics
+         * @description Open unless `METRICS_TOKEN` is set (then bearer `METRICS_TOKEN`); 404 when `METRICS_PORT` serves it
+         */
         get: operations["metrics_scrape"];
         put?: never;
         post?: never;
@@ -1176,7 +1179,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: database, migrations, job runner heartbeat and configuration */
+        /** Readiness: database, migrations, job runner heartbeat, configuration and Redis */
         get: operations["health_ready_versioned"];
         put?: never;
         post?: never;
@@ -1238,6 +1241,8 @@ export interface components {
             migrations: components["schemas"]["HealthCheckDto"];
             job_runner: components["schemas"]["HealthCheckDto"];
             configuration: components["schemas"]["HealthCheckDto"];
+            /** @description Only when `REDIS_URL` is set; `error` = counters in process memory (degraded) */
+            redis?: components["schemas"]["HealthCheckDto"];
         };
         HealthResponseDto: {
             /** @example ok */
@@ -4464,7 +4469,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description `ok`, or `degraded` when only job_runner/configuration report problems */
+            /** @description `ok`, or `degraded` when only job_runner/configuration/redis report problems */
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -4539,6 +4544,37 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            /** @description UNAUTHORIZED (`METRICS_TOKEN` set and not presented) */
+            401: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "UNAUTHORIZED";
+                        };
+                    };
+                };
+            };
+            /** @description NOT_FOUND (`METRICS_PORT` set: served on that port only) */
+            404: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"] & {
+                        error?: {
+                            /** @enum {string} */
+                            code?: "NOT_FOUND";
+                        };
+                    };
                 };
             };
         };
@@ -19373,7 +19409,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description `ok`, or `degraded` when only job_runner/configuration report problems */
+            /** @description `ok`, or `degraded` when only job_runner/configuration/redis report problems */
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];

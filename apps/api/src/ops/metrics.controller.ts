@@ -1,14 +1,6 @@
 import { Controller, Get, Header, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
-import { ErrorResponseDto } from '@app/core/http/error-response.dto';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '@app/core/http/error-response.dto';
 import { Public } from '@app/core/http/auth-user';
 import { SkipRateLimit } from '@app/core/http/rate-limit-bucket.decorator';
 import { MetricsService } from '@app/core/metrics/metrics.service';
@@ -31,8 +23,10 @@ export class MetricsController {
   @ApiBearerAuth()
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition', schema: { type: 'string' } })
-  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: '`METRICS_TOKEN` set and not presented' })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: '`METRICS_PORT` set: served on that port only' })
+  @ApiErrors(
+    [401, 'UNAUTHORIZED (`METRICS_TOKEN` set and not presented)'],
+    [404, 'NOT_FOUND (`METRICS_PORT` set: served on that port only)'],
+  )
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();
   }
