@@ -21,10 +21,34 @@ describe('exactly once in the business transaction', () => {
   const rows = (sql: string, ...params: unknown[]): Promise<Array<Record<string, unknown>>> =>
     t.dataSource.query(sql, params);
 
-  /** Transaction ids handed out so far: every writing transaction takes exactly one. */
-  async function writingTransactions(): Promise<number> {
+  const nextXid = async (): Promise<number> => {
     const [{ xmax }] = await rows('SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xmax');
     return Number(xmax);
+  };
+
+  /**
+   * The writing transactions `work` committed in this test's database: every writing transaction
+   * takes one transaction id and stamps it as `xmin` on the rows it writes. Ids are counted from
+   * the rows, so transactions of other test files (other databases of the cluster) do not count.
+   */
+  async function commitsOf(work: () => Promise<unknown>): Promise<number> {
+    const from = await nextXid();
+    await work();
+    const to = await nextXid();
+    const tables = await rows(
+      `SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables
+       WHERE schemaname NOT IN ('pg_catalog', 'information_schema')`,
+    );
+    const xids = new Set<string>();
+    for (const { name } of tables) {
+      const stamped = await rows(
+        `SELECT DISTINCT xmin::text AS xid FROM ${name as string} WHERE xmin::text::bigint >= $1 AND xmin::text::bigint < $2`,
+        from,
+        to,
+      );
+      for (const { xid } of stamped) xids.add(xid as string);
+    }
+    return xids.size;
   }
 
   it('should roll back the task when storing the outcome fails and create exactly one on the retry', async () => {
@@ -75,23 +99,88 @@ describe('exactly once in the business transaction', () => {
     const api = as(t, accessToken);
     await api.post('/api/v1/tasks').send({ title: 'warm-up' }).expect(201);
 
-    const beforeCreate = await writingTransactions();
-    const created = await api.post('/api/v1/tasks').send({ title: 'Counted' }).expect(201);
-    const afterCreate = await writingTransactions();
-    await api.patch(`/api/v1/tasks/${created.body.data.id}`).send({ title: 'Counted again' }).expect(200);
-    const afterPatch = await writingTransactions();
+    let id = '';
+    const create = await commitsOf(async () => {
+      id = (await api.post('/api/v1/tasks').send({ title: 'Counted' }).expect(201)).body.data.id;
+    });
+    const patch = await commitsOf(() => api.patch(`/api/v1/tasks/${id}`).send({ title: 'Counted again' }).expect(200));
 
-    expect(afterCreate - beforeCreate).toBe(1);
-    expect(afterPatch - afterCreate).toBe(1);
+    expect({ create, patch }).toEqual({ create: 1, patch: 1 });
   });
 
   it('should commit one force-complete in one writing transaction', async () => {
     const { accessToken } = await loginAs(t);
     const api = as(t, accessToken);
     const created = await api.post('/api/v1/tasks').send({ title: 'Forced' }).expect(201);
-    const before = await writingTransactions();
-    await api.post(`/api/v1/tasks/${created.body.data.id}/force-complete`).send({}).expect(200);
-    expect((await writingTransactions()) - before).toBe(1);
+    const commits = await commitsOf(() =>
+      api.post(`/api/v1/tasks/${created.body.data.id}/force-complete`).send({}).expect(200),
+    );
+    expect(commits).toBe(1);
+  });
+
+  it('should commit a write of every module in one transaction with its stored outcome', async () => {
+    const { user, accessToken } = await loginAs(t);
+    const api = as(t, accessToken);
+    const dueDate = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    const task = (await api.post('/api/v1/tasks').send({ title: 'Host', due_date: dueDate }).expect(201)).body.data;
+    const victim = (await api.post('/api/v1/tasks').send({ title: 'To delete' }).expect(201)).body.data;
+    const note = (await api.post('/api/v1/notes').send({ content: 'A note' }).expect(201)).body.data;
+    let subtaskId = '';
+    let tombstoneId = '';
+    const writes: Array<[string, () => Promise<unknown>]> = [
+      [
+        'POST /tasks/:id/subtasks',
+        async () => {
+          subtaskId = (await api.post(`/api/v1/tasks/${task.id}/subtasks`).send({ title: 'Step' }).expect(201)).body
+            .data.id;
+        },
+      ],
+      ['PATCH /subtasks/:id', () => api.patch(`/api/v1/subtasks/${subtaskId}`).send({ title: 'Step 1' }).expect(200)],
+      [
+        'POST /tasks/:id/reminders',
+        () => api.post(`/api/v1/tasks/${task.id}/reminders`).send({ type: 'before', offset_minutes: 30 }).expect(201),
+      ],
+      ['PATCH /notes/:id', () => api.patch(`/api/v1/notes/${note.id}`).send({ content: 'Edited' }).expect(200)],
+      ['DELETE /notes/:id', () => api.delete(`/api/v1/notes/${note.id}`).expect(200)],
+      [
+        'POST /templates',
+        () => api.post('/api/v1/templates').send({ title: 'Daily', rrule: 'FREQ=DAILY' }).expect(201),
+      ],
+      ['POST /focus/start', () => api.post('/api/v1/focus/start').send({ task_id: task.id }).expect(201)],
+      ['POST /focus/end', () => api.post('/api/v1/focus/end').send({ task_id: task.id }).expect(200)],
+      ['PATCH /users/me', () => api.patch('/api/v1/users/me').send({ name: 'Renamed' }).expect(200)],
+      [
+        'POST /tasks/quick-add',
+        () => api.post('/api/v1/tasks/quick-add').send({ text: 'Water the plants' }).expect(201),
+      ],
+      ['POST /calendar-feed', () => api.post('/api/v1/calendar-feed').expect(201)],
+      ['POST /users/me/export', () => api.post('/api/v1/users/me/export').expect(202)],
+      ['POST /notifications/read-all', () => api.post('/api/v1/notifications/read-all').expect(200)],
+      [
+        'POST /ai/confirm-action',
+        () =>
+          api
+            .post('/api/v1/ai/confirm-action')
+            .send({ action_type: 'create_subtasks', action_data: { task_id: task.id, subtasks: [{ title: 'AI' }] } })
+            .expect(200),
+      ],
+      [
+        'DELETE /tasks/:id',
+        async () => {
+          tombstoneId = (await api.delete(`/api/v1/tasks/${victim.id}`).expect(200)).body.data.tombstone_id;
+        },
+      ],
+      ['POST /tasks/recover/:tombstone_id', () => api.post(`/api/v1/tasks/recover/${tombstoneId}`).expect(200)],
+    ];
+    const commits: Record<string, number> = {};
+    for (const [name, write] of writes) commits[name] = await commitsOf(write);
+    expect(commits).toEqual(Object.fromEntries(writes.map(([name]) => [name, 1])));
+    // Each outcome is stored in that transaction: one completed key per write, none left running.
+    const keys = await rows(
+      'SELECT state, count(*)::int AS n FROM idempotency_keys WHERE user_id = $1 GROUP BY state',
+      user.id,
+    );
+    expect(keys).toEqual([{ state: 'completed', n: writes.length + 3 }]);
   });
 
   it('should store a 4xx outcome after its rollback and replay it verbatim', async () => {

@@ -4,7 +4,6 @@ import { AuthUser, CurrentUser } from '@app/core/http/auth-user';
 import { DeprecatedRoute } from '@app/core/http/deprecated.decorator';
 import { ApiDataResponse, ApiListResponse, DataEnvelope, ListEnvelope, ok } from '@app/core/http/envelope';
 import { ApiErrors } from '@app/core/http/error-response.dto';
-import { ExactlyOnce } from '@app/core/idempotency/exactly-once.decorator';
 import { CreateTaskDto } from './dto/create-task.dto';
 import { ForceCompleteDto } from './dto/force-complete.dto';
 import { ForceCompleteResponseDto } from './dto/force-complete-response.dto';
@@ -46,7 +45,6 @@ export class TasksController {
   }
 
   @Post()
-  @ExactlyOnce()
   @ApiOperation({ summary: 'Create a task' })
   @ApiDataResponse(TaskResponseDto, HttpStatus.CREATED)
   @ApiErrors(400, [409, 'LIMIT_EXCEEDED (active-task limit; carries limit and current)'])
@@ -55,7 +53,6 @@ export class TasksController {
   }
 
   @Patch(':id')
-  @ExactlyOnce()
   @ApiOperation({ summary: 'Update a task (partial; optional optimistic-locking version)' })
   @ApiDataResponse(TaskWithAchievementsResponseDto)
   @ApiErrors(400, 403, 404)
@@ -69,7 +66,6 @@ export class TasksController {
   }
 
   @Put(':id')
-  @ExactlyOnce()
   @DeprecatedRoute('/api/v1/tasks/{id}', 'Update a task (deprecated alias of PATCH /api/v1/tasks/{id})')
   @ApiDataResponse(TaskWithAchievementsResponseDto)
   @ApiErrors(400, 403, 404)
@@ -83,7 +79,6 @@ export class TasksController {
   }
 
   @Post(':id/force-complete')
-  @ExactlyOnce()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Complete the task and all its incomplete subtasks (completed_by force)' })
   @ApiDataResponse(ForceCompleteResponseDto)
