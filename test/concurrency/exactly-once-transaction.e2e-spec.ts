@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { commitsOf } from '../support/commits';
 import { as, loginAs } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -20,36 +21,6 @@ describe('exactly once in the business transaction', () => {
 
   const rows = (sql: string, ...params: unknown[]): Promise<Array<Record<string, unknown>>> =>
     t.dataSource.query(sql, params);
-
-  const nextXid = async (): Promise<number> => {
-    const [{ xmax }] = await rows('SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xmax');
-    return Number(xmax);
-  };
-
-  /**
-   * The writing transactions `work` committed in this test's database: every writing transaction
-   * takes one transaction id and stamps it as `xmin` on the rows it writes. Ids are counted from
-   * the rows, so transactions of other test files (other databases of the cluster) do not count.
-   */
-  async function commitsOf(work: () => Promise<unknown>): Promise<number> {
-    const from = await nextXid();
-    await work();
-    const to = await nextXid();
-    const tables = await rows(
-      `SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables
-       WHERE schemaname NOT IN ('pg_catalog', 'information_schema')`,
-    );
-    const xids = new Set<string>();
-    for (const { name } of tables) {
-      const stamped = await rows(
-        `SELECT DISTINCT xmin::text AS xid FROM ${name as string} WHERE xmin::text::bigint >= $1 AND xmin::text::bigint < $2`,
-        from,
-        to,
-      );
-      for (const { xid } of stamped) xids.add(xid as string);
-    }
-    return xids.size;
-  }
 
   it('should roll back the task when storing the outcome fails and create exactly one on the retry', async () => {
     const { user, accessToken } = await loginAs(t);
@@ -100,10 +71,12 @@ describe('exactly once in the business transaction', () => {
     await api.post('/api/v1/tasks').send({ title: 'warm-up' }).expect(201);
 
     let id = '';
-    const create = await commitsOf(async () => {
+    const create = await commitsOf(t, async () => {
       id = (await api.post('/api/v1/tasks').send({ title: 'Counted' }).expect(201)).body.data.id;
     });
-    const patch = await commitsOf(() => api.patch(`/api/v1/tasks/${id}`).send({ title: 'Counted again' }).expect(200));
+    const patch = await commitsOf(t, () =>
+      api.patch(`/api/v1/tasks/${id}`).send({ title: 'Counted again' }).expect(200),
+    );
 
     expect({ create, patch }).toEqual({ create: 1, patch: 1 });
   });
@@ -112,7 +85,7 @@ describe('exactly once in the business transaction', () => {
     const { accessToken } = await loginAs(t);
     const api = as(t, accessToken);
     const created = await api.post('/api/v1/tasks').send({ title: 'Forced' }).expect(201);
-    const commits = await commitsOf(() =>
+    const commits = await commitsOf(t, () =>
       api.post(`/api/v1/tasks/${created.body.data.id}/force-complete`).send({}).expect(200),
     );
     expect(commits).toBe(1);
@@ -173,7 +146,7 @@ describe('exactly once in the business transaction', () => {
       ['POST /tasks/recover/:tombstone_id', () => api.post(`/api/v1/tasks/recover/${tombstoneId}`).expect(200)],
     ];
     const commits: Record<string, number> = {};
-    for (const [name, write] of writes) commits[name] = await commitsOf(write);
+    for (const [name, write] of writes) commits[name] = await commitsOf(t, write);
     expect(commits).toEqual(Object.fromEntries(writes.map(([name]) => [name, 1])));
     // Each outcome is stored in that transaction: one completed key per write, none left running.
     const keys = await rows(

@@ -14,6 +14,8 @@ export interface AmbientTransaction {
   commitBeforeOutsideCall(): Promise<void>;
   /** Stores the outcome with the effects and commits now, for a handler that writes its answer itself. */
   commitOutcome(body: unknown): Promise<void>;
+  /** Settles a failure now (stored outcome or released key, with the compensations), for the same handlers. */
+  commitFailure(error: unknown): Promise<void>;
   /** Id of the request's idempotency claim; `takenOver` when it continues a claim whose process died. */
   readonly claim: { id: string; takenOver: boolean };
   /** Work due once the transaction committed; the idempotency layer runs it. */

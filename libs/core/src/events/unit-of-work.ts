@@ -47,6 +47,14 @@ export class UnitOfWork {
     await AmbientTransactions.current()?.commitOutcome(body);
   }
 
+  /**
+   * The failure counterpart of {@link commitOutcome}: what the handler wrote to compensate (e.g. a
+   * released reservation) commits with the failure's outcome before the handler answers.
+   */
+  async commitFailure(error: unknown): Promise<void> {
+    await AmbientTransactions.current()?.commitFailure(error);
+  }
+
   /** The request's idempotency claim id, reused as the id of what it reserves, if inside a request. */
   claim(): { id: string; takenOver: boolean } | undefined {
     return AmbientTransactions.current()?.claim;

@@ -67,7 +67,7 @@ export class IdempotencyService implements OnModuleInit {
       path: IdempotencyService.storedPath(request.path),
       hash: IdempotencyService.fingerprint(request.rawBody),
     };
-    const run = new IdempotentRun(this.dataSource, keyed, outcomeOf, this.logger);
+    const run = new IdempotentRun(this.dataSource, keyed, outcomeOf, requestId, this.logger);
     const opened = await run.open();
     if (opened.kind === 'replay') return opened;
     let result: T;
@@ -75,7 +75,7 @@ export class IdempotencyService implements OnModuleInit {
       result = await AmbientTransactions.run(run, handler);
       await run.finish(result);
     } catch (error) {
-      await run.fail(error, requestId);
+      await run.commitFailure(error);
       throw error;
     }
     return { kind: 'ran', result };

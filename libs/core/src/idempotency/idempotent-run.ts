@@ -64,6 +64,8 @@ export class IdempotentRun implements AmbientTransaction {
     private readonly dataSource: DataSource,
     private readonly request: KeyedRequest,
     private readonly outcomeOf: (body: unknown) => StoredResponse,
+    /** The request's id, for the body of a stored error outcome. */
+    private readonly requestId: string,
     private readonly logger: Logger,
   ) {}
 
@@ -140,6 +142,7 @@ export class IdempotentRun implements AmbientTransaction {
     if (!claimed) throw new IdempotencyInProgressError();
     await this.commit();
     this.lease = claimed.lease;
+    clearInterval(this.renewal);
     this.renewal = setInterval(() => {
       this.renewing = this.renew().catch((error: unknown) => this.logger.warn({ err: error }, 'lease renewal failed'));
     }, LEASE_RENEW_MS);
@@ -158,11 +161,20 @@ export class IdempotentRun implements AmbientTransaction {
    * stored on its own. After the claim committed, what the handler wrote since (e.g. the release
    * of its reservation) commits with the stored outcome, or with the key's release for a 5xx.
    */
-  async fail(error: unknown, requestId: string): Promise<void> {
+  async commitFailure(error: unknown): Promise<void> {
     if (this.finished) return;
+    try {
+      await this.settleFailure(error);
+    } finally {
+      this.finished = true;
+      clearInterval(this.renewal);
+    }
+  }
+
+  private async settleFailure(error: unknown): Promise<void> {
     const domainError = toDomainError(error);
     const response: StoredResponse | null = isStoredOutcome(domainError.status, domainError.code)
-      ? { status: domainError.status, headers: {}, body: toErrorEnvelope(domainError, requestId) }
+      ? { status: domainError.status, headers: {}, body: toErrorEnvelope(domainError, this.requestId) }
       : null;
     if (this.lease === null) {
       await this.rollback();
@@ -189,8 +201,6 @@ export class IdempotentRun implements AmbientTransaction {
         this.claim.id,
         this.lease,
       ]);
-    } finally {
-      clearInterval(this.renewal);
     }
   }
 
