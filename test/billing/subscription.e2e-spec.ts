@@ -36,6 +36,7 @@ describe('Subscription endpoints', () => {
 
   beforeEach(() => {
     checkout.hostedAnswer = null;
+    checkout.onHosted = null;
   });
 
   function lastHosted(): Record<string, unknown> {
@@ -136,6 +137,37 @@ describe('Subscription endpoints', () => {
       expect(await tierOf(t, user.id)).toBe('free');
       expect(await subscriptionOf(t, user.id)).toBeUndefined();
       expect(await activityOf(t, user.id)).toEqual([{ action: 'checkout_created', source: 'user' }]);
+    });
+
+    it('should commit the pending session with the key before the provider call and the outcome with its result', async () => {
+      const { accessToken, user } = await loginAs(t);
+      const key = randomUUID();
+      const during: Array<Record<string, unknown>> = [];
+      // docs/api.md §1.10: seen from another connection while Checkout.com is being called.
+      checkout.onHosted = async () => {
+        during.push(
+          ...(await t.dataSource.query(
+            `SELECT k.state AS key_state, s.status AS session_status, s.provider_session_id
+             FROM idempotency_keys k, payment_sessions s WHERE k.user_id = $1 AND k.key = $2 AND s.user_id = $1`,
+            [user.id, key],
+          )),
+        );
+      };
+      const res = await t.http
+        .post('/api/v1/subscription/checkout')
+        .set('Authorization', `Bearer ${accessToken}`)
+        .set('Idempotency-Key', key)
+        .send({ success_url: 'https://app.example.com/ok', cancel_url: 'https://app.example.com/back' });
+
+      expect(res.status).toBe(200);
+      expect(during).toEqual([{ key_state: 'in_progress', session_status: 'pending', provider_session_id: null }]);
+      // The provider's session id and the stored outcome were written by one transaction.
+      const [after] = await t.dataSource.query(
+        `SELECT k.state, k.xmin::text = s.xmin::text AS same_commit, s.provider_session_id
+         FROM idempotency_keys k, payment_sessions s WHERE k.user_id = $1 AND k.key = $2 AND s.user_id = $1`,
+        [user.id, key],
+      );
+      expect(after).toEqual({ state: 'completed', same_commit: true, provider_session_id: res.body.data.session_id });
     });
 
     it('should derive the return URLs from the Origin header', async () => {

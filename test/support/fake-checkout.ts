@@ -29,6 +29,8 @@ export interface FakeCheckout {
   lookups: string[];
   /** Next answers of `POST /hosted-payments` (default: 201 with id and redirect link). */
   hostedAnswer: FakeAnswer | null;
+  /** Awaited before `POST /hosted-payments` is answered, e.g. to look at the database during the call. */
+  onHosted: (() => Promise<void>) | null;
   paymentBehaviour: PaymentBehaviour;
   /** `source.id` answered by `GET /payments/{id}`. */
   paymentSources: Map<string, string>;
@@ -49,6 +51,7 @@ export async function startFakeCheckout(): Promise<FakeCheckout> {
     paymentRequests: [],
     lookups: [],
     hostedAnswer: null,
+    onHosted: null,
     paymentBehaviour: 'approve',
     paymentSources: new Map(),
   };
@@ -64,9 +67,12 @@ export async function startFakeCheckout(): Promise<FakeCheckout> {
         headers: request.headers,
         body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
       };
+      const during = recorded.path === '/hosted-payments' ? fake.onHosted : null;
       const answer = route(recorded);
-      response.writeHead(answer.status, { 'content-type': 'application/json' });
-      response.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
+      void (during ? during() : Promise.resolve()).then(() => {
+        response.writeHead(answer.status, { 'content-type': 'application/json' });
+        response.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
+      });
     });
   });
 

@@ -55,15 +55,23 @@ export class AiCharges {
     private readonly metrics: MetricsService,
   ) {}
 
+  /**
+   * Takes the slot and reserves the credits; in a request they commit with its idempotency claim
+   * (reservation id = claim id) before the provider call (docs/api.md §1.10 "Exactly once").
+   */
   async begin(request: AiChargeRequest): Promise<AiCharge> {
     const slot = request.countedTaskId ? await this.counter.take(request.user, request.countedTaskId) : null;
+    const claim = this.uow.claim();
     try {
       const reservation = await this.credits.reserve({
         userId: request.user.id,
         amount: request.cost,
         operationRef: request.operationRef,
         description: request.description,
+        id: claim?.id,
+        replacesPending: claim?.takenOver,
       });
+      await this.uow.commitBeforeOutsideCall();
       return { request, reservation, slot, warning: (slot?.count ?? 0) >= AI_TASK_WARNING_FROM };
     } catch (error) {
       if (slot) await this.counter.giveBack(slot);
@@ -78,7 +86,10 @@ export class AiCharges {
     if (charge.slot) await this.counter.giveBack(charge.slot);
   }
 
-  /** Commits the reservation and runs `record` (the use case's event) in the same transaction. */
+  /**
+   * Commits the reservation and runs `record` (the use case's event) in the same transaction; in a
+   * request that transaction also stores the request's outcome.
+   */
   async settle<R>(
     charge: AiCharge,
     record: (tx: Transaction, charged: Charged) => Promise<R>,

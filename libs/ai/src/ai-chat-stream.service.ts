@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
+import { UnitOfWork } from '@app/core/events/unit-of-work';
 import type { AuthUser } from '@app/core/http/auth-user';
 import { AiServiceUnavailableError } from './ai.errors';
 import { AiChat } from './ai.events';
@@ -14,8 +15,8 @@ const PING_INTERVAL_MS = 15_000;
 
 /**
  * `POST /ai/chat/stream` (docs/realtime.md §2): the checks and the reservation of `POST /ai/chat` answer
- * as JSON errors; then the stream starts and every provider failure is an `error` event. Returns
- * the `done` payload, which the idempotency interceptor stores for replay; a stream that ends
+ * as JSON errors; then the stream starts and every provider failure is an `error` event. The
+ * `done` payload is stored for replay with the charge before it is sent; a stream that ends
  * without a charge throws so that its key is freed.
  */
 @Injectable()
@@ -24,6 +25,7 @@ export class AiChatStreamService {
     private readonly chat: AiChatService,
     private readonly charges: AiCharges,
     private readonly provider: AiProviderClient,
+    private readonly uow: UnitOfWork,
   ) {}
 
   async stream(
@@ -51,6 +53,8 @@ export class AiChatStreamService {
       clearInterval(ping);
       await this.charges.fail(charge);
       const failure = error instanceof AiServiceUnavailableError ? error : new AiServiceUnavailableError();
+      // The release and the freed key commit before the client sees the end (docs/api.md §1.10).
+      await this.uow.commitFailure(failure);
       writeEvent(response, { type: 'error', code: failure.code, message: failure.message });
       writeEvent(response, '[DONE]');
       response.end();
@@ -78,6 +82,8 @@ export class AiChatStreamService {
       credits_remaining: settled.creditsRemaining,
       ai_request_warning: settled.warning,
     };
+    // The charge and the stored outcome commit before the client sees `done` (docs/api.md §1.10).
+    await this.uow.commitOutcome(done);
     writeEvent(response, done);
     writeEvent(response, '[DONE]');
     response.end();

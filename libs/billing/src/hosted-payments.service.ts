@@ -48,6 +48,8 @@ export class HostedPaymentsService {
         ...(pro ? {} : { credits: session.credits as number }),
       },
     };
+    // The pending session commits with the request's idempotency claim (docs/api.md §1.10).
+    await this.uow.commitBeforeOutsideCall();
     let hosted: { id: string; checkoutUrl: string };
     try {
       hosted = await this.checkout.createHostedPayment(request);

@@ -34,6 +34,13 @@ export interface ReserveRequest {
   operationRef: string;
   description: string;
   now?: Date;
+  /** Reserve under this id (a request's idempotency claim, docs/api.md §1.10) instead of a new one. */
+  id?: string;
+  /**
+   * The id's earlier attempt died after reserving (its claim was taken over): what it left pending
+   * is released first, so the retry holds the credits once.
+   */
+  replacesPending?: boolean;
 }
 
 export type GrantRequest = Omit<CreditGrant, 'now'> & { now?: Date };
@@ -157,14 +164,14 @@ export class CreditLedgerService {
   }
 
   /**
-   * Reserves `amount` credits FIFO (docs/rules.md §2.2, §2.6) in a transaction of its own, before a
-   * provider call: the lots are locked, their `consumed` raised and one pending consume entry
+   * Reserves `amount` credits FIFO (docs/rules.md §2.2, §2.6) before a provider call (in a request,
+   * committed with its idempotency claim, docs/api.md §1.10): the lots are locked, their `consumed` raised and one pending consume entry
    * written per lot. Throws 402 INSUFFICIENT_CREDITS (nothing reserved) when the balance is short.
    */
   async reserve(request: ReserveRequest): Promise<CreditReservation> {
     const now = request.now ?? new Date();
     const reservation: CreditReservation = {
-      id: randomUUID(),
+      id: request.id ?? randomUUID(),
       userId: request.userId,
       amount: request.amount,
       operationRef: request.operationRef,
@@ -173,6 +180,7 @@ export class CreditLedgerService {
     if (request.amount <= 0) return reservation;
     await this.uow.run(async (tx) => {
       await this.ledger.lockUser(tx.manager, request.userId);
+      if (request.replacesPending) await this.releaseIn(tx.manager, request.userId, reservation.id, now);
       const lots = await this.ledger.openLots(tx.manager, request.userId, now, true);
       const available = balanceOf(lots, now).total;
       const takes = allocate(lots, request.amount, now);

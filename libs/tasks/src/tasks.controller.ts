@@ -5,7 +5,6 @@ import { DeprecatedRoute } from '@app/core/http/deprecated.decorator';
 import { ApiDataResponse, ApiListResponse, DataEnvelope, ListEnvelope, ok } from '@app/core/http/envelope';
 import { ApiErrors } from '@app/core/http/error-response.dto';
 import { UserCheckedByRoute } from '@app/core/http/route-user-check';
-import { ExactlyOnce } from '@app/core/idempotency/exactly-once.decorator';
 import { CreateTaskDto } from './dto/create-task.dto';
 import { ForceCompleteDto } from './dto/force-complete.dto';
 import { ForceCompleteResponseDto } from './dto/force-complete-response.dto';
@@ -50,7 +49,6 @@ export class TasksController {
 
   @Post()
   @UserCheckedByRoute()
-  @ExactlyOnce()
   @ApiOperation({ summary: 'Create a task' })
   @ApiDataResponse(TaskResponseDto, HttpStatus.CREATED)
   @ApiErrors(400, [409, 'LIMIT_EXCEEDED (active-task limit; carries limit and current)'])
@@ -60,7 +58,6 @@ export class TasksController {
 
   @Patch(':id')
   @UserCheckedByRoute()
-  @ExactlyOnce()
   @ApiOperation({ summary: 'Update a task (partial; optional optimistic-locking version)' })
   @ApiDataResponse(TaskWithAchievementsResponseDto)
   @ApiErrors(400, 403, 404)
@@ -75,7 +72,6 @@ export class TasksController {
 
   @Put(':id')
   @UserCheckedByRoute()
-  @ExactlyOnce()
   @DeprecatedRoute('/api/v1/tasks/{id}', 'Update a task (deprecated alias of PATCH /api/v1/tasks/{id})')
   @ApiDataResponse(TaskWithAchievementsResponseDto)
   @ApiErrors(400, 403, 404)
@@ -90,7 +86,6 @@ export class TasksController {
 
   @Post(':id/force-complete')
   @UserCheckedByRoute()
-  @ExactlyOnce()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Complete the task and all its incomplete subtasks (completed_by force)' })
   @ApiDataResponse(ForceCompleteResponseDto)

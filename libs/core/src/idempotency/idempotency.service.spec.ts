@@ -1,14 +1,15 @@
+import { isStoredOutcome } from './stored-response';
 import { IdempotencyService } from './idempotency.service';
 
-describe(IdempotencyService.name, () => {
+describe('idempotency rules', () => {
   it('should store 2xx and 4xx outcomes except the ones docs/api.md §1.10 excludes', () => {
-    expect(IdempotencyService.isStored(200)).toBe(true);
-    expect(IdempotencyService.isStored(201)).toBe(true);
-    expect(IdempotencyService.isStored(404)).toBe(true);
-    expect(IdempotencyService.isStored(409, 'CONFLICT')).toBe(true);
-    for (const status of [400, 401, 413, 415, 429, 500, 503]) expect(IdempotencyService.isStored(status)).toBe(false);
-    expect(IdempotencyService.isStored(409, 'IDEMPOTENCY_CONFLICT')).toBe(false);
-    expect(IdempotencyService.isStored(409, 'IDEMPOTENCY_IN_PROGRESS')).toBe(false);
+    expect(isStoredOutcome(200)).toBe(true);
+    expect(isStoredOutcome(201)).toBe(true);
+    expect(isStoredOutcome(404)).toBe(true);
+    expect(isStoredOutcome(409, 'CONFLICT')).toBe(true);
+    for (const status of [400, 401, 413, 415, 429, 500, 503]) expect(isStoredOutcome(status)).toBe(false);
+    expect(isStoredOutcome(409, 'IDEMPOTENCY_CONFLICT')).toBe(false);
+    expect(isStoredOutcome(409, 'IDEMPOTENCY_IN_PROGRESS')).toBe(false);
   });
 
   it('should fingerprint the raw body with SHA-256', () => {

@@ -1,4 +1,4 @@
-import type { StoredResponse } from './idempotency.service';
+import type { StoredResponse } from './stored-response';
 
 /** Raised by the idempotency interceptor to answer with a stored outcome instead of running the handler. */
 export class IdempotentReplay {

@@ -1,7 +1,10 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { IdempotencyState } from '../enums';
 
-/** UNIQUE (user_id, key); inserted `in_progress` before the handler runs (docs/api.md §1.10). */
+/**
+ * UNIQUE (user_id, key); written `completed` with the effects, or `in_progress` before an outside
+ * provider call (docs/api.md §1.10, docs/data-model.md §21).
+ */
 @Entity({ name: 'idempotency_keys' })
 export class IdempotencyKeyEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -26,7 +29,7 @@ export class IdempotencyKeyEntity {
   @Column({ name: 'state', type: 'text' })
   state: IdempotencyState;
 
-  /** In-progress lease; an `in_progress` row whose lease expired is treated as absent. */
+  /** In-progress lease and its owner's token; an `in_progress` row whose lease expired is taken over. */
   @Column({ name: 'locked_until', type: 'timestamptz', precision: 3, nullable: true })
   lockedUntil: Date | null;
 
