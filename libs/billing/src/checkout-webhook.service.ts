@@ -28,7 +28,7 @@ import { WebhookAckDto, WebhookIgnoreReason } from './dto/webhook-ack.dto';
 import type { JsonObject } from './json-fields';
 import { PaymentSessionsRepository } from './payment-sessions.repository';
 import { SubscriptionLifecycle } from './subscription-lifecycle.service';
-import { isClosed } from './subscription-rules';
+import { eventTime, isClosed, isStaleEvent } from './subscription-rules';
 import { SubscriptionsRepository } from './subscriptions.repository';
 import { WebhookEventsRepository } from './webhook-events.repository';
 import { isValidSignature } from './webhook-signature';
@@ -46,6 +46,8 @@ interface Resolution {
   purpose: PaymentSessionPurpose;
   paymentId: string;
   receivedAt: Date;
+  /** The event's time (docs/billing-events.md §1). */
+  eventAt: Date;
 }
 
 /**
@@ -130,6 +132,7 @@ export class CheckoutWebhookService {
           : (declaredPurpose(data) ?? session?.purpose ?? 'pro_subscription'),
       paymentId: paymentIdOf(event),
       receivedAt,
+      eventAt: eventTime(event.createdOn, receivedAt),
     };
     // An id no grant or payment record can hold is unusable data, not a reason to fail (and be retried) forever.
     if (resolution.paymentId.length > MAX_PAYMENT_ID_LENGTH) return ignored('invalid_payload');
@@ -205,19 +208,29 @@ export class CheckoutWebhookService {
     }
     const found = await this.resolveSubscription(tx, r);
     if ('reason' in found) return ignored(found.reason);
-    const result = await this.lifecycle.applyDecline(tx, found.subscription, r.paymentId, 'webhook', r.receivedAt);
+    const { userId } = found.subscription;
+    const result = await this.lifecycle.applyDecline(
+      tx,
+      found.subscription,
+      r.paymentId,
+      'webhook',
+      r.receivedAt,
+      r.eventAt,
+    );
+    if (result === 'stale') return ignored('stale_event', userId);
     if (r.session) await this.sessions.fail(tx.manager, r.session.id, r.receivedAt);
-    return result === 'duplicate'
-      ? ignored('duplicate', found.subscription.userId)
-      : { processed: true, userId: found.subscription.userId };
+    return result === 'duplicate' ? ignored('duplicate', userId) : { processed: true, userId };
   }
 
   private async cancelled(tx: Transaction, r: Resolution): Promise<Outcome> {
     const found = await this.resolveSubscription(tx, r);
     if ('reason' in found) return ignored(found.reason);
     const { subscription } = found;
+    if (isStaleEvent(subscription.lastEventAt, r.eventAt)) return ignored('stale_event', subscription.userId);
     // Already cancelled or expired: recorded as processed, nothing changes (docs/rules.md §10).
-    if (!isClosed(subscription.status)) await this.lifecycle.cancel(tx, subscription, 'provider', r.receivedAt);
+    if (!isClosed(subscription.status)) {
+      await this.lifecycle.cancel(tx, subscription, 'provider', r.receivedAt, r.eventAt);
+    }
     return { processed: true, userId: subscription.userId };
   }
 

@@ -197,7 +197,7 @@ export class SubscriptionJobs implements OnModuleInit {
         return result.outcome === 'applied' ? 'renewed' : 'skipped';
       }
       case 'declined': {
-        const result = await this.lifecycle.applyDecline(tx, subscription, answer.paymentId, 'renewal_job', now);
+        const result = await this.lifecycle.applyDecline(tx, subscription, answer.paymentId, 'renewal_job', now, null);
         return result === 'applied' ? 'declined' : 'skipped';
       }
     }
