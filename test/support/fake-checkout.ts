@@ -16,8 +16,20 @@ export interface FakeAnswer {
   body?: unknown;
 }
 
-/** What `POST /payments` answers for a renewal request (default: approve). */
-export type PaymentBehaviour = 'approve' | 'decline' | 'error' | 'pending' | ((request: RecordedRequest) => FakeAnswer);
+/**
+ * What `POST /payments` answers for a renewal request (default: approve). `hold`: the payment is
+ * approved and charged, but the answer is held back until `release()` (a client timing out
+ * before then never sees it; a repeat of the key is answered with that payment).
+ */
+export type PaymentBehaviour =
+  'approve' | 'decline' | 'error' | 'pending' | 'hold' | ((request: RecordedRequest) => FakeAnswer);
+
+/** A payment the fake created (a charge of the card); replays of an idempotency key are not charges. */
+export interface FakeCharge {
+  idempotencyKey: string;
+  paymentId: string;
+  approved: boolean;
+}
 
 export interface FakeCheckout {
   /** `CHECKOUT_API_URL` of this server. */
@@ -26,12 +38,15 @@ export interface FakeCheckout {
   webhookSecret: string;
   hostedRequests: RecordedRequest[];
   paymentRequests: RecordedRequest[];
+  charges: FakeCharge[];
   lookups: string[];
   /** Next answers of `POST /hosted-payments` (default: 201 with id and redirect link). */
   hostedAnswer: FakeAnswer | null;
   paymentBehaviour: PaymentBehaviour;
   /** `source.id` answered by `GET /payments/{id}`. */
   paymentSources: Map<string, string>;
+  /** Answers every held `POST /payments` (behaviour `hold`) whose client is still waiting. */
+  release(): void;
   env(): Record<string, string>;
   close(): Promise<void>;
 }
@@ -42,17 +57,19 @@ export interface FakeCheckout {
  * request is recorded.
  */
 export async function startFakeCheckout(): Promise<FakeCheckout> {
-  const fake: Omit<FakeCheckout, 'url' | 'env' | 'close'> = {
+  const fake: Omit<FakeCheckout, 'url' | 'env' | 'close' | 'release'> = {
     secretKey: 'sk_sbox_test_fake',
     webhookSecret: `whsec_${randomUUID()}`,
     hostedRequests: [],
     paymentRequests: [],
+    charges: [],
     lookups: [],
     hostedAnswer: null,
     paymentBehaviour: 'approve',
     paymentSources: new Map(),
   };
   const answered = new Map<string, FakeAnswer>();
+  const held: Array<() => void> = [];
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -64,13 +81,23 @@ export async function startFakeCheckout(): Promise<FakeCheckout> {
         headers: request.headers,
         body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
       };
-      const answer = route(recorded);
-      response.writeHead(answer.status, { 'content-type': 'application/json' });
-      response.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
+      const { answer, hold } = route(recorded);
+      const send = (): void => {
+        if (response.destroyed) return;
+        response.writeHead(answer.status, { 'content-type': 'application/json' });
+        response.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
+      };
+      if (hold) held.push(send);
+      else send();
     });
   });
 
-  function route(request: RecordedRequest): FakeAnswer {
+  function route(request: RecordedRequest): { answer: FakeAnswer; hold: boolean } {
+    const hold = request.method === 'POST' && request.path === '/payments' && fake.paymentBehaviour === 'hold';
+    return { answer: answerFor(request), hold };
+  }
+
+  function answerFor(request: RecordedRequest): FakeAnswer {
     if (request.method === 'POST' && request.path === '/hosted-payments') {
       fake.hostedRequests.push(request);
       const id = `hpp_${randomUUID().replace(/-/g, '')}`;
@@ -84,6 +111,10 @@ export async function startFakeCheckout(): Promise<FakeCheckout> {
       const replay = answered.get(key);
       if (replay) return replay;
       const answer = paymentAnswer(request);
+      if (answer.status === 201) {
+        const body = answer.body as { id: string; approved: boolean };
+        fake.charges.push({ idempotencyKey: key, paymentId: body.id, approved: body.approved });
+      }
       // Checkout.com replays a created payment for a repeated key; scripted answers are not kept.
       if (answer.status === 201 && key && typeof fake.paymentBehaviour !== 'function') answered.set(key, answer);
       return answer;
@@ -107,6 +138,7 @@ export async function startFakeCheckout(): Promise<FakeCheckout> {
     const source = { id: (request.body.source as { id: string }).id, type: 'card' };
     switch (behaviour) {
       case 'approve':
+      case 'hold':
         return {
           status: 201,
           body: {
@@ -147,7 +179,12 @@ export async function startFakeCheckout(): Promise<FakeCheckout> {
       CHECKOUT_SECRET_KEY: fake.secretKey,
       CHECKOUT_WEBHOOK_SECRET: fake.webhookSecret,
     }),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    release: () => held.splice(0).forEach((send) => send()),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   });
 }
 

@@ -18,6 +18,7 @@ import {
   declaredSeriesId,
   declaredUserId,
   instrumentOf,
+  isRenewalReference,
   MAX_PAYMENT_ID_LENGTH,
   paymentIdOf,
   paymentSessionRef,
@@ -164,6 +165,7 @@ export class CheckoutWebhookService {
       capturedAt: r.event.createdOn ?? r.receivedAt,
       period,
       reportedBy: 'webhook',
+      renewalCharge: isRenewalReference(r.data),
       now: r.receivedAt,
     });
     if (result.outcome === 'duplicate') return ignored('duplicate', userId);

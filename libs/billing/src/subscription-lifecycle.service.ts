@@ -41,6 +41,11 @@ export interface CapturedPayment {
   /** The provider's period, when it sent one. */
   period: Period | null;
   reportedBy: SubscriptionPaymentReporter;
+  /**
+   * A merchant-initiated renewal charge (the job's answer, or an event about it): it never undoes
+   * a cancellation made while it was in flight (docs/billing-events.md §5).
+   */
+  renewalCharge: boolean;
   /** The clock of the processing (receipt time, job clock). */
   now: Date;
 }
@@ -76,6 +81,7 @@ export class SubscriptionLifecycle {
     if (await this.subscriptions.paymentRecorded(manager, payment.paymentId)) return { outcome: 'duplicate' };
     const existing = await this.subscriptions.findByUser(payment.userId, manager, true);
     const activation = isActivation(existing?.status ?? null);
+    const keepCancellation = payment.renewalCharge && existing?.status === 'cancelled';
     const period = capturedPeriod(activation, payment.capturedAt, existing?.currentPeriodEnd ?? null, payment.period);
     // A renewal never shortens a period (docs/integrations.md §4.5).
     const periodEnd =
@@ -85,11 +91,11 @@ export class SubscriptionLifecycle {
     const subscription = await this.subscriptions.save(
       manager,
       Object.assign(existing ?? this.newSubscription(payment), {
-        status: 'active' as const,
+        status: keepCancellation ? ('cancelled' as const) : ('active' as const),
         currentPeriodStart: period.start,
         currentPeriodEnd: periodEnd,
-        cancelAtPeriodEnd: false,
-        cancelledAt: null,
+        cancelAtPeriodEnd: keepCancellation,
+        cancelledAt: keepCancellation ? (existing?.cancelledAt ?? null) : null,
         gracePeriodEnd: null,
         graceWarningSent: false,
         failedPaymentCount: 0,

@@ -142,9 +142,11 @@ export function blocksCheckout(state: SubscriptionState | null, now: Date): bool
   return state.status === 'active' || canResume(state, now);
 }
 
+export const RENEWAL_KEY_PREFIX = 'renew-';
+
 /** `renew-<subscription>-<period end, Unix seconds>-<attempt>`: the same for every repeat of one attempt. */
 export function renewalKey(subscriptionId: string, currentPeriodEnd: Date, failedPaymentCount: number): string {
-  return `renew-${subscriptionId}-${Math.floor(currentPeriodEnd.getTime() / 1000)}-${failedPaymentCount + 1}`;
+  return `${RENEWAL_KEY_PREFIX}${subscriptionId}-${Math.floor(currentPeriodEnd.getTime() / 1000)}-${failedPaymentCount + 1}`;
 }
 
 /** Start of the UTC calendar month of `now`. */

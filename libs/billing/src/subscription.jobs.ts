@@ -192,6 +192,7 @@ export class SubscriptionJobs implements OnModuleInit {
           capturedAt: answer.processedOn ?? now,
           period: null,
           reportedBy: 'renewal_job',
+          renewalCharge: true,
           now,
         });
         return result.outcome === 'applied' ? 'renewed' : 'skipped';
