@@ -36,6 +36,7 @@ export async function clearCredits(t: TestApp, userId: string): Promise<void> {
 }
 
 export interface LedgerSnapshot {
+  id: string;
   credit_type: CreditType;
   operation: string;
   amount: number;

@@ -24,6 +24,19 @@ export interface FakeAnswer {
 export type PaymentBehaviour =
   'approve' | 'decline' | 'error' | 'pending' | 'hold' | ((request: RecordedRequest) => FakeAnswer);
 
+export interface HostedPaymentOptions {
+  outcome?: 'captured' | 'declined';
+  /** The events' `created_on` (default: now). */
+  at?: Date;
+}
+
+export interface HostedPaymentResult {
+  paymentId: string;
+  sourceId: string;
+  /** The app's answer to each event sent, in order. */
+  answers: Array<{ type: string; status: number; body: unknown }>;
+}
+
 /** A payment the fake created (a charge of the card); replays of an idempotency key are not charges. */
 export interface FakeCharge {
   idempotencyKey: string;
@@ -47,6 +60,14 @@ export interface FakeCheckout {
   paymentSources: Map<string, string>;
   /** Answers every held `POST /payments` (behaviour `hold`) whose client is still waiting. */
   release(): void;
+  /** Where the fake posts its webhook events: the app's `/api/v1/webhooks/checkout` (set once it listens). */
+  webhookUrl: string | null;
+  /**
+   * The customer pays on hosted page `hostedId` (the `id` answered by `POST /hosted-payments`). As
+   * Checkout.com does, the fake then signs and posts its events to `webhookUrl`, built from the
+   * session it stored: `payment_approved` and `payment_captured`, or `payment_declined`.
+   */
+  payHostedSession(hostedId: string, options?: HostedPaymentOptions): Promise<HostedPaymentResult>;
   env(): Record<string, string>;
   close(): Promise<void>;
 }
@@ -57,7 +78,7 @@ export interface FakeCheckout {
  * request is recorded.
  */
 export async function startFakeCheckout(): Promise<FakeCheckout> {
-  const fake: Omit<FakeCheckout, 'url' | 'env' | 'close' | 'release'> = {
+  const fake: Omit<FakeCheckout, 'url' | 'env' | 'close' | 'release' | 'payHostedSession'> = {
     secretKey: 'sk_sbox_test_fake',
     webhookSecret: `whsec_${randomUUID()}`,
     hostedRequests: [],
@@ -67,9 +88,11 @@ export async function startFakeCheckout(): Promise<FakeCheckout> {
     hostedAnswer: null,
     paymentBehaviour: 'approve',
     paymentSources: new Map(),
+    webhookUrl: null,
   };
   const answered = new Map<string, FakeAnswer>();
   const held: Array<() => void> = [];
+  const hostedSessions = new Map<string, Record<string, unknown>>();
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -101,6 +124,7 @@ export async function startFakeCheckout(): Promise<FakeCheckout> {
     if (request.method === 'POST' && request.path === '/hosted-payments') {
       fake.hostedRequests.push(request);
       const id = `hpp_${randomUUID().replace(/-/g, '')}`;
+      hostedSessions.set(id, request.body);
       return (
         fake.hostedAnswer ?? { status: 201, body: { id, _links: { redirect: { href: `https://pay.example/${id}` } } } }
       );
@@ -170,6 +194,42 @@ export async function startFakeCheckout(): Promise<FakeCheckout> {
     }
   }
 
+  async function payHostedSession(hostedId: string, options: HostedPaymentOptions = {}): Promise<HostedPaymentResult> {
+    const session = hostedSessions.get(hostedId);
+    if (!session) throw new Error(`no hosted payment session ${hostedId}`);
+    if (!fake.webhookUrl) throw new Error('webhookUrl is not set');
+    const paymentId = `pay_${randomUUID().replace(/-/g, '')}`;
+    const sourceId = `src_${randomUUID().replace(/-/g, '')}`;
+    const at = (options.at ?? new Date()).toISOString();
+    const declined = options.outcome === 'declined';
+    fake.paymentSources.set(paymentId, sourceId);
+    const data = {
+      id: paymentId,
+      action_id: `act_${randomUUID().replace(/-/g, '')}`,
+      amount: session.amount,
+      currency: session.currency,
+      payment_type: session.payment_type,
+      reference: session.reference,
+      response_code: declined ? '20051' : '10000',
+      response_summary: declined ? 'Insufficient Funds' : 'Approved',
+      processed_on: at,
+      source: { id: sourceId, type: 'card' },
+      customer: session.customer,
+      metadata: session.metadata,
+    };
+    const answers: HostedPaymentResult['answers'] = [];
+    for (const type of declined ? ['payment_declined'] : ['payment_approved', 'payment_captured']) {
+      const raw = JSON.stringify({ id: `evt_${randomUUID().replace(/-/g, '')}`, type, created_on: at, data });
+      const response = await fetch(fake.webhookUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Cko-Signature': signWebhook(raw, fake.webhookSecret) },
+        body: raw,
+      });
+      answers.push({ type, status: response.status, body: await response.json() });
+    }
+    return { paymentId, sourceId, answers };
+  }
+
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return Object.assign(fake, {
@@ -180,6 +240,7 @@ export async function startFakeCheckout(): Promise<FakeCheckout> {
       CHECKOUT_WEBHOOK_SECRET: fake.webhookSecret,
     }),
     release: () => held.splice(0).forEach((send) => send()),
+    payHostedSession,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

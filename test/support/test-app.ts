@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import supertest from 'supertest';
 import { DataSource } from 'typeorm';
+import type { Clock } from '@app/core/clock/clock';
 import { AppConfig, loadConfig } from '@app/core/config/app-config';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApp } from '../../apps/api/src/http/configure-app';
@@ -49,12 +50,18 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
   };
 }
 
-/** Boots the real API exactly as `main.ts` does, on a fresh database, listening on 127.0.0.1. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/**
+ * Boots the real API exactly as `main.ts` does, on a fresh database, listening on 127.0.0.1;
+ * `clock` replaces the wall clock of the rules that read one (e.g. a `ManualClock`).
+ */
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: { clock?: Clock } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = loadConfig({ ...baseTestEnv(), ...env, DATABASE_URL: database.url });
   const app = await NestFactory.create<NestExpressApplication>(
-    ApiModule.register({ config, databaseUrl: database.url, role: 'api', poolSize: 5 }),
+    ApiModule.register({ config, databaseUrl: database.url, role: 'api', poolSize: 5, clock: options.clock }),
     { bodyParser: false, logger: false },
   );
   configureApp(app);

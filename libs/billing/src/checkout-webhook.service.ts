@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '@app/core/clock/clock';
 import { AppConfig } from '@app/core/config/app-config';
 import type { PaymentSessionEntity, SubscriptionEntity } from '@app/core/database/entities';
 import type { PaymentSessionPurpose } from '@app/core/database/enums';
@@ -61,6 +62,7 @@ export class CheckoutWebhookService {
 
   constructor(
     private readonly config: AppConfig,
+    private readonly clock: Clock,
     private readonly uow: UnitOfWork,
     private readonly metrics: MetricsService,
     private readonly events: WebhookEventsRepository,
@@ -84,7 +86,7 @@ export class CheckoutWebhookService {
     const body = parseBody(rawBody, contentType);
     if (body instanceof DomainError) throw body;
     const event = readCheckoutEvent(body);
-    const receivedAt = new Date();
+    const receivedAt = this.clock.now();
     let outcome: Outcome;
     try {
       outcome = await this.uow.run((tx) => this.process(tx, event, body, receivedAt));
@@ -112,7 +114,7 @@ export class CheckoutWebhookService {
         reason: outcome.processed ? null : outcome.reason,
         userId: outcome.userId,
       },
-      new Date(),
+      this.clock.now(),
     );
     return outcome;
   }

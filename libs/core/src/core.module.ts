@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
+import { Clock } from './clock/clock';
 import { AppConfig } from './config/app-config';
 import { buildDataSourceOptions } from './database/data-source-options';
 import { EventBus } from './events/event-bus';
@@ -24,6 +25,8 @@ export interface CoreModuleOptions {
   poolSize?: number;
   /** Where JSON log lines go (stdout by default); tests capture them. */
   logDestination?: DestinationStream;
+  /** The app's clock (the wall clock by default); tests set their own. */
+  clock?: Clock;
 }
 
 /** Config, database, logging, metrics, events and shared counters: what every app and feature needs. */
@@ -32,7 +35,7 @@ export interface CoreModuleOptions {
 export class CoreModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis | null) {}
 
-  static forRoot({ config, databaseUrl, role, poolSize, logDestination }: CoreModuleOptions): DynamicModule {
+  static forRoot({ config, databaseUrl, role, poolSize, logDestination, clock }: CoreModuleOptions): DynamicModule {
     return {
       module: CoreModule,
       imports: [
@@ -41,6 +44,7 @@ export class CoreModule implements OnApplicationShutdown {
       ],
       providers: [
         { provide: AppConfig, useValue: config },
+        { provide: Clock, useValue: clock ?? new Clock() },
         redisProvider,
         {
           provide: ThrottlerStorage,
@@ -62,6 +66,7 @@ export class CoreModule implements OnApplicationShutdown {
       ],
       exports: [
         AppConfig,
+        Clock,
         REDIS_CLIENT,
         ThrottlerStorage,
         MetricsService,
