@@ -52,13 +52,16 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
 
 /**
  * Boots the real API exactly as `main.ts` does, on a fresh database, listening on 127.0.0.1;
- * `clock` replaces the wall clock of the rules that read one (e.g. a `ManualClock`).
+ * `clock` replaces the wall clock of the rules that read one (e.g. a `ManualClock`);
+ * `databaseUrl` makes a second instance of an app on that app's database (left to its owner).
  */
 export async function createTestApp(
   env: Record<string, string> = {},
-  options: { clock?: Clock } = {},
+  options: { clock?: Clock; databaseUrl?: string } = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database = options.databaseUrl
+    ? { url: options.databaseUrl, drop: () => Promise.resolve() }
+    : await createTestDatabase();
   const config = loadConfig({ ...baseTestEnv(), ...env, DATABASE_URL: database.url });
   const app = await NestFactory.create<NestExpressApplication>(
     ApiModule.register({ config, databaseUrl: database.url, role: 'api', poolSize: 5, clock: options.clock }),

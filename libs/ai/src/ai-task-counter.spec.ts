@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import type { AuthUser } from '@app/core/http/auth-user';
+import { connectTestRedis } from '@app/testing/test-redis';
 import { AiTaskCounter } from './ai-task-counter';
 
 function user(): AuthUser {
@@ -21,23 +22,6 @@ async function takeAll(sut: AiTaskCounter, who: AuthUser, task: string, n: numbe
       ),
     ),
   );
-}
-
-async function reachableRedis(): Promise<Redis | null> {
-  const redis = new Redis('redis://127.0.0.1:6379', {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    await redis.ping();
-    return redis;
-  } catch {
-    redis.disconnect();
-    return null;
-  }
 }
 
 describe(AiTaskCounter.name, () => {
@@ -89,8 +73,7 @@ describe(AiTaskCounter.name, () => {
   });
 
   it('should share the counter through Redis with an expiry at the token expiry', async () => {
-    const redis = await reachableRedis();
-    if (!redis) return; // No local Redis on this machine: the memory paths above cover the logic.
+    const redis = await connectTestRedis();
     try {
       const first = new AiTaskCounter(redis);
       const second = new AiTaskCounter(redis);
