@@ -18,7 +18,14 @@ module.exports = {
     '!**/main.ts',
     '!**/migrations/**',
     '!**/*.module.ts',
+    // Run only inside the child processes that test/jobs/processes.ts starts from dist/ (signal
+    // handling, exit codes, the Node version gate): Jest cannot instrument them; those process
+    // tests assert their behaviour instead.
+    '!libs/core/src/process/shutdown.ts',
+    '!libs/core/src/process/require-node.ts',
   ],
+  // The level of issue #16 (lines 95 %, branches 79 %); raise it as coverage grows, never lower it.
+  coverageThreshold: { global: { lines: 95, branches: 79 } },
   projects: [
     {
       displayName: 'unit',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ledgerOf, setTier } from '../credits/credit-fixtures';
+import { ledgerOf } from '../credits/credit-fixtures';
 import { startFakeOpenAi, FakeOpenAi } from '../support/fake-openai';
 import { as, expectError, loginAs } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -69,13 +69,12 @@ describe('POST /api/v1/ai/generate-subtasks', () => {
   });
 
   it('should allow 10 suggestions on Pro', async () => {
-    const { accessToken, user } = await loginAs(t);
-    await setTier(t, user.id, 'pro');
+    const { accessToken, user } = await loginAs(t, { tier: 'pro' });
     const task = await insertTask(t, user.id);
     fake.content = { subtasks: twelve };
     const res = await as(t, accessToken).post('/api/v1/ai/generate-subtasks').send({ task_id: task });
     expect(res.body.data.suggested_subtasks).toEqual(twelve.slice(0, 10));
-    expect(res.body.data.credits_remaining).toBe(14);
+    expect(res.body.data.credits_remaining).toBe(114);
   });
 
   it.each([

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { loginAs } from '../support/factories';
+import { postWebhook, proCaptured } from '../support/fake-checkout';
 import type { TestApp } from '../support/test-app';
 
 export interface StoredSubscription {
@@ -98,4 +101,30 @@ export async function paymentsOf(
     `SELECT payment_id, outcome, reported_by FROM subscription_payments WHERE user_id = $1 ORDER BY created_at, id`,
     [userId],
   );
+}
+
+export interface RenewableSubscriber {
+  userId: string;
+  token: string;
+  subscriptionId: string;
+  firstPayment: string;
+}
+
+/** A Pro subscriber through the real first-payment webhook (card `src_<user id>`), period ending at `periodEnd`. */
+export async function renewableSubscriber(
+  t: TestApp,
+  webhookSecret: string,
+  periodEnd: Date,
+): Promise<RenewableSubscriber> {
+  const { accessToken, user } = await loginAs(t);
+  const firstPayment = `pay_${randomUUID()}`;
+  const res = await postWebhook(
+    t,
+    proCaptured(user.id, { paymentId: firstPayment, sourceId: `src_${user.id}` }),
+    webhookSecret,
+  );
+  expect(res.body).toEqual({ status: 'ok', processed: true });
+  await updateSubscription(t, user.id, { current_period_end: periodEnd });
+  const stored = (await subscriptionOf(t, user.id))!;
+  return { userId: user.id, token: accessToken, subscriptionId: stored.id, firstPayment };
 }

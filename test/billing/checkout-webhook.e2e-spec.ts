@@ -18,7 +18,6 @@ import {
   paymentsOf,
   subscriptionOf,
   tierOf,
-  updateSubscription,
   webhookEventOf,
 } from './billing-fixtures';
 
@@ -456,15 +455,22 @@ describe('POST /api/v1/webhooks/checkout', () => {
 
     it('should re-activate an expired subscription like a first one (no carry-over)', async () => {
       const { userId } = await proUser();
-      await updateSubscription(t, userId, { status: 'expired' });
-      await t.dataSource.query(`UPDATE users SET tier = 'free' WHERE id = $1`, [userId]);
+      // Expired through its real path: cancelled, then the period ends.
+      await postWebhook(t, paymentEvent({ type: 'subscription_cancelled', metadata: { user_id: userId } }), secret);
+      const { current_period_end: periodEnd } = (await subscriptionOf(t, userId))!;
+      await worker.runJob('subscription_check', new Date(periodEnd.getTime() + 1000));
+      expect(await subscriptionOf(t, userId)).toMatchObject({ status: 'expired' });
+      expect(await tierOf(t, userId)).toBe('free');
       await postWebhook(t, proCaptured(userId, { type: 'subscription_renewed' }), secret);
       expect(await subscriptionOf(t, userId)).toMatchObject({ status: 'active' });
       expect(await tierOf(t, userId)).toBe('pro');
       expect(await ledgerEntries(t, userId, 'carryover')).toEqual([]);
-      expect((await activityOf(t, userId)).map((a) => a.action)).toEqual([
+      // The expiry entry carries the job's clock (the period end), so compare without the order.
+      expect((await activityOf(t, userId)).map((a) => a.action).sort()).toEqual([
         'subscription_activated',
         'subscription_activated',
+        'subscription_cancelled',
+        'subscription_expired',
       ]);
     });
 

@@ -15,6 +15,8 @@ import {
   ledgerEntries,
   notificationsOf,
   paymentsOf,
+  RenewableSubscriber,
+  renewableSubscriber,
   subscriptionOf,
   tierOf,
   updateSubscription,
@@ -46,21 +48,8 @@ describe('Subscription jobs', () => {
     checkout.paymentBehaviour = 'approve';
   });
 
-  /** A Pro subscriber whose period ends at `periodEnd` (the first payment stored `src_…`). */
-  async function subscriber(
-    periodEnd: Date,
-  ): Promise<{ userId: string; token: string; subscriptionId: string; firstPayment: string }> {
-    const { accessToken, user } = await loginAs(t);
-    const firstPayment = `pay_${randomUUID()}`;
-    await postWebhook(
-      t,
-      proCaptured(user.id, { paymentId: firstPayment, sourceId: `src_${user.id}` }),
-      checkout.webhookSecret,
-    );
-    await updateSubscription(t, user.id, { current_period_end: periodEnd });
-    const stored = (await subscriptionOf(t, user.id))!;
-    return { userId: user.id, token: accessToken, subscriptionId: stored.id, firstPayment };
-  }
+  const subscriber = (periodEnd: Date): Promise<RenewableSubscriber> =>
+    renewableSubscriber(t, checkout.webhookSecret, periodEnd);
 
   function requestsFor(userId: string): RecordedRequest[] {
     return checkout.paymentRequests.filter((r) => (r.body.metadata as { user_id: string }).user_id === userId);

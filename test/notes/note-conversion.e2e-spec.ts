@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { clearCredits, ledgerOf, setTier } from '../credits/credit-fixtures';
+import { clearCredits, ledgerOf } from '../credits/credit-fixtures';
 import { useAiTestApp } from '../support/ai-test-app';
 import type { FakeOpenAi } from '../support/fake-openai';
 import { as, expectError, loginAs } from '../support/factories';
@@ -78,8 +78,7 @@ describe('POST /api/v1/notes/{id}/convert', () => {
   });
 
   it('should default missing fields and drop due dates beyond 30 days and bad estimates', async () => {
-    const { accessToken, user } = await loginAs(t);
-    await setTier(t, user.id, 'pro');
+    const { accessToken } = await loginAs(t, { tier: 'pro' });
     const id = await note(accessToken);
     fake.content = {
       task: {
@@ -102,7 +101,7 @@ describe('POST /api/v1/notes/{id}/convert', () => {
       note_understanding: '',
       confidence: 0.5,
       credits_used: 1,
-      credits_remaining: 14,
+      credits_remaining: 114,
     });
   });
 

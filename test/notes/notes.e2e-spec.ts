@@ -1,6 +1,5 @@
 import { as, expectError, loginAs } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
-import { setTier } from '../credits/credit-fixtures';
 
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
@@ -73,8 +72,7 @@ describe('Notes', () => {
     });
 
     it('should require a duration with voice_url and allow it only then', async () => {
-      const { accessToken, user } = await loginAs(t);
-      await setTier(t, user.id, 'pro');
+      const { accessToken } = await loginAs(t, { tier: 'pro' });
       const missing = expectError(
         await as(t, accessToken)
           .post('/api/v1/notes')
@@ -115,8 +113,7 @@ describe('Notes', () => {
       };
       const refused = expectError(await as(t, free.accessToken).post('/api/v1/notes').send(body), 403, 'TIER_REQUIRED');
       expect(refused).toMatchObject({ required_tier: 'pro', current_tier: 'free' });
-      const pro = await loginAs(t);
-      await setTier(t, pro.user.id, 'pro');
+      const pro = await loginAs(t, { tier: 'pro' });
       const note = await createNote(pro.accessToken, body);
       expect(note).toMatchObject({
         voice_url: body.voice_url,
@@ -157,8 +154,7 @@ describe('Notes', () => {
     });
 
     it('should allow 25 on Pro', async () => {
-      const { accessToken, user } = await loginAs(t);
-      await setTier(t, user.id, 'pro');
+      const { accessToken } = await loginAs(t, { tier: 'pro' });
       for (let i = 0; i < 25; i++) await createNote(accessToken, { content: `p${i}` });
       expect(
         expectError(await as(t, accessToken).post('/api/v1/notes').send({ content: 'x' }), 409, 'LIMIT_EXCEEDED'),

@@ -7,7 +7,14 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/core/config/app-config';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApp } from '../../apps/api/src/http/configure-app';
-import { FakeCheckout, paymentEvent, postWebhook, signWebhook, startFakeCheckout } from '../support/fake-checkout';
+import {
+  FakeCheckout,
+  paymentEvent,
+  postWebhook,
+  proCaptured,
+  signWebhook,
+  startFakeCheckout,
+} from '../support/fake-checkout';
 import { FakeDeepgram, startFakeDeepgram } from '../support/fake-deepgram';
 import { FakeGoogle, startFakeGoogle } from '../support/fake-google';
 import { FakeOpenAi, startFakeOpenAi } from '../support/fake-openai';
@@ -184,7 +191,13 @@ describe('structured logs never carry secrets', () => {
     expect((await chat()).status).toBe(503);
     openAi.mode = 'malformed';
     expect((await chat()).status).toBe(503);
-    await app.get(DataSource).query(`UPDATE users SET tier = 'pro' WHERE id = $1`, [login.body.user.id]);
+    // Pro through its real path: a captured first payment.
+    const pro = await postWebhook(
+      { http } as unknown as TestApp,
+      proCaptured(login.body.user.id),
+      checkout.webhookSecret,
+    );
+    expect(pro.body).toEqual({ status: 'ok', processed: true });
     const transcription = await http
       .post('/api/v1/ai/transcribe')
       .set('Authorization', `Bearer ${token}`)

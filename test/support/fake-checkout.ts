@@ -16,8 +16,33 @@ export interface FakeAnswer {
   body?: unknown;
 }
 
-/** What `POST /payments` answers for a renewal request (default: approve). */
-export type PaymentBehaviour = 'approve' | 'decline' | 'error' | 'pending' | ((request: RecordedRequest) => FakeAnswer);
+/**
+ * What `POST /payments` answers for a renewal request (default: approve). `hold`: the payment is
+ * approved and charged, but the answer is held back until `release()` (a client timing out
+ * before then never sees it; a repeat of the key is answered with that payment).
+ */
+export type PaymentBehaviour =
+  'approve' | 'decline' | 'error' | 'pending' | 'hold' | ((request: RecordedRequest) => FakeAnswer);
+
+export interface HostedPaymentOptions {
+  outcome?: 'captured' | 'declined';
+  /** The events' `created_on` (default: now). */
+  at?: Date;
+}
+
+export interface HostedPaymentResult {
+  paymentId: string;
+  sourceId: string;
+  /** The app's answer to each event sent, in order. */
+  answers: Array<{ type: string; status: number; body: unknown }>;
+}
+
+/** A payment the fake created (a charge of the card); replays of an idempotency key are not charges. */
+export interface FakeCharge {
+  idempotencyKey: string;
+  paymentId: string;
+  approved: boolean;
+}
 
 export interface FakeCheckout {
   /** `CHECKOUT_API_URL` of this server. */
@@ -26,6 +51,7 @@ export interface FakeCheckout {
   webhookSecret: string;
   hostedRequests: RecordedRequest[];
   paymentRequests: RecordedRequest[];
+  charges: FakeCharge[];
   lookups: string[];
   /** Next answers of `POST /hosted-payments` (default: 201 with id and redirect link). */
   hostedAnswer: FakeAnswer | null;
@@ -34,6 +60,16 @@ export interface FakeCheckout {
   paymentBehaviour: PaymentBehaviour;
   /** `source.id` answered by `GET /payments/{id}`. */
   paymentSources: Map<string, string>;
+  /** Answers every held `POST /payments` (behaviour `hold`) whose client is still waiting. */
+  release(): void;
+  /** Where the fake posts its webhook events: the app's `/api/v1/webhooks/checkout` (set once it listens). */
+  webhookUrl: string | null;
+  /**
+   * The customer pays on hosted page `hostedId` (the `id` answered by `POST /hosted-payments`). As
+   * Checkout.com does, the fake then signs and posts its events to `webhookUrl`, built from the
+   * session it stored: `payment_approved` and `payment_captured`, or `payment_declined`.
+   */
+  payHostedSession(hostedId: string, options?: HostedPaymentOptions): Promise<HostedPaymentResult>;
   env(): Record<string, string>;
   close(): Promise<void>;
 }
@@ -44,18 +80,22 @@ export interface FakeCheckout {
  * request is recorded.
  */
 export async function startFakeCheckout(): Promise<FakeCheckout> {
-  const fake: Omit<FakeCheckout, 'url' | 'env' | 'close'> = {
+  const fake: Omit<FakeCheckout, 'url' | 'env' | 'close' | 'release' | 'payHostedSession'> = {
     secretKey: 'sk_sbox_test_fake',
     webhookSecret: `whsec_${randomUUID()}`,
     hostedRequests: [],
     paymentRequests: [],
+    charges: [],
     lookups: [],
     hostedAnswer: null,
     onHosted: null,
     paymentBehaviour: 'approve',
     paymentSources: new Map(),
+    webhookUrl: null,
   };
   const answered = new Map<string, FakeAnswer>();
+  const held: Array<() => void> = [];
+  const hostedSessions = new Map<string, Record<string, unknown>>();
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -68,18 +108,29 @@ export async function startFakeCheckout(): Promise<FakeCheckout> {
         body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
       };
       const during = recorded.path === '/hosted-payments' ? fake.onHosted : null;
-      const answer = route(recorded);
-      void (during ? during() : Promise.resolve()).then(() => {
+      const { answer, hold } = route(recorded);
+      const send = (): void => {
+        if (response.destroyed) return;
         response.writeHead(answer.status, { 'content-type': 'application/json' });
         response.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
+      };
+      void (during ? during() : Promise.resolve()).then(() => {
+        if (hold) held.push(send);
+        else send();
       });
     });
   });
 
-  function route(request: RecordedRequest): FakeAnswer {
+  function route(request: RecordedRequest): { answer: FakeAnswer; hold: boolean } {
+    const hold = request.method === 'POST' && request.path === '/payments' && fake.paymentBehaviour === 'hold';
+    return { answer: answerFor(request), hold };
+  }
+
+  function answerFor(request: RecordedRequest): FakeAnswer {
     if (request.method === 'POST' && request.path === '/hosted-payments') {
       fake.hostedRequests.push(request);
       const id = `hpp_${randomUUID().replace(/-/g, '')}`;
+      hostedSessions.set(id, request.body);
       return (
         fake.hostedAnswer ?? { status: 201, body: { id, _links: { redirect: { href: `https://pay.example/${id}` } } } }
       );
@@ -90,6 +141,10 @@ export async function startFakeCheckout(): Promise<FakeCheckout> {
       const replay = answered.get(key);
       if (replay) return replay;
       const answer = paymentAnswer(request);
+      if (answer.status === 201) {
+        const body = answer.body as { id: string; approved: boolean };
+        fake.charges.push({ idempotencyKey: key, paymentId: body.id, approved: body.approved });
+      }
       // Checkout.com replays a created payment for a repeated key; scripted answers are not kept.
       if (answer.status === 201 && key && typeof fake.paymentBehaviour !== 'function') answered.set(key, answer);
       return answer;
@@ -113,6 +168,7 @@ export async function startFakeCheckout(): Promise<FakeCheckout> {
     const source = { id: (request.body.source as { id: string }).id, type: 'card' };
     switch (behaviour) {
       case 'approve':
+      case 'hold':
         return {
           status: 201,
           body: {
@@ -144,6 +200,42 @@ export async function startFakeCheckout(): Promise<FakeCheckout> {
     }
   }
 
+  async function payHostedSession(hostedId: string, options: HostedPaymentOptions = {}): Promise<HostedPaymentResult> {
+    const session = hostedSessions.get(hostedId);
+    if (!session) throw new Error(`no hosted payment session ${hostedId}`);
+    if (!fake.webhookUrl) throw new Error('webhookUrl is not set');
+    const paymentId = `pay_${randomUUID().replace(/-/g, '')}`;
+    const sourceId = `src_${randomUUID().replace(/-/g, '')}`;
+    const at = (options.at ?? new Date()).toISOString();
+    const declined = options.outcome === 'declined';
+    fake.paymentSources.set(paymentId, sourceId);
+    const data = {
+      id: paymentId,
+      action_id: `act_${randomUUID().replace(/-/g, '')}`,
+      amount: session.amount,
+      currency: session.currency,
+      payment_type: session.payment_type,
+      reference: session.reference,
+      response_code: declined ? '20051' : '10000',
+      response_summary: declined ? 'Insufficient Funds' : 'Approved',
+      processed_on: at,
+      source: { id: sourceId, type: 'card' },
+      customer: session.customer,
+      metadata: session.metadata,
+    };
+    const answers: HostedPaymentResult['answers'] = [];
+    for (const type of declined ? ['payment_declined'] : ['payment_approved', 'payment_captured']) {
+      const raw = JSON.stringify({ id: `evt_${randomUUID().replace(/-/g, '')}`, type, created_on: at, data });
+      const response = await fetch(fake.webhookUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Cko-Signature': signWebhook(raw, fake.webhookSecret) },
+        body: raw,
+      });
+      answers.push({ type, status: response.status, body: await response.json() });
+    }
+    return { paymentId, sourceId, answers };
+  }
+
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return Object.assign(fake, {
@@ -153,7 +245,13 @@ export async function startFakeCheckout(): Promise<FakeCheckout> {
       CHECKOUT_SECRET_KEY: fake.secretKey,
       CHECKOUT_WEBHOOK_SECRET: fake.webhookSecret,
     }),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    release: () => held.splice(0).forEach((send) => send()),
+    payHostedSession,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   });
 }
 

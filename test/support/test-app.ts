@@ -6,6 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { DestinationStream } from 'pino';
 import supertest from 'supertest';
 import { DataSource } from 'typeorm';
+import type { Clock } from '@app/core/clock/clock';
 import { AppConfig, loadConfig } from '@app/core/config/app-config';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApp } from '../../apps/api/src/http/configure-app';
@@ -51,14 +52,18 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
 }
 
 /**
- * Boots the real API exactly as `main.ts` does, on a fresh database, listening on 127.0.0.1.
- * `logDestination` receives the JSON log lines (set `LOG_LEVEL` in `env` too).
+ * Boots the real API exactly as `main.ts` does, on a fresh database, listening on 127.0.0.1;
+ * `logDestination` receives the JSON log lines (set `LOG_LEVEL` in `env` too); `clock` replaces the
+ * wall clock of the rules that read one (e.g. a `ManualClock`); `databaseUrl` makes a second
+ * instance of an app on that app's database (left to its owner).
  */
 export async function createTestApp(
   env: Record<string, string> = {},
-  options: { logDestination?: DestinationStream } = {},
+  options: { logDestination?: DestinationStream; clock?: Clock; databaseUrl?: string } = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database = options.databaseUrl
+    ? { url: options.databaseUrl, drop: () => Promise.resolve() }
+    : await createTestDatabase();
   const config = loadConfig({ ...baseTestEnv(), ...env, DATABASE_URL: database.url });
   const app = await NestFactory.create<NestExpressApplication>(
     ApiModule.register({
@@ -67,6 +72,7 @@ export async function createTestApp(
       role: 'api',
       poolSize: 5,
       logDestination: options.logDestination,
+      clock: options.clock,
     }),
     { bodyParser: false, logger: false },
   );

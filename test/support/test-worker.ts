@@ -10,8 +10,8 @@ import { baseTestEnv } from './test-app';
 
 export interface TestWorker {
   context: INestApplicationContext;
-  /** Runs one job's handler once with the given clock, like `npm run job -- <name> --now=…`. */
-  runJob(name: JobName, now?: Date, data?: Record<string, unknown>): Promise<JobResult>;
+  /** Runs one job's handler once with the given clock, like `npm run job -- <name> --now=…` (`attempt`: of a queued job). */
+  runJob(name: JobName, now?: Date, data?: Record<string, unknown>, attempt?: number): Promise<JobResult>;
   close(): Promise<void>;
 }
 
@@ -23,8 +23,8 @@ export async function createTestWorker(databaseUrl: string, env: Record<string, 
   });
   return {
     context,
-    runJob: (name, now = new Date(), data = {}) =>
-      context.get(JobExecutor).execute(name, { now, data, jobId: null, attempt: 1 }),
+    runJob: (name, now = new Date(), data = {}, attempt = 1) =>
+      context.get(JobExecutor).execute(name, { now, data, jobId: null, attempt }),
     close: () => context.close(),
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ledgerOf, setTier } from '../credits/credit-fixtures';
+import { ledgerOf } from '../credits/credit-fixtures';
 import { startFakeDeepgram, FakeDeepgram } from '../support/fake-deepgram';
 import { as, expectError, loginAs, LoggedInUser } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -22,9 +22,7 @@ describe('POST /api/v1/ai/transcribe', () => {
   });
 
   async function proUser(): Promise<LoggedInUser> {
-    const login = await loginAs(t);
-    await setTier(t, login.user.id, 'pro');
-    return login;
+    return loginAs(t, { tier: 'pro' });
   }
 
   it('should transcribe by URL and charge 5 credits per started minute', async () => {
@@ -40,7 +38,7 @@ describe('POST /api/v1/ai/transcribe', () => {
         confidence: 0.93,
         duration_seconds: 61,
         credits_used: 10,
-        credits_remaining: 5,
+        credits_remaining: 105,
       },
     });
     const [request] = fake.prerecordedRequests;

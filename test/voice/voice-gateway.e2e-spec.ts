@@ -1,5 +1,5 @@
 import { VoiceTiming } from '@app/voice/voice-timing';
-import { ledgerOf, setTier } from '../credits/credit-fixtures';
+import { ledgerOf } from '../credits/credit-fixtures';
 import { startFakeDeepgram, FakeDeepgram } from '../support/fake-deepgram';
 import { as, expectError, loginAs, LoggedInUser } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -30,9 +30,7 @@ describe('WS /api/v1/ws/voice/transcribe', () => {
   });
 
   async function proUser(): Promise<LoggedInUser> {
-    const login = await loginAs(t);
-    await setTier(t, login.user.id, 'pro');
-    return login;
+    return loginAs(t, { tier: 'pro' });
   }
 
   it('should relay audio, send interim and final transcripts and charge 5 credits for a started minute', async () => {
@@ -44,7 +42,7 @@ describe('WS /api/v1/ws/voice/transcribe', () => {
       session_id: expect.any(String),
       max_duration_seconds: 300,
       credits_per_minute: 5,
-      credits_remaining: 15,
+      credits_remaining: 115,
     });
     const clock = manualClock(timing);
     for (let i = 0; i < 4; i++) client.ws.send(AUDIO);
@@ -66,7 +64,7 @@ describe('WS /api/v1/ws/voice/transcribe', () => {
       full_transcript: 'remember to call the supplier',
       duration_seconds: 1,
       credits_used: 5,
-      credits_remaining: 10,
+      credits_remaining: 110,
     });
     expect(client.messages.at(-1)).toBe(complete);
     expect(fake.liveRequests[0].authorization).toBe(`Token ${fake.apiKey}`);
@@ -130,7 +128,7 @@ describe('WS /api/v1/ws/voice/transcribe', () => {
       status: 'completed',
       duration_seconds: 0,
       credits_used: 5,
-      credits_remaining: 10,
+      credits_remaining: 110,
     });
     expect((await ledgerOf(t, user.id)).filter((e) => e.operation === 'consume')).toEqual([
       expect.objectContaining({ amount: -5, status: 'committed' }),
@@ -180,7 +178,7 @@ describe('WS /api/v1/ws/voice/transcribe', () => {
       [user.id],
     );
     await t.dataSource.query(
-      `UPDATE ai_credit_ledger SET consumed = amount WHERE user_id = $1 AND credit_type = 'kickstart'`,
+      `UPDATE ai_credit_ledger SET consumed = amount WHERE user_id = $1 AND credit_type IN ('kickstart', 'subscription')`,
       [user.id],
     );
     const client = await connectVoice(t, { token: accessToken });
@@ -325,7 +323,7 @@ describe('WS /api/v1/ws/voice/transcribe', () => {
       status: 'completed',
       duration_seconds: 0,
       credits_used: 5,
-      credits_remaining: 10,
+      credits_remaining: 110,
     });
     const [row] = await t.dataSource.query('SELECT duration_seconds, credits_used FROM voice_sessions WHERE id = $1', [
       connected.session_id,
@@ -363,7 +361,7 @@ describe('WS /api/v1/ws/voice/transcribe', () => {
     const { accessToken, user } = await proUser();
     await as(t, accessToken).get('/api/v1/credits/balance');
     await t.dataSource.query(
-      `UPDATE ai_credit_ledger SET consumed = amount WHERE user_id = $1 AND credit_type = 'daily'`,
+      `UPDATE ai_credit_ledger SET consumed = amount WHERE user_id = $1 AND credit_type IN ('daily', 'subscription')`,
       [user.id],
     );
     const client = await connectVoice(t, { token: accessToken });

@@ -1,5 +1,4 @@
 import { awayFromMinuteEdge } from '../support/clock-edges';
-import { setTier } from '../credits/credit-fixtures';
 import { as, expectError, loginAs } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 import { connectVoice } from './voice-client';
@@ -22,8 +21,7 @@ describe('AI and voice without providers', () => {
   });
 
   it('should close voice connections 1013 and answer 503 for transcription when disabled, after the rate limit', async () => {
-    const { accessToken, user } = await loginAs(t);
-    await setTier(t, user.id, 'pro');
+    const { accessToken } = await loginAs(t, { tier: 'pro' });
     expectError(
       await as(t, accessToken)
         .post('/api/v1/ai/transcribe')

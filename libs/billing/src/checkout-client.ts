@@ -3,8 +3,6 @@ import { AppConfig } from '@app/core/config/app-config';
 import { PaymentServiceUnavailableError } from './billing.errors';
 import { field, stringField } from './json-fields';
 
-const TIMEOUT_MS = 15_000;
-
 export interface HostedPaymentRequest {
   amount: number;
   currency: string;
@@ -37,16 +35,18 @@ export type RenewalAnswer =
   | { kind: 'declined'; paymentId: string }
   | { kind: 'unusable'; reason: string };
 
-/** Checkout.com's REST API at `CHECKOUT_API_URL`: one attempt per call, 15 s timeout. */
+/** Checkout.com's REST API at `CHECKOUT_API_URL`: one attempt per call, `CHECKOUT_TIMEOUT_MS` timeout. */
 @Injectable()
 export class CheckoutClient {
   private readonly logger = new Logger(CheckoutClient.name);
   private readonly baseUrl: string | undefined;
   private readonly secretKey: string | undefined;
+  private readonly timeoutMs: number;
 
   constructor(config: AppConfig) {
     this.baseUrl = config.checkoutApiUrl;
     this.secretKey = config.CHECKOUT_SECRET_KEY;
+    this.timeoutMs = config.CHECKOUT_TIMEOUT_MS;
   }
 
   get configured(): boolean {
@@ -124,7 +124,7 @@ export class CheckoutClient {
         ...headers,
       },
       body: body ? JSON.stringify(body) : undefined,
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(this.timeoutMs),
     });
   }
 }

@@ -6,6 +6,7 @@ import {
   declaredSeriesId,
   declaredUserId,
   instrumentOf,
+  isRenewalReference,
   paymentIdOf,
   paymentSessionRef,
   readCheckoutEvent,
@@ -45,6 +46,13 @@ describe('checkout events', () => {
 
   describe('field resolution', () => {
     const session = 'A3F1C2B7-9A4D-4E21-8C55-0B6A1D2E3F40';
+
+    it('should recognise a payment of the renewal job by its renew-… reference only', () => {
+      expect(isRenewalReference({ reference: 'renew-sub-1767225600-1' })).toBe(true);
+      expect(isRenewalReference({ reference: session })).toBe(false);
+      expect(isRenewalReference({ metadata: { reference: 'renew-x' } })).toBe(false);
+      expect(isRenewalReference({})).toBe(false);
+    });
 
     it('should read metadata first, then top-level data', () => {
       const data = {

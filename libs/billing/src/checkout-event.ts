@@ -3,7 +3,7 @@ import { ErrorDetail, ValidationError } from '@app/core/errors/domain-error';
 import { parseTimestamp, UUID_PATTERN } from '@app/core/validation/validators';
 import { field, isObject, JsonObject, stringField } from './json-fields';
 import type { PaymentSessionEntity } from '@app/core/database/entities';
-import { addCalendarMonth, CURRENCY, Period, PRO_PRICE_CENTS } from './subscription-rules';
+import { addCalendarMonth, CURRENCY, Period, PRO_PRICE_CENTS, RENEWAL_KEY_PREFIX } from './subscription-rules';
 
 /** A verified Checkout.com webhook event (docs/integrations.md §4.3). */
 export interface CheckoutEvent {
@@ -49,6 +49,11 @@ export function paymentSessionRef(data: JsonObject): string | null {
 export function declaredPurpose(data: JsonObject): PaymentSessionPurpose | null {
   const purpose = stringField(metadata(data), 'purpose');
   return PAYMENT_SESSION_PURPOSES.find((p) => p === purpose) ?? null;
+}
+
+/** A payment the renewal job made: its `reference` is the job's key (docs/integrations.md §4.6). */
+export function isRenewalReference(data: JsonObject): boolean {
+  return stringField(data, 'reference')?.startsWith(RENEWAL_KEY_PREFIX) ?? false;
 }
 
 /** The user id the event declares (`metadata.user_id`, then `user_id`), lowercased. */

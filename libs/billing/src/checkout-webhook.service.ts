@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '@app/core/clock/clock';
 import { AppConfig } from '@app/core/config/app-config';
 import type { PaymentSessionEntity, SubscriptionEntity } from '@app/core/database/entities';
 import type { PaymentSessionPurpose } from '@app/core/database/enums';
@@ -18,6 +19,7 @@ import {
   declaredSeriesId,
   declaredUserId,
   instrumentOf,
+  isRenewalReference,
   MAX_PAYMENT_ID_LENGTH,
   paymentIdOf,
   paymentSessionRef,
@@ -29,7 +31,7 @@ import { WebhookAckDto, WebhookIgnoreReason } from './dto/webhook-ack.dto';
 import type { JsonObject } from './json-fields';
 import { PaymentSessionsRepository } from './payment-sessions.repository';
 import { SubscriptionLifecycle } from './subscription-lifecycle.service';
-import { isClosed } from './subscription-rules';
+import { eventTime, isClosed, isStaleEvent } from './subscription-rules';
 import { SubscriptionsRepository } from './subscriptions.repository';
 import { WebhookEventsRepository } from './webhook-events.repository';
 import { isValidSignature } from './webhook-signature';
@@ -47,6 +49,8 @@ interface Resolution {
   purpose: PaymentSessionPurpose;
   paymentId: string;
   receivedAt: Date;
+  /** The event's time (docs/billing-events.md §1). */
+  eventAt: Date;
 }
 
 /**
@@ -59,6 +63,7 @@ export class CheckoutWebhookService {
 
   constructor(
     private readonly config: AppConfig,
+    private readonly clock: Clock,
     private readonly uow: UnitOfWork,
     private readonly metrics: MetricsService,
     private readonly events: WebhookEventsRepository,
@@ -82,7 +87,7 @@ export class CheckoutWebhookService {
     const body = parseBody(rawBody, contentType);
     if (body instanceof DomainError) throw body;
     const event = readCheckoutEvent(body);
-    const receivedAt = new Date();
+    const receivedAt = this.clock.now();
     let outcome: Outcome;
     try {
       outcome = await this.uow.run((tx) => this.process(tx, event, body, receivedAt));
@@ -110,7 +115,7 @@ export class CheckoutWebhookService {
         reason: outcome.processed ? null : outcome.reason,
         userId: outcome.userId,
       },
-      new Date(),
+      this.clock.now(),
     );
     return outcome;
   }
@@ -132,6 +137,7 @@ export class CheckoutWebhookService {
           : (session?.purpose ?? declaredPurpose(data) ?? 'pro_subscription'),
       paymentId: paymentIdOf(event),
       receivedAt,
+      eventAt: eventTime(event.createdOn, receivedAt),
     };
     // An id no grant or payment record can hold is unusable data, not a reason to fail (and be retried) forever.
     if (resolution.paymentId.length > MAX_PAYMENT_ID_LENGTH) return ignored('invalid_payload');
@@ -169,6 +175,7 @@ export class CheckoutWebhookService {
       capturedAt: r.event.createdOn ?? r.receivedAt,
       period,
       reportedBy: 'webhook',
+      renewalCharge: isRenewalReference(r.data),
       now: r.receivedAt,
     });
     if (result.outcome === 'duplicate') return ignored('duplicate', userId);
@@ -214,19 +221,29 @@ export class CheckoutWebhookService {
     }
     const found = await this.resolveSubscription(tx, r);
     if ('reason' in found) return ignored(found.reason);
-    const result = await this.lifecycle.applyDecline(tx, found.subscription, r.paymentId, 'webhook', r.receivedAt);
+    const { userId } = found.subscription;
+    const result = await this.lifecycle.applyDecline(
+      tx,
+      found.subscription,
+      r.paymentId,
+      'webhook',
+      r.receivedAt,
+      r.eventAt,
+    );
+    if (result === 'stale') return ignored('stale_event', userId);
     if (r.session) await this.sessions.fail(tx.manager, r.session.id, r.receivedAt);
-    return result === 'duplicate'
-      ? ignored('duplicate', found.subscription.userId)
-      : { processed: true, userId: found.subscription.userId };
+    return result === 'duplicate' ? ignored('duplicate', userId) : { processed: true, userId };
   }
 
   private async cancelled(tx: Transaction, r: Resolution): Promise<Outcome> {
     const found = await this.resolveSubscription(tx, r);
     if ('reason' in found) return ignored(found.reason);
     const { subscription } = found;
+    if (isStaleEvent(subscription.lastEventAt, r.eventAt)) return ignored('stale_event', subscription.userId);
     // Already cancelled or expired: recorded as processed, nothing changes (docs/rules.md §10).
-    if (!isClosed(subscription.status)) await this.lifecycle.cancel(tx, subscription, 'provider', r.receivedAt);
+    if (!isClosed(subscription.status)) {
+      await this.lifecycle.cancel(tx, subscription, 'provider', r.receivedAt, r.eventAt);
+    }
     return { processed: true, userId: subscription.userId };
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '@app/core/clock/clock';
 import { AppConfig } from '@app/core/config/app-config';
 import { UserEntity } from '@app/core/database/entities';
 import { LimitExceededError } from '@app/core/errors/domain-error';
@@ -19,6 +20,7 @@ import { SubscriptionsRepository } from './subscriptions.repository';
 export class CreditPurchaseService {
   constructor(
     private readonly config: AppConfig,
+    private readonly clock: Clock,
     private readonly uow: UnitOfWork,
     private readonly subscriptions: SubscriptionsRepository,
     private readonly sessions: PaymentSessionsRepository,
@@ -40,7 +42,7 @@ export class CreditPurchaseService {
     const cap = this.config.MAX_CREDIT_PURCHASE_PER_MONTH;
     // The cap check and the pending session commit together under the user lock.
     const { session, user, usage } = await this.uow.run(async (tx) => {
-      const now = new Date();
+      const now = this.clock.now();
       await this.subscriptions.lockUser(tx.manager, userId);
       const current = await this.sessions.purchaseUsage(userId, now, tx.manager);
       const held = current.purchased + current.pending;

@@ -20,6 +20,7 @@ export class DevProActivationService implements ProActivationPort {
       capturedAt: activation.now,
       period: null,
       reportedBy: 'dev_login',
+      renewalCharge: false,
       now: activation.now,
     });
   }

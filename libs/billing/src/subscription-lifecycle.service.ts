@@ -18,9 +18,12 @@ import {
 import {
   applyDecline,
   capturedPeriod,
+  eventTime,
   ExpiryReason,
   isActivation,
   isClosed,
+  isStaleEvent,
+  latestEventTime,
   Period,
   resumedStatus,
 } from './subscription-rules';
@@ -38,6 +41,11 @@ export interface CapturedPayment {
   /** The provider's period, when it sent one. */
   period: Period | null;
   reportedBy: SubscriptionPaymentReporter;
+  /**
+   * A merchant-initiated renewal charge (the job's answer, or an event about it): it never undoes
+   * a cancellation made while it was in flight (docs/billing-events.md §5).
+   */
+  renewalCharge: boolean;
   /** The clock of the processing (receipt time, job clock). */
   now: Date;
 }
@@ -45,7 +53,7 @@ export interface CapturedPayment {
 export type CaptureResult =
   { outcome: 'applied'; activation: boolean; subscription: SubscriptionEntity } | { outcome: 'duplicate' };
 
-export type DeclineResult = 'applied' | 'duplicate' | 'unchanged';
+export type DeclineResult = 'applied' | 'duplicate' | 'stale' | 'unchanged';
 
 /**
  * The subscription state machine of docs/rules.md §10 / docs/data-model.md §14. Every change runs in the
@@ -73,6 +81,7 @@ export class SubscriptionLifecycle {
     if (await this.subscriptions.paymentRecorded(manager, payment.paymentId)) return { outcome: 'duplicate' };
     const existing = await this.subscriptions.findByUser(payment.userId, manager, true);
     const activation = isActivation(existing?.status ?? null);
+    const keepCancellation = payment.renewalCharge && existing?.status === 'cancelled';
     const period = capturedPeriod(activation, payment.capturedAt, existing?.currentPeriodEnd ?? null, payment.period);
     // A renewal never shortens a period (docs/integrations.md §4.5).
     const periodEnd =
@@ -82,16 +91,18 @@ export class SubscriptionLifecycle {
     const subscription = await this.subscriptions.save(
       manager,
       Object.assign(existing ?? this.newSubscription(payment), {
-        status: 'active' as const,
+        status: keepCancellation ? ('cancelled' as const) : ('active' as const),
         currentPeriodStart: period.start,
         currentPeriodEnd: periodEnd,
-        cancelAtPeriodEnd: false,
-        cancelledAt: null,
+        cancelAtPeriodEnd: keepCancellation,
+        cancelledAt: keepCancellation ? (existing?.cancelledAt ?? null) : null,
         gracePeriodEnd: null,
         graceWarningSent: false,
         failedPaymentCount: 0,
         lastPaymentAt: payment.capturedAt,
         lastPaymentId: payment.paymentId,
+        // A capture is never stale; it moves the event time forward (docs/billing-events.md §4).
+        lastEventAt: latestEventTime(existing?.lastEventAt ?? null, eventTime(payment.capturedAt, payment.now)),
         // The card of this payment becomes the renewal instrument; a renewal charge without a
         // source keeps the card it charged, other reports without one leave it to the lookup.
         paymentInstrumentId:
@@ -134,15 +145,21 @@ export class SubscriptionLifecycle {
     return { outcome: 'applied', activation, subscription };
   }
 
-  /** The decline rule for a locked subscription (past due, grace at the 3rd failure). */
+  /**
+   * The decline rule for a locked subscription (past due, grace at the 3rd failure). `eventAt` is
+   * the provider's event time of a webhook decline (stale when older than the last applied event,
+   * docs/billing-events.md §3); null for the renewal job's own answer, which is never late.
+   */
   async applyDecline(
     tx: Transaction,
     subscription: SubscriptionEntity,
     paymentId: string,
     reportedBy: SubscriptionPaymentReporter,
     now: Date,
+    eventAt: Date | null,
   ): Promise<DeclineResult> {
     if (await this.subscriptions.paymentRecorded(tx.manager, paymentId)) return 'duplicate';
+    if (eventAt && isStaleEvent(subscription.lastEventAt, eventAt)) return 'stale';
     if (isClosed(subscription.status)) return 'unchanged';
     const outcome = applyDecline(subscription, now);
     Object.assign(subscription, {
@@ -151,6 +168,7 @@ export class SubscriptionLifecycle {
       gracePeriodEnd: outcome.gracePeriodEnd,
       graceWarningSent: outcome.event === 'grace_started' ? false : subscription.graceWarningSent,
       lastFailedPaymentAt: now,
+      lastEventAt: latestEventTime(subscription.lastEventAt, eventAt ?? now),
       updatedAt: now,
     });
     await this.subscriptions.save(tx.manager, subscription);
@@ -181,14 +199,21 @@ export class SubscriptionLifecycle {
     return 'applied';
   }
 
-  /** Cancellation at period end (local: nothing is sent to the provider). */
+  /** Cancellation at period end (local: nothing is sent to the provider); `eventAt` = the provider's event time. */
   async cancel(
     tx: Transaction,
     subscription: SubscriptionEntity,
     initiatedBy: 'user' | 'provider',
     now: Date,
+    eventAt: Date = now,
   ): Promise<SubscriptionEntity> {
-    Object.assign(subscription, { status: 'cancelled', cancelAtPeriodEnd: true, cancelledAt: now, updatedAt: now });
+    Object.assign(subscription, {
+      status: 'cancelled',
+      cancelAtPeriodEnd: true,
+      cancelledAt: now,
+      lastEventAt: latestEventTime(subscription.lastEventAt, eventAt),
+      updatedAt: now,
+    });
     await this.subscriptions.save(tx.manager, subscription);
     await tx.emit(
       SubscriptionCancelled,
@@ -211,6 +236,8 @@ export class SubscriptionLifecycle {
       status: resumedStatus(subscription.failedPaymentCount),
       cancelAtPeriodEnd: false,
       cancelledAt: null,
+      // The user's resumption is newer than any provider cancellation sent before it.
+      lastEventAt: latestEventTime(subscription.lastEventAt, now),
       updatedAt: now,
     });
     await this.subscriptions.save(tx.manager, subscription);

@@ -5,9 +5,12 @@ import {
   canCancel,
   canResume,
   capturedPeriod,
+  eventTime,
   expiryReason,
   isActivation,
   isRenewalDue,
+  isStaleEvent,
+  latestEventTime,
   needsGraceWarning,
   renewalKey,
   resumedStatus,
@@ -207,5 +210,29 @@ describe('subscription rules', () => {
 
   it('should start the UTC month at its first midnight', () => {
     expect(utcMonthStart(at('2026-03-31T23:59:59.000Z'))).toEqual(at('2026-03-01T00:00:00.000Z'));
+  });
+
+  describe('event order (docs/billing-events.md)', () => {
+    const received = at('2026-02-01T10:00:00.000Z');
+
+    it('should count an event at its created_on, else at receipt, never after receipt', () => {
+      expect(eventTime(at('2026-02-01T09:59:00.000Z'), received)).toEqual(at('2026-02-01T09:59:00.000Z'));
+      expect(eventTime(null, received)).toEqual(received);
+      expect(eventTime(at('2026-02-02T00:00:00.000Z'), received)).toEqual(received);
+    });
+
+    it('should call only a strictly older event stale, and nothing stale before the first event', () => {
+      expect(isStaleEvent(received, at('2026-02-01T09:59:59.999Z'))).toBe(true);
+      expect(isStaleEvent(received, received)).toBe(false);
+      expect(isStaleEvent(received, at('2026-02-01T10:00:00.001Z'))).toBe(false);
+      expect(isStaleEvent(null, at('2020-01-01T00:00:00.000Z'))).toBe(false);
+    });
+
+    it('should only move the stored event time forward', () => {
+      const older = at('2026-01-31T10:00:00.000Z');
+      expect(latestEventTime(received, older)).toEqual(received);
+      expect(latestEventTime(older, received)).toEqual(received);
+      expect(latestEventTime(null, older)).toEqual(older);
+    });
   });
 });

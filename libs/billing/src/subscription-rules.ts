@@ -98,6 +98,24 @@ export function applyDecline(state: SubscriptionState, now: Date): DeclineOutcom
   return { status: 'past_due', failedPaymentCount, gracePeriodEnd: state.gracePeriodEnd, event: 'payment_failed' };
 }
 
+/**
+ * The time a provider event counts at (docs/billing-events.md §1): its `created_on`, else the
+ * receipt time; a time after receipt counts as the receipt time.
+ */
+export function eventTime(createdOn: Date | null, receivedAt: Date): Date {
+  return createdOn && createdOn.getTime() < receivedAt.getTime() ? createdOn : receivedAt;
+}
+
+/** A decline or cancellation older than the latest event applied to the subscription (docs/billing-events.md §3). */
+export function isStaleEvent(lastEventAt: Date | null, eventAt: Date): boolean {
+  return lastEventAt !== null && eventAt.getTime() < lastEventAt.getTime();
+}
+
+/** The stored event time only moves forward (docs/billing-events.md §2). */
+export function latestEventTime(lastEventAt: Date | null, eventAt: Date): Date {
+  return lastEventAt && lastEventAt.getTime() > eventAt.getTime() ? lastEventAt : eventAt;
+}
+
 /** Declines and cancellations change nothing on a subscription that is already cancelled or expired. */
 export function isClosed(status: SubscriptionStatus): boolean {
   return status === 'cancelled' || status === 'expired';
@@ -124,9 +142,11 @@ export function blocksCheckout(state: SubscriptionState | null, now: Date): bool
   return state.status === 'active' || canResume(state, now);
 }
 
+export const RENEWAL_KEY_PREFIX = 'renew-';
+
 /** `renew-<subscription>-<period end, Unix seconds>-<attempt>`: the same for every repeat of one attempt. */
 export function renewalKey(subscriptionId: string, currentPeriodEnd: Date, failedPaymentCount: number): string {
-  return `renew-${subscriptionId}-${Math.floor(currentPeriodEnd.getTime() / 1000)}-${failedPaymentCount + 1}`;
+  return `${RENEWAL_KEY_PREFIX}${subscriptionId}-${Math.floor(currentPeriodEnd.getTime() / 1000)}-${failedPaymentCount + 1}`;
 }
 
 /** Start of the UTC calendar month of `now`. */

@@ -192,12 +192,13 @@ export class SubscriptionJobs implements OnModuleInit {
           capturedAt: answer.processedOn ?? now,
           period: null,
           reportedBy: 'renewal_job',
+          renewalCharge: true,
           now,
         });
         return result.outcome === 'applied' ? 'renewed' : 'skipped';
       }
       case 'declined': {
-        const result = await this.lifecycle.applyDecline(tx, subscription, answer.paymentId, 'renewal_job', now);
+        const result = await this.lifecycle.applyDecline(tx, subscription, answer.paymentId, 'renewal_job', now, null);
         return result === 'applied' ? 'declined' : 'skipped';
       }
     }

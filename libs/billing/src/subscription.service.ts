@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { Clock } from '@app/core/clock/clock';
 import { AppConfig } from '@app/core/config/app-config';
 import { SubscriptionEntity, UserEntity } from '@app/core/database/entities';
 import { NotFoundError } from '@app/core/errors/domain-error';
@@ -24,6 +25,7 @@ import { SubscriptionsRepository } from './subscriptions.repository';
 export class SubscriptionService {
   constructor(
     private readonly config: AppConfig,
+    private readonly clock: Clock,
     private readonly uow: UnitOfWork,
     private readonly subscriptions: SubscriptionsRepository,
     private readonly sessions: PaymentSessionsRepository,
@@ -36,7 +38,7 @@ export class SubscriptionService {
     const [tier, subscription, usage] = await Promise.all([
       this.subscriptions.userTier(userId),
       this.subscriptions.findByUser(userId),
-      this.sessions.purchaseUsage(userId, new Date()),
+      this.sessions.purchaseUsage(userId, this.clock.now()),
     ]);
     if (!tier) throw new NotFoundError('User');
     const limits = tierLimits(tier, this.config.PRO_DAILY_CREDITS);
@@ -70,7 +72,7 @@ export class SubscriptionService {
     });
     if (!this.checkoutClient.configured) throw new PaymentServiceUnavailableError();
     const { session, user } = await this.uow.run(async (tx) => {
-      const now = new Date();
+      const now = this.clock.now();
       await this.subscriptions.lockUser(tx.manager, userId);
       const subscription = await this.subscriptions.findByUser(userId, tx.manager);
       if (blocksCheckout(subscription, now)) throw new AlreadyProError();
@@ -99,7 +101,7 @@ export class SubscriptionService {
       if (!current || !canCancel(current.status)) {
         throw new NoActiveSubscriptionError('There is no active subscription to cancel');
       }
-      return this.lifecycle.cancel(tx, current, 'user', new Date());
+      return this.lifecycle.cancel(tx, current, 'user', this.clock.now());
     });
     return {
       status: 'cancelled',
@@ -110,7 +112,7 @@ export class SubscriptionService {
 
   async resume(userId: string): Promise<SubscriptionStatusDto> {
     await this.uow.run(async (tx) => {
-      const now = new Date();
+      const now = this.clock.now();
       const current = await this.lockedSubscription(tx.manager, userId);
       if (!current || !canResume(current, now)) {
         throw new NoActiveSubscriptionError('There is no cancelled subscription with time left to resume');

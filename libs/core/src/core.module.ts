@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
+import { Clock } from './clock/clock';
 import { AppConfig } from './config/app-config';
 import { buildDataSourceOptions } from './database/data-source-options';
 import { EventBus } from './events/event-bus';
@@ -25,6 +26,8 @@ export interface CoreModuleOptions {
   poolSize?: number;
   /** Where JSON log lines go (stdout by default); tests capture them. */
   logDestination?: DestinationStream;
+  /** The app's clock (the wall clock by default); tests set their own. */
+  clock?: Clock;
 }
 
 /** Config, database, logging, metrics, events and shared counters: what every app and feature needs. */
@@ -33,7 +36,7 @@ export interface CoreModuleOptions {
 export class CoreModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis | null) {}
 
-  static forRoot({ config, databaseUrl, role, poolSize, logDestination }: CoreModuleOptions): DynamicModule {
+  static forRoot({ config, databaseUrl, role, poolSize, logDestination, clock }: CoreModuleOptions): DynamicModule {
     return {
       module: CoreModule,
       imports: [
@@ -47,6 +50,7 @@ export class CoreModule implements OnApplicationShutdown {
       ],
       providers: [
         { provide: AppConfig, useValue: config },
+        { provide: Clock, useValue: clock ?? new Clock() },
         redisProvider,
         MetricsService,
         RedisFallback,
@@ -73,6 +77,7 @@ export class CoreModule implements OnApplicationShutdown {
       ],
       exports: [
         AppConfig,
+        Clock,
         REDIS_CLIENT,
         RedisFallback,
         ThrottlerStorage,

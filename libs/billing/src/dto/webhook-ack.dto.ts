@@ -7,6 +7,7 @@ export const WEBHOOK_IGNORE_REASONS = [
   'unknown_subscription',
   'invalid_payload',
   'session_mismatch',
+  'stale_event',
 ] as const;
 export type WebhookIgnoreReason = (typeof WEBHOOK_IGNORE_REASONS)[number];
 

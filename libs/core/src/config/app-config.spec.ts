@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       AUTH_DEV_LOGIN: false,
       OPENAI_MODEL: 'gpt-4-turbo',
       AI_TIMEOUT_SECONDS: 30,
+      CHECKOUT_TIMEOUT_MS: 15_000,
       RATE_LIMIT_GENERAL: 100,
       RATE_LIMIT_AI: 20,
       RATE_LIMIT_AUTH: 10,

@@ -61,6 +61,7 @@ export class AppConfig {
   @IsOptional() @IsString() CHECKOUT_SECRET_KEY?: string;
   @IsOptional() @IsString() CHECKOUT_WEBHOOK_SECRET?: string;
   @IsOptional() @IsUrl(URL_OPTIONS) CHECKOUT_API_URL?: string;
+  @Transform(toInt) @IsInt() @Min(100) @Max(60_000) CHECKOUT_TIMEOUT_MS = 15_000;
 
   @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_GENERAL = 100;
   @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_AI = 20;

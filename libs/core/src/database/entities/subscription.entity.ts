@@ -54,6 +54,10 @@ export class SubscriptionEntity {
   @Column({ name: 'last_payment_id', type: 'text', nullable: true })
   lastPaymentId: string | null;
 
+  /** Time of the latest payment event applied (docs/billing-events.md §2); older declines and cancellations are stale. */
+  @Column({ name: 'last_event_at', type: 'timestamptz', precision: 3, nullable: true })
+  lastEventAt: Date | null;
+
   @Column({ name: 'created_at', type: 'timestamptz', precision: 3, default: () => 'now()' })
   createdAt: Date;
 
