@@ -2085,7 +2085,7 @@ export interface components {
         /** @enum {string} */
         WebhookAckStatus: "ok";
         /** @enum {string} */
-        WebhookIgnoreReason: "duplicate" | "unknown_event_type" | "unknown_user" | "unknown_subscription" | "invalid_payload" | "session_mismatch";
+        WebhookIgnoreReason: "duplicate" | "unknown_event_type" | "unknown_user" | "unknown_subscription" | "invalid_payload" | "session_mismatch" | "stale_event";
         WebhookAckDto: {
             /** @example ok */
             status: components["schemas"]["WebhookAckStatus"];
