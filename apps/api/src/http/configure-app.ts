@@ -13,6 +13,7 @@ import { requestIdFor } from '@app/core/http/request-id';
 import { MetricsService } from '@app/core/metrics/metrics.service';
 import { answerClientErrors } from './client-error';
 import { httpMetrics } from './http-metrics.middleware';
+import { bindIdempotencyToWrites } from './idempotent-routes';
 import { securityHeaders } from './security-headers';
 import { setupSwagger, VERSIONED_ALIASES } from './swagger';
 
@@ -85,6 +86,7 @@ export function configureApp(app: NestExpressApplication): void {
       { path: '.well-known/jwks.json', method: RequestMethod.GET },
     ],
   });
+  bindIdempotencyToWrites(app);
   setupSwagger(app);
 }
 
