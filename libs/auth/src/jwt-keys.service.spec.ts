@@ -2,6 +2,7 @@ import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SignJWT } from 'jose';
 import { AppConfig } from '@app/core/config/app-config';
 import { jwkThumbprint, toSpkiPem } from './jwt-keys';
 import { JwtKeysService } from './jwt-keys.service';
@@ -71,6 +72,28 @@ describe(JwtKeysService.name, () => {
 
     expect(sut.verificationKey('unknown')).toBeUndefined();
     expect(sut.verificationKey(undefined)).toBeUndefined();
+  });
+
+  it('should find the key of a token by the kid of its header, for every token of that key', async () => {
+    const sut = await initialised({
+      JWT_PRIVATE_KEY: current.privatePem,
+      JWT_PREVIOUS_PUBLIC_KEYS: retired.publicPem,
+    });
+    const retiredKid = await jwkThumbprint(createPublicKey(retired.publicPem));
+    const token = (kid: string, subject: string): Promise<string> =>
+      new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid }).setSubject(subject).sign(sut.privateKey);
+
+    for (const subject of ['first', 'second']) {
+      expect(sut.verificationKeyOf(await token(sut.kid, subject))?.equals(createPublicKey(current.publicPem))).toBe(
+        true,
+      );
+      expect(sut.verificationKeyOf(await token(retiredKid, subject))?.equals(createPublicKey(retired.publicPem))).toBe(
+        true,
+      );
+      expect(sut.verificationKeyOf(await token('unknown', subject))).toBeUndefined();
+    }
+    expect(sut.verificationKeyOf('not-a-token')).toBeUndefined();
+    expect(sut.verificationKeyOf('')).toBeUndefined();
   });
 
   it('should fail to initialise on an unparsable JWT_PREVIOUS_PUBLIC_KEYS', async () => {

@@ -1,5 +1,6 @@
 import { KeyObject } from 'node:crypto';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { decodeProtectedHeader } from 'jose';
 import { AppConfig, ConfigError } from '@app/core/config/app-config';
 import {
   jwkThumbprint,
@@ -10,6 +11,17 @@ import {
   PublicJwk,
   toPublicJwk,
 } from './jwt-keys';
+
+/** Distinct token header segments remembered with their key (one per signing key in practice). */
+const MAX_REMEMBERED_HEADERS = 16;
+
+function headerKid(token: string): unknown {
+  try {
+    return decodeProtectedHeader(token).kid;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface JwksDocument {
   keys: PublicJwk[];
@@ -26,6 +38,7 @@ export class JwtKeysService implements OnModuleInit {
   private signingKey: KeyObject;
   private signingKid: string;
   private verificationKeys = new Map<string, KeyObject>();
+  private keysByHeader = new Map<string, KeyObject>();
   private jwksDocument: JwksDocument = { keys: [] };
 
   constructor(private readonly config: AppConfig) {}
@@ -44,6 +57,7 @@ export class JwtKeysService implements OnModuleInit {
     this.signingKey = pair.privateKey;
     this.signingKid = currentKid;
     this.verificationKeys = verificationKeys;
+    this.keysByHeader = new Map();
     this.jwksDocument = { keys };
   }
 
@@ -63,6 +77,20 @@ export class JwtKeysService implements OnModuleInit {
    */
   verificationKey(kid: unknown): KeyObject | undefined {
     return typeof kid === 'string' ? this.verificationKeys.get(kid) : undefined;
+  }
+
+  /**
+   * The key of `verificationKey` for the `kid` in a compact token's header. Every token one key
+   * signs carries the same header segment, so a header naming a known key is decoded once and
+   * then looked up by its text.
+   */
+  verificationKeyOf(token: string): KeyObject | undefined {
+    const header = token.split('.', 1)[0];
+    const remembered = this.keysByHeader.get(header);
+    if (remembered) return remembered;
+    const key = this.verificationKey(headerKid(token));
+    if (key && this.keysByHeader.size < MAX_REMEMBERED_HEADERS) this.keysByHeader.set(header, key);
+    return key;
   }
 
   jwks(): JwksDocument {

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { decodeProtectedHeader } from 'jose';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import type { AuthUser } from '@app/core/http/auth-user';
 import { UnauthorizedError } from '@app/core/errors/domain-error';
@@ -21,14 +20,6 @@ interface AccessTokenClaims {
   exp?: unknown;
 }
 
-function headerKid(token: string): unknown {
-  try {
-    return decodeProtectedHeader(token).kid;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Verifies bearer access tokens: RS256 only, signed by the key its `kid` names (current or
  * retired), this issuer and audience, 30 s skew, `type: "access"`, and a user that still exists.
@@ -42,7 +33,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       secretOrKeyProvider: (_request: unknown, rawJwtToken: string, done: (err: unknown, key?: string) => void) => {
-        const key = keys.verificationKey(headerKid(rawJwtToken));
+        const key = keys.verificationKeyOf(rawJwtToken);
         // jsonwebtoken verifies with a KeyObject as well (the typings only name string | Buffer).
         if (key) done(null, key as unknown as string);
         else done(new Error('token names no known signing key'));

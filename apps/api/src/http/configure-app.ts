@@ -10,6 +10,7 @@ import { RequestContext } from '@app/core/context/request-context';
 import { admissionGate } from '@app/core/http/admission-gate';
 import { jsonBodyGate, routeGate, RouteLayer } from '@app/core/http/request-gate';
 import { requestIdFor } from '@app/core/http/request-id';
+import { routePrefilter } from '@app/core/http/route-prefilter';
 import { MetricsService } from '@app/core/metrics/metrics.service';
 import { answerClientErrors } from './client-error';
 import { httpMetrics } from './http-metrics.middleware';
@@ -50,6 +51,8 @@ export function configureApp(app: NestExpressApplication): void {
   keepConnectionsAlive(app);
   answerClientErrors(app.getHttpServer() as Server);
 
+  const express = app.getHttpAdapter().getInstance() as unknown as { router: { stack: RouteLayer[] } };
+  app.use(routePrefilter(() => express.router.stack));
   app.use((request: Request, response: Response, next: NextFunction) => {
     const id = requestIdFor(request);
     (request as Request & { id: string }).id = id;
@@ -72,7 +75,6 @@ export function configureApp(app: NestExpressApplication): void {
     if (request.method === 'OPTIONS') response.status(200).end();
     else next();
   });
-  const express = app.getHttpAdapter().getInstance() as unknown as { router: { stack: RouteLayer[] } };
   app.use(routeGate(() => express.router.stack));
   app.use(jsonBodyGate(config.BODY_READ_TIMEOUT_MS));
   // After the body is read (under its budget): a slow client never holds a slot.
