@@ -1,6 +1,7 @@
 import '@app/core/process/require-node';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { API_HEAP_FLAGS } from '../apps/api/src/heap-settings';
 import { loadConfig } from '@app/core/config/app-config';
 import { embeddedPostgresFor, migrate } from '@app/core/database/database-bootstrap';
 import { closeOnSignal, exitOnBootFailure } from '@app/core/process/shutdown';
@@ -12,6 +13,8 @@ const CHILD_STOP_MS = 8500;
 interface Supervised {
   name: string;
   script: string;
+  /** Node flags of this child (the API's heap settings: apps/api/src/heap-settings.ts). */
+  flags: string[];
   child?: ChildProcess;
 }
 
@@ -34,11 +37,11 @@ async function main(): Promise<void> {
   let stopping = false;
   const env = { ...process.env, DATABASE_URL: databaseUrl, DB_MIGRATE_ON_START: 'false' };
   const processes: Supervised[] = [
-    { name: 'api', script: join(__dirname, '..', 'apps', 'api', 'src', 'main.js') },
-    { name: 'worker', script: join(__dirname, '..', 'apps', 'worker', 'src', 'main.js') },
+    { name: 'api', script: join(__dirname, '..', 'apps', 'api', 'src', 'main.js'), flags: API_HEAP_FLAGS },
+    { name: 'worker', script: join(__dirname, '..', 'apps', 'worker', 'src', 'main.js'), flags: [] },
   ];
   const launch = (entry: Supervised): void => {
-    entry.child = spawn(process.execPath, [...process.execArgv, entry.script], {
+    entry.child = spawn(process.execPath, [...entry.flags, ...process.execArgv, entry.script], {
       env,
       stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     });

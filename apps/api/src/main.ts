@@ -1,4 +1,5 @@
 import '@app/core/process/require-node';
+import './apply-heap-settings';
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
