@@ -9,17 +9,20 @@ export const API_HEAP_FLAGS = ['--max-semi-space-size=16', '--heap-growing-perce
 
 /**
  * V8 fixes the semi-space size when it starts, so the process runs itself again, once, with the
- * flags (`execve`: the same pid, stdio and environment) — unless the command line or
- * NODE_OPTIONS already sets the semi-space size, which then wins. Under the `npm start`
- * supervisor (an IPC channel, which would not survive the exec) the supervisor passes them.
+ * flags — unless the command line or NODE_OPTIONS already sets the semi-space size, which then
+ * wins. Under the `npm start` supervisor (an IPC channel, which would not survive the exec) the
+ * supervisor passes them. Returns the arguments to run again with, or undefined.
  */
-export function applyHeapSettings(): void {
+export function heapRestartArgs(
+  process: Pick<NodeJS.Process, 'execPath' | 'execArgv' | 'argv' | 'env' | 'channel'>,
+): string[] | undefined {
   const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
-  if (given.some((flag) => flag.startsWith('--max-semi-space-size'))) return;
-  if (typeof process.execve !== 'function' || process.channel) return;
-  process.execve(
-    process.execPath,
-    [process.execPath, ...API_HEAP_FLAGS, ...process.execArgv, ...process.argv.slice(1)],
-    process.env,
-  );
+  if (given.some((flag) => flag.startsWith('--max-semi-space-size')) || process.channel) return undefined;
+  return [process.execPath, ...API_HEAP_FLAGS, ...process.execArgv, ...process.argv.slice(1)];
+}
+
+/** Runs this process again with the heap settings (`execve`: the same pid, stdio and environment). */
+export function applyHeapSettings(): void {
+  const args = heapRestartArgs(process);
+  if (args && typeof process.execve === 'function') process.execve(process.execPath, args, process.env);
 }
