@@ -2,6 +2,7 @@ import '@app/core/process/require-node';
 import '@app/core/process/load-env-file';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { API_HEAP_FLAGS } from '../apps/api/src/heap-settings';
 import { loadConfig } from '@app/core/config/app-config';
 import { embeddedPostgresFor, migrate } from '@app/core/database/database-bootstrap';
 import { RestartBackoff } from '@app/core/process/restart-backoff';
@@ -14,6 +15,8 @@ interface Supervised {
   name: string;
   script: string;
   backoff: RestartBackoff;
+  /** Node flags of this child (the API's heap settings: apps/api/src/heap-settings.ts). */
+  flags: string[];
   child?: ChildProcess;
 }
 
@@ -39,10 +42,11 @@ async function main(): Promise<void> {
   const processes: Supervised[] = (['api', 'worker'] as const).map((name) => ({
     name,
     script: join(__dirname, '..', 'apps', name, 'src', 'main.js'),
+    flags: name === 'api' ? API_HEAP_FLAGS : [],
     backoff: new RestartBackoff(),
   }));
   const launch = (entry: Supervised): void => {
-    entry.child = spawn(process.execPath, [...process.execArgv, entry.script], {
+    entry.child = spawn(process.execPath, [...entry.flags, ...process.execArgv, entry.script], {
       env,
       stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     });

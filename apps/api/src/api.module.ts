@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AuthGuard } from '@app/auth/auth.guard';
 import { AccountHttpModule } from '@app/account/account-http.module';
 import { AchievementsHttpModule } from '@app/achievements/achievements-http.module';
@@ -60,7 +60,8 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: DeprecationHeadersGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        // Bound to the write routes only, at boot (http/idempotent-routes.ts).
+        IdempotencyInterceptor,
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],

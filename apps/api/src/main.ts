@@ -1,4 +1,5 @@
 import '@app/core/process/require-node';
+import './apply-heap-settings';
 import '@app/core/process/load-env-file';
 import '@app/core/process/tracing';
 import 'reflect-metadata';

@@ -101,6 +101,28 @@ describe(JwtKeysService.name, () => {
     expect(named?.equals(createPublicKey(current.publicPem))).toBe(true);
   });
 
+  it('should find the key of a token by the kid of its header, for every token of that key', async () => {
+    const sut = await initialised({
+      JWT_PRIVATE_KEY: current.privatePem,
+      JWT_PREVIOUS_PUBLIC_KEYS: retired.publicPem,
+    });
+    const retiredKid = await jwkThumbprint(createPublicKey(retired.publicPem));
+    const token = (kid: string, subject: string): Promise<string> =>
+      new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid }).setSubject(subject).sign(sut.privateKey);
+
+    for (const subject of ['first', 'second']) {
+      expect(sut.verificationKeyFor(await token(sut.kid, subject))?.equals(createPublicKey(current.publicPem))).toBe(
+        true,
+      );
+      expect(sut.verificationKeyFor(await token(retiredKid, subject))?.equals(createPublicKey(retired.publicPem))).toBe(
+        true,
+      );
+      expect(sut.verificationKeyFor(await token('unknown', subject))).toBeUndefined();
+    }
+    expect(sut.verificationKeyFor('not-a-token')).toBeUndefined();
+    expect(sut.verificationKeyFor('')).toBeUndefined();
+  });
+
   it('should fail to initialise on an unparsable JWT_PREVIOUS_PUBLIC_KEYS', async () => {
     const sut = new JwtKeysService(
       configWith({ JWT_PRIVATE_KEY: current.privatePem, JWT_PREVIOUS_PUBLIC_KEYS: 'oops' }),

@@ -1,7 +1,7 @@
 import { KeyObject, verify } from 'node:crypto';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { AppConfig, ConfigError } from '@app/core/config/app-config';
 import { decodeProtectedHeader } from 'jose';
+import { AppConfig, ConfigError } from '@app/core/config/app-config';
 import {
   jwkThumbprint,
   KeyPair,
@@ -11,6 +11,17 @@ import {
   PublicJwk,
   toPublicJwk,
 } from './jwt-keys';
+
+/** Distinct token header segments remembered with their key (one per signing key in practice). */
+const MAX_REMEMBERED_HEADERS = 16;
+
+function headerKid(token: string): unknown {
+  try {
+    return decodeProtectedHeader(token).kid;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface JwksDocument {
   keys: PublicJwk[];
@@ -30,6 +41,7 @@ export class JwtKeysService implements OnModuleInit {
   private signingKid: string;
   private verificationKeys = new Map<string, KeyObject>();
   private retiredKeys: KeyObject[] = [];
+  private keysByHeader = new Map<string, KeyObject>();
   private jwksDocument: JwksDocument = { keys: [] };
 
   constructor(private readonly config: AppConfig) {}
@@ -49,6 +61,7 @@ export class JwtKeysService implements OnModuleInit {
     this.signingKid = currentKid;
     this.verificationKeys = verificationKeys;
     this.retiredKeys = [...verificationKeys.values()].filter((key) => !key.equals(pair.publicKey));
+    this.keysByHeader = new Map();
     this.jwksDocument = { keys };
   }
 
@@ -67,12 +80,21 @@ export class JwtKeysService implements OnModuleInit {
    * `kid` naming no known key, the retired key whose RS256 signature matches, so that tokens signed
    * before a rotation under an explicit `JWT_KEY_ID` keep verifying. A parsed key object, so that
    * verifying a token does not parse a PEM on every request; the caller still verifies the token.
+   * Every token one key signs carries the same header segment, so a header naming a known key is
+   * decoded once and then looked up by its text.
    */
   verificationKeyFor(token: string): KeyObject | undefined {
+    const header = token.split('.', 1)[0];
+    const remembered = this.keysByHeader.get(header);
+    if (remembered) return remembered;
     const kid = headerKid(token);
     const named = typeof kid === 'string' ? this.verificationKeys.get(kid) : undefined;
-    if (named || this.retiredKeys.length === 0) return named;
-    const [header, payload, signature] = token.split('.');
+    if (named) {
+      if (this.keysByHeader.size < MAX_REMEMBERED_HEADERS) this.keysByHeader.set(header, named);
+      return named;
+    }
+    if (this.retiredKeys.length === 0) return undefined;
+    const [, payload, signature] = token.split('.');
     if (signature === undefined) return undefined;
     const signed = Buffer.from(`${header}.${payload}`);
     const bytes = Buffer.from(signature, 'base64url');
@@ -93,13 +115,5 @@ export class JwtKeysService implements OnModuleInit {
     const pair = loadOrCreateDevKeyPair(this.config.DATA_DIR);
     if (pair.created) this.logger.log(`generated a development JWT key pair in ${this.config.DATA_DIR}/keys`);
     return pair;
-  }
-}
-
-function headerKid(token: string): unknown {
-  try {
-    return decodeProtectedHeader(token).kid;
-  } catch {
-    return undefined;
   }
 }

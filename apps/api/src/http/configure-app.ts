@@ -11,9 +11,11 @@ import { RequestContext } from '@app/core/context/request-context';
 import { admissionGate } from '@app/core/http/admission-gate';
 import { jsonBodyGate, routeGate, RouteLayer } from '@app/core/http/request-gate';
 import { requestIdFor } from '@app/core/http/request-id';
+import { routePrefilter } from '@app/core/http/route-prefilter';
 import { MetricsService } from '@app/core/metrics/metrics.service';
 import { answerClientErrors } from './client-error';
 import { httpMetrics } from './http-metrics.middleware';
+import { bindIdempotencyToWrites } from './idempotent-routes';
 import { securityHeaders } from './security-headers';
 import { setupSwagger } from './swagger';
 import { VERSIONED_ALIASES } from './swagger-conventions';
@@ -51,6 +53,8 @@ export function configureApp(app: NestExpressApplication): void {
   keepConnectionsAlive(app);
   answerClientErrors(app.getHttpServer() as Server);
 
+  const express = app.getHttpAdapter().getInstance() as unknown as { router: { stack: RouteLayer[] } };
+  app.use(routePrefilter(() => express.router.stack));
   app.use((request: Request, response: Response, next: NextFunction) => {
     const id = requestIdFor(request);
     (request as Request & { id: string }).id = id;
@@ -73,13 +77,13 @@ export function configureApp(app: NestExpressApplication): void {
     if (request.method === 'OPTIONS') response.status(200).end();
     else next();
   });
-  const express = app.getHttpAdapter().getInstance() as unknown as { router: { stack: RouteLayer[] } };
   app.use(routeGate(() => express.router.stack));
   app.use(jsonBodyGate(config.BODY_READ_TIMEOUT_MS));
   // After the body is read (under its budget): a slow client never holds a slot.
   app.use(admissionGate(config.ADMISSION_LIMIT, config.ADMISSION_QUEUE));
 
   applyGlobalPrefix(app);
+  bindIdempotencyToWrites(app);
   setupSwagger(app);
 }
 

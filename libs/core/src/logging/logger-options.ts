@@ -6,26 +6,7 @@ import type { Options } from 'pino-http';
 import type { AppConfig } from '../config/app-config';
 import { traceLogFields } from '../process/tracing';
 import { requestIdFor } from '../http/request-id';
-
-/** Fields never written to logs (tokens, secrets, signatures), wherever they appear. */
-export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["cko-signature"]',
-  'req.headers["idempotency-key"]',
-  'access_token',
-  'refresh_token',
-  'id_token',
-  'token',
-  '*.access_token',
-  '*.refresh_token',
-  '*.id_token',
-  '*.token',
-  '*.password',
-  '*.secret',
-  '*.apiKey',
-  '*.api_key',
-];
+import { fieldsRedactor, redactSerialized } from './log-redaction';
 
 /** Path segments that are credentials themselves (the calendar feed's secret token). */
 const SECRET_PATH_SEGMENTS = [/(\/calendar-feed\/)[^/?#]+?(\.ics)?(?=[?#]|$)/i];
@@ -55,6 +36,13 @@ type LoggedRequest = IncomingMessage & {
   originalUrl?: string;
 };
 
+function callerOf(request: IncomingMessage): { user_id?: string; route?: string } {
+  const logged = request as LoggedRequest;
+  return { user_id: logged.user?.id, route: logged.route?.path };
+}
+
+const redactLine = fieldsRedactor(['req', 'res', 'err']);
+
 /** Structured JSON logs (nestjs-pino): one line per request with id, user, route, status, latency. */
 export function loggerOptions(config: AppConfig, destination?: DestinationStream): Params {
   const options: Options = {
@@ -65,20 +53,30 @@ export function loggerOptions(config: AppConfig, destination?: DestinationStream
     mixin: traceLogFields,
     // The request gate already chose the id (and sent X-Request-ID); keep it.
     genReqId: (request: IncomingMessage) => (request as LoggedRequest).id ?? requestIdFor(request),
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // Tokens, secrets and signatures are never written, wherever a line or a child logger's
+    // bindings carry them (log-redaction.ts).
+    formatters: { log: redactLine, bindings: redactLine },
     serializers: {
-      req: (request: LoggedRequest) => ({
-        id: request.id,
-        method: request.method,
-        url: redactUrl(request.originalUrl ?? request.url),
-      }),
-      res: (response: ServerResponse) => ({ status: response.statusCode }),
+      req: (request: LoggedRequest) =>
+        redactSerialized({
+          id: request.id,
+          method: request.method,
+          url: redactUrl(request.originalUrl ?? request.url),
+        }),
+      res: (response: ServerResponse) => redactSerialized({ status: response.statusCode }),
+      err: (error: object) => redactSerialized(error),
     },
     customAttributeKeys: { reqId: 'request_id', responseTime: 'latency_ms' },
-    customProps: (request: IncomingMessage) => {
-      const logged = request as LoggedRequest;
-      return { user_id: logged.user?.id, route: logged.route?.path };
-    },
+    // The caller and route join the request's line itself: `customProps` would build two more
+    // child loggers per request (each serializing and redacting its bindings).
+    customSuccessObject: (request: IncomingMessage, _response: ServerResponse, line: object) => ({
+      ...line,
+      ...callerOf(request),
+    }),
+    customErrorObject: (request: IncomingMessage, _response: ServerResponse, _error: Error, line: object) => ({
+      ...line,
+      ...callerOf(request),
+    }),
     customLogLevel: (_request: IncomingMessage, response: ServerResponse, error?: Error) =>
       error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
     autoLogging: {
@@ -92,11 +90,16 @@ export function loggerOptions(config: AppConfig, destination?: DestinationStream
   };
 }
 
+/** Bytes of log lines gathered before a write, and the longest a line waits for more to join it. */
+const LOG_BATCH_BYTES = 8192;
+const LOG_FLUSH_MS = 100;
+
 /**
- * Standard output written asynchronously: lines logged while a write is in flight go out
- * together in the next one instead of one blocking write(2) per line (2–3 % of the API's CPU
- * under load). Nothing waits for a buffer to fill, and pino flushes what is left on exit.
+ * Standard output written asynchronously and in batches: lines go out together once 8 KiB have
+ * gathered or 100 ms have passed, one write(2) for ≈ 25 request lines under load instead of one
+ * per line (each a hand-off to libuv's thread pool: ≈ 50 µs of the API's CPU per request).
+ * pino flushes what is left on exit.
  */
 function stdoutDestination(): DestinationStream {
-  return pinoDestination({ dest: 1, sync: false });
+  return pinoDestination({ dest: 1, sync: false, minLength: LOG_BATCH_BYTES, periodicFlush: LOG_FLUSH_MS });
 }
