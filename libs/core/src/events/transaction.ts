@@ -38,7 +38,7 @@ export class Transaction {
     const events = emissions.map(({ payload, options }) => ({
       type: definition.type,
       userId: options.userId,
-      source: options.source,
+      source: RequestContext.sourceOf(options.source),
       requestId: options.requestId === undefined ? RequestContext.requestId() : options.requestId,
       occurredAt: options.occurredAt ?? new Date(),
       payload,

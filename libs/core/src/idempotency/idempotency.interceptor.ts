@@ -9,6 +9,7 @@ import type { AuthenticatedRequest } from '../http/auth-user';
 import type { RequestWithRawBody } from '../http/request-gate';
 import { requestIdOf } from '../http/request-id';
 import { EXACTLY_ONCE } from './exactly-once.decorator';
+import { REPLAY_BODY, ReplayBody, WITHOUT_IDEMPOTENCY_KEY } from './idempotency-options.decorator';
 import { IdempotencyRequest, IdempotencyService, StoredResponse } from './idempotency.service';
 import { IdempotentReplay } from './idempotent-replay';
 
@@ -33,7 +34,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest & RequestWithRawBody>();
     const key = request.headers['idempotency-key'];
     const applies = REQUIRED_FOR.has(request.method) || (request.method === 'DELETE' && key !== undefined);
-    if (!request.user || !applies) return next.handle();
+    if (!request.user || !applies || this.reflector.get<boolean>(WITHOUT_IDEMPOTENCY_KEY, context.getHandler())) {
+      return next.handle();
+    }
     if (typeof key !== 'string' || !KEY_FORMAT.test(key)) {
       const message = key === undefined ? 'is required on this request' : 'must be 1–255 printable ASCII characters';
       return throwError(() => ValidationError.field('Idempotency-Key', message));
@@ -80,11 +83,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
     requestId: string,
   ): Promise<unknown> {
     const response = context.switchToHttp().getResponse<Response>();
+    const replay = this.reflector.get<ReplayBody | undefined>(REPLAY_BODY, context.getHandler()) ?? ((body) => body);
     try {
       const outcome = await this.idempotency.runInTransaction(
         request,
         () => lastValueFrom(next.handle(), { defaultValue: undefined }),
-        (body) => ({ status: response.statusCode, headers: replayHeaders(response), body }),
+        (body) => ({ status: response.statusCode, headers: replayHeaders(response), body: replay(body) }),
       );
       if (outcome.kind === 'replay') throw new IdempotentReplay(outcome.response);
       return outcome.result;

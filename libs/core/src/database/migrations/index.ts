@@ -7,6 +7,7 @@ import { CalendarContentStamp1768100000000 } from './1768100000000-calendar-cont
 import { JobScanIndexes1768400000000 } from './1768400000000-job-scan-indexes';
 import { JobBatchRuns1768400000001 } from './1768400000001-job-batch-runs';
 import { BurstAndStreakIndexes1768400000002 } from './1768400000002-burst-and-streak-indexes';
+import { PersonalAccessTokens1768560000000 } from './1768560000000-personal-access-tokens';
 
 /** Every migration, oldest first; the one list used by the API, the worker and `ormconfig.ts`. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   JobScanIndexes1768400000000,
   JobBatchRuns1768400000001,
   BurstAndStreakIndexes1768400000002,
+  PersonalAccessTokens1768560000000,
 ];

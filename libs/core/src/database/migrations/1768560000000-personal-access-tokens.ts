@@ -1,0 +1,44 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+// Issue #17: personal access tokens (docs/access-tokens.md §1) and the `mcp` activity source of
+// changes made through the MCP endpoint (docs/mcp.md §3).
+export class PersonalAccessTokens1768560000000 implements MigrationInterface {
+  name = 'PersonalAccessTokens1768560000000';
+
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      CREATE TABLE personal_access_tokens (
+        id uuid NOT NULL DEFAULT gen_random_uuid(),
+        user_id uuid NOT NULL,
+        name varchar(100) NOT NULL,
+        scopes text[] NOT NULL,
+        token_hash char(64) NOT NULL,
+        token_hint varchar(16) NOT NULL,
+        created_at timestamptz(3) NOT NULL DEFAULT now(),
+        expires_at timestamptz(3) NULL,
+        last_used_at timestamptz(3) NULL,
+        revoked_at timestamptz(3) NULL,
+        CONSTRAINT pk_personal_access_tokens PRIMARY KEY (id),
+        CONSTRAINT uq_personal_access_tokens_token_hash UNIQUE (token_hash),
+        CONSTRAINT fk_personal_access_tokens_user_id FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
+        CONSTRAINT chk_personal_access_tokens_scopes CHECK (
+          cardinality(scopes) > 0 AND scopes <@ ARRAY['read', 'write', 'ai']::text[]
+        )
+      )`);
+    await queryRunner.query(
+      `CREATE INDEX idx_personal_access_tokens_user_id_created_at ON personal_access_tokens (user_id, created_at DESC)`,
+    );
+    await queryRunner.query(`ALTER TABLE activity_logs DROP CONSTRAINT chk_activity_logs_source`);
+    await queryRunner.query(
+      `ALTER TABLE activity_logs ADD CONSTRAINT chk_activity_logs_source CHECK (source IN ('user', 'ai', 'system', 'mcp'))`,
+    );
+  }
+
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE activity_logs DROP CONSTRAINT chk_activity_logs_source`);
+    await queryRunner.query(
+      `ALTER TABLE activity_logs ADD CONSTRAINT chk_activity_logs_source CHECK (source IN ('user', 'ai', 'system'))`,
+    );
+    await queryRunner.query(`DROP TABLE personal_access_tokens`);
+  }
+}
