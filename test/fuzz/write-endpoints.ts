@@ -194,6 +194,7 @@ export const WRITE_ENDPOINTS: WriteEndpoint[] = [
   { method: 'POST', path: '/api/v1/access-tokens', auth: 'bearer', body: () => accessToken },
   { method: 'DELETE', path: '/api/v1/access-tokens/{id}', auth: 'bearer', params: { id: () => [] } },
   { method: 'POST', path: '/mcp', auth: 'bearer', body: () => mcpMessage },
+  { method: 'POST', path: '/api/v1/events/ticket', auth: 'bearer' },
   { method: 'POST', path: '/api/v1/calendar-feed', auth: 'bearer' },
   { method: 'DELETE', path: '/api/v1/calendar-feed', auth: 'bearer' },
   { method: 'POST', path: '/api/v1/tasks', auth: 'bearer', body: () => taskFields },

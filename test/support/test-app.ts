@@ -49,9 +49,14 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
   };
 }
 
-/** Boots the real API exactly as `main.ts` does, on a fresh database, listening on 127.0.0.1. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+/**
+ * Boots the real API exactly as `main.ts` does, on a fresh database (or, as a second instance, on
+ * `sharedDatabaseUrl`, which closing it leaves in place), listening on 127.0.0.1.
+ */
+export async function createTestApp(env: Record<string, string> = {}, sharedDatabaseUrl?: string): Promise<TestApp> {
+  const database = sharedDatabaseUrl
+    ? { url: sharedDatabaseUrl, drop: () => Promise.resolve() }
+    : await createTestDatabase();
   const config = loadConfig({ ...baseTestEnv(), ...env, DATABASE_URL: database.url });
   const app = await NestFactory.create<NestExpressApplication>(
     ApiModule.register({ config, databaseUrl: database.url, role: 'api', poolSize: 5 }),

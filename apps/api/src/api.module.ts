@@ -18,6 +18,7 @@ import { RateLimitGuard } from '@app/core/http/rate-limit.guard';
 import { IdempotencyInterceptor } from '@app/core/idempotency/idempotency.interceptor';
 import { createValidationPipe } from '@app/core/validation/validation.pipe';
 import { NotesHttpModule } from '@app/notes/notes-http.module';
+import { EventsHttpModule } from '@app/events/events-http.module';
 import { FocusHttpModule } from '@app/focus/focus-http.module';
 import { McpHttpModule } from '@app/mcp/mcp-http.module';
 import { NotificationsHttpModule } from '@app/notifications/notifications-http.module';
@@ -58,6 +59,7 @@ export class ApiModule {
         CalendarHttpModule,
         AccountHttpModule,
         McpHttpModule,
+        EventsHttpModule,
       ],
       providers: [
         // Guards run in this order: deprecation headers, authentication (401, personal access token scopes 403),

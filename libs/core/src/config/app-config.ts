@@ -81,6 +81,8 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) ADMISSION_LIMIT = 128;
   @Transform(toInt) @IsInt() @Min(0) ADMISSION_QUEUE = 1024;
   @Transform(toInt) @IsInt() @Min(100) BODY_READ_TIMEOUT_MS = 10_000;
+  /** Seconds between heartbeats on an idle event stream (docs/events.md §2). */
+  @Transform(toInt) @IsInt() @Min(1) EVENT_STREAM_HEARTBEAT_SECONDS = 15;
   @Transform(emptyToUndefined) @IsOptional() @IsString() CORS_ORIGINS?: string;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
