@@ -40,6 +40,7 @@ const templateIds = both((m) => m.owned.template);
 const notificationIds = both((m) => m.owned.notification);
 const tombstoneIds = both((m) => m.owned.tombstone);
 const sessionIds = both((m) => m.owned.focusSession);
+const accessTokenIds = both((m) => m.owned.accessToken);
 
 const text = (max: number): FieldSpec => ({ kind: 'text', max });
 const int = (min: number, max: number): FieldSpec => ({ kind: 'int', min, max });
@@ -192,7 +193,7 @@ export const WRITE_ENDPOINTS: WriteEndpoint[] = [
   },
   { method: 'POST', path: '/api/v1/users/me/export', auth: 'bearer' },
   { method: 'POST', path: '/api/v1/access-tokens', auth: 'bearer', body: () => accessToken },
-  { method: 'DELETE', path: '/api/v1/access-tokens/{id}', auth: 'bearer', params: { id: () => [] } },
+  { method: 'DELETE', path: '/api/v1/access-tokens/{id}', auth: 'bearer', params: { id: accessTokenIds } },
   { method: 'POST', path: '/mcp', auth: 'bearer', body: () => mcpMessage },
   { method: 'POST', path: '/api/v1/events/ticket', auth: 'bearer' },
   { method: 'POST', path: '/api/v1/calendar-feed', auth: 'bearer' },
