@@ -89,6 +89,19 @@ describe('Personal access tokens (docs/access-tokens.md)', () => {
         [alice.id],
       );
       expect(count.n).toBe(1);
+      const entries = await t.dataSource.query(
+        `SELECT entity_type, entity_id, action, source, metadata FROM activity_logs WHERE user_id = $1 AND entity_type = 'access_token'`,
+        [alice.id],
+      );
+      expect(entries).toEqual([
+        {
+          entity_type: 'access_token',
+          entity_id: shown.id,
+          action: 'access_token_created',
+          source: 'user',
+          metadata: { name: 'Claude Desktop', scopes: ['read', 'write'] },
+        },
+      ]);
     });
 
     it.each([
@@ -162,6 +175,11 @@ describe('Personal access tokens (docs/access-tokens.md)', () => {
         'This personal access token was revoked',
       );
       expect((await alice.session.get('/api/v1/access-tokens')).body.data).toEqual([]);
+      const [entry] = await t.dataSource.query(
+        `SELECT source FROM activity_logs WHERE entity_id = $1 AND action = 'access_token_revoked'`,
+        [token.id],
+      );
+      expect(entry).toEqual({ source: 'user' });
       expectError(await alice.session.delete(`/api/v1/access-tokens/${token.id}`), 404, 'NOT_FOUND');
     });
 

@@ -9,6 +9,7 @@ import {
   MAX_ACTIVE_ACCESS_TOKENS,
   tokenHint,
 } from './access-token-rules';
+import { AccessTokenCreated, AccessTokenRevoked } from './access-token.events';
 import { AccessTokensRepository } from './access-tokens.repository';
 import type { CreateAccessTokenDto } from './dto/create-access-token.dto';
 import {
@@ -48,6 +49,8 @@ export class AccessTokensService {
         expiresAt,
         createdAt: now,
       });
+      const payload = { token_id: token.id, name: token.name, scopes: token.scopes };
+      await tx.emit(AccessTokenCreated, payload, { userId, source: 'user', occurredAt: now });
       return { ...toAccessTokenResponse(token, now), token: secret };
     });
   }
@@ -63,7 +66,10 @@ export class AccessTokensService {
       const token = await this.tokens.findById(tx.manager, tokenId);
       if (!token || token.revokedAt) throw new NotFoundError('Personal access token');
       if (token.userId !== userId) throw new ForbiddenError();
-      await this.tokens.revoke(tx.manager, token.id, new Date());
+      const now = new Date();
+      await this.tokens.revoke(tx.manager, token.id, now);
+      const payload = { token_id: token.id, name: token.name, scopes: token.scopes };
+      await tx.emit(AccessTokenRevoked, payload, { userId, source: 'user', occurredAt: now });
       return { id: token.id, deleted: true };
     });
   }

@@ -34,6 +34,9 @@ export class EventStream {
 
   /** Sends the headers and the first page (read before, so its errors were still an HTTP error). */
   start(first: SyncPageDto, heartbeatMs: number): void {
+    this.response.on('close', () => this.close());
+    // The client may have left while the first page was read: its 'close' has passed already.
+    if (!this.response.socket || this.response.socket.destroyed) return this.close();
     this.response.status(200).set({
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
@@ -45,7 +48,6 @@ export class EventStream {
     this.write(`retry: ${RECONNECT_MS}\n\n`);
     this.send(first);
     this.heartbeat = setInterval(() => this.write(': heartbeat\n\n'), heartbeatMs);
-    this.response.on('close', () => this.close());
     if (first.has_more) this.changed();
   }
 

@@ -100,6 +100,7 @@ export const ACTIVITY_ENTITY_TYPES = [
   'voice_session',
   'notification',
   'user',
+  'access_token',
 ] as const;
 export type ActivityEntityType = (typeof ACTIVITY_ENTITY_TYPES)[number];
 

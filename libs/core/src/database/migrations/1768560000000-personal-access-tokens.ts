@@ -1,7 +1,11 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-// Issue #17: personal access tokens (docs/access-tokens.md §1) and the `mcp` activity source of
-// changes made through the MCP endpoint (docs/mcp.md §3).
+/** The activity entity types the initial schema allows. */
+const INITIAL_ENTITY_TYPES = `'task', 'subtask', 'note', 'reminder', 'template', 'subscription', 'achievement',
+  'ai_chat', 'credit', 'focus_session', 'voice_session', 'notification', 'user'`;
+
+// Issue #17: personal access tokens (docs/access-tokens.md §1) with their activity entries, and the
+// `mcp` activity source of changes made through the MCP endpoint (docs/mcp.md §3).
 export class PersonalAccessTokens1768560000000 implements MigrationInterface {
   name = 'PersonalAccessTokens1768560000000';
 
@@ -32,9 +36,19 @@ export class PersonalAccessTokens1768560000000 implements MigrationInterface {
     await queryRunner.query(
       `ALTER TABLE activity_logs ADD CONSTRAINT chk_activity_logs_source CHECK (source IN ('user', 'ai', 'system', 'mcp'))`,
     );
+    await this.entityTypes(queryRunner, `${INITIAL_ENTITY_TYPES}, 'access_token'`);
+  }
+
+  private async entityTypes(queryRunner: QueryRunner, types: string): Promise<void> {
+    await queryRunner.query(`ALTER TABLE activity_logs DROP CONSTRAINT chk_activity_logs_entity_type`);
+    await queryRunner.query(
+      `ALTER TABLE activity_logs ADD CONSTRAINT chk_activity_logs_entity_type CHECK (entity_type IN (${types}))`,
+    );
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DELETE FROM activity_logs WHERE entity_type = 'access_token' OR source = 'mcp'`);
+    await this.entityTypes(queryRunner, INITIAL_ENTITY_TYPES);
     await queryRunner.query(`ALTER TABLE activity_logs DROP CONSTRAINT chk_activity_logs_source`);
     await queryRunner.query(
       `ALTER TABLE activity_logs ADD CONSTRAINT chk_activity_logs_source CHECK (source IN ('user', 'ai', 'system'))`,
