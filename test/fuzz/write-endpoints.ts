@@ -40,6 +40,7 @@ const templateIds = both((m) => m.owned.template);
 const notificationIds = both((m) => m.owned.notification);
 const tombstoneIds = both((m) => m.owned.tombstone);
 const sessionIds = both((m) => m.owned.focusSession);
+const accessTokenIds = both((m) => m.owned.accessToken);
 
 const text = (max: number): FieldSpec => ({ kind: 'text', max });
 const int = (min: number, max: number): FieldSpec => ({ kind: 'int', min, max });
@@ -111,6 +112,25 @@ const redirectUrls: BodySpec = { success_url: url, cancel_url: url };
 
 /** Structured content every AI feature can use, so valid inputs also succeed. */
 const quickAdd: BodySpec = { text: text(500) };
+const mcpMessage: BodySpec = {
+  jsonrpc: { kind: 'constant', values: ['2.0', '1.0'] },
+  id: int(0, 1000),
+  method: { kind: 'constant', values: ['initialize', 'tools/list', 'tools/call', 'ping', 'no/such'] },
+  params: {
+    kind: 'constant',
+    values: [
+      {},
+      { name: 'create_task', arguments: { title: 'From the fuzzer' } },
+      { name: 'get_task', arguments: { task_id: 'nope' } },
+      { name: 'no_such_tool', arguments: {} },
+    ],
+  },
+};
+const accessToken: BodySpec = {
+  name: text(100),
+  scopes: { kind: 'array', item: { kind: 'enum', values: ['read', 'write', 'ai'] }, max: 4 },
+  expires_at: timestamp,
+};
 const AI_SUBTASKS = { subtasks: [{ title: 'Fuzzed step' }, { title: '<b>two</b>' }] };
 const AI_CONVERSION = {
   task: { title: 'From note', description: 'd', priority: 'high', subtasks: [{ title: 'a' }] },
@@ -172,6 +192,10 @@ export const WRITE_ENDPOINTS: WriteEndpoint[] = [
     }),
   },
   { method: 'POST', path: '/api/v1/users/me/export', auth: 'bearer' },
+  { method: 'POST', path: '/api/v1/access-tokens', auth: 'bearer', body: () => accessToken },
+  { method: 'DELETE', path: '/api/v1/access-tokens/{id}', auth: 'bearer', params: { id: accessTokenIds } },
+  { method: 'POST', path: '/mcp', auth: 'bearer', body: () => mcpMessage },
+  { method: 'POST', path: '/api/v1/events/ticket', auth: 'bearer' },
   { method: 'POST', path: '/api/v1/calendar-feed', auth: 'bearer' },
   { method: 'DELETE', path: '/api/v1/calendar-feed', auth: 'bearer' },
   { method: 'POST', path: '/api/v1/tasks', auth: 'bearer', body: () => taskFields },

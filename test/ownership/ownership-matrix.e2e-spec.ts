@@ -62,6 +62,7 @@ const MATRIX: OwnershipRow[] = [
   byPath('PATCH /api/v1/templates/{id}', 'template', { title: 'Taken over' }),
   byPath('DELETE /api/v1/templates/{id}', 'template'),
   byPath('POST /api/v1/templates/{id}/generate', 'template'),
+  byPath('DELETE /api/v1/access-tokens/{id}', 'accessToken'),
   byPath('GET /api/v1/notes/{id}', 'note'),
   byPath('PATCH /api/v1/notes/{id}', 'note', { content: 'Taken over' }),
   byPath('PUT /api/v1/notes/{id}', 'note', { content: 'Taken over' }),

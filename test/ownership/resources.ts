@@ -21,6 +21,7 @@ export interface OwnedResources {
   voiceSession: string;
   dataExport: string;
   calendarToken: string;
+  accessToken: string;
 }
 
 export interface Member extends LoggedInUser {
@@ -111,6 +112,11 @@ export async function memberWithEverything(t: TestApp, tier: 'free' | 'pro' = 'p
   );
   const dataExport = ensure<{ id: string }>(await api.post('/api/v1/users/me/export'), 202, 'data export');
   const feed = ensure<{ token: string }>(await api.post('/api/v1/calendar-feed'), 201, 'calendar feed');
+  const accessToken = ensure<{ id: string }>(
+    await api.post('/api/v1/access-tokens').send({ name: `Owned token ${marker}`, scopes: ['read'] }),
+    201,
+    'personal access token',
+  );
   const [notification]: Array<{ id: string }> = await t.dataSource.query(
     `INSERT INTO notifications (user_id, type, title, body) VALUES ($1, 'system', 'Owned', $2) RETURNING id`,
     [id, `Owned notification ${marker}`],
@@ -141,6 +147,7 @@ export async function memberWithEverything(t: TestApp, tier: 'free' | 'pro' = 'p
       voiceSession: voice.id,
       dataExport: dataExport.id,
       calendarToken: feed.token,
+      accessToken: accessToken.id,
     },
   };
 }

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import { AuthGuard } from '@app/auth/auth.guard';
+import { BearerAuthGuard } from '@app/access-tokens/bearer-auth.guard';
+import { AccessTokensHttpModule } from '@app/access-tokens/access-tokens-http.module';
 import { AccountHttpModule } from '@app/account/account-http.module';
 import { AchievementsHttpModule } from '@app/achievements/achievements-http.module';
 import { AuthHttpModule } from '@app/auth/auth-http.module';
@@ -17,7 +18,9 @@ import { RateLimitGuard } from '@app/core/http/rate-limit.guard';
 import { IdempotencyInterceptor } from '@app/core/idempotency/idempotency.interceptor';
 import { createValidationPipe } from '@app/core/validation/validation.pipe';
 import { NotesHttpModule } from '@app/notes/notes-http.module';
+import { EventsHttpModule } from '@app/events/events-http.module';
 import { FocusHttpModule } from '@app/focus/focus-http.module';
+import { McpHttpModule } from '@app/mcp/mcp-http.module';
 import { NotificationsHttpModule } from '@app/notifications/notifications-http.module';
 import { QuickAddHttpModule } from '@app/quick-add/quick-add-http.module';
 import { RecoveryHttpModule } from '@app/recovery/recovery-http.module';
@@ -38,6 +41,7 @@ export class ApiModule {
         ActivityModule,
         OpsModule,
         AuthHttpModule,
+        AccessTokensHttpModule,
         UsersHttpModule,
         CreditsHttpModule,
         AchievementsHttpModule,
@@ -54,11 +58,14 @@ export class ApiModule {
         SyncHttpModule,
         CalendarHttpModule,
         AccountHttpModule,
+        McpHttpModule,
+        EventsHttpModule,
       ],
       providers: [
-        // Guards run in this order: deprecation headers, authentication (401), rate limit (429).
+        // Guards run in this order: deprecation headers, authentication (401, personal access token scopes 403),
+        // rate limit (429).
         { provide: APP_GUARD, useClass: DeprecationHeadersGuard },
-        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
         // Bound to the write routes only, at boot (http/idempotent-routes.ts).
         IdempotencyInterceptor,

@@ -8,6 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig } from '@app/core/config/app-config';
 import { prepareDatabase } from '@app/core/database/database-bootstrap';
+import { EventStreams } from '@app/events/event-streams';
 import { closeOnSignal, exitOnBootFailure } from '@app/core/process/shutdown';
 import { ApiModule } from './api.module';
 import { configureApp, listen } from './http/configure-app';
@@ -23,6 +24,8 @@ async function bootstrap(): Promise<void> {
   configureApp(app);
   await listen(app, config.PORT);
   closeOnSignal(async () => {
+    // Event streams never finish by themselves: end them so the drain can (clients reconnect).
+    app.get(EventStreams).closeAll();
     await drainHttpServer(app.getHttpServer() as Server);
     await app.close();
     await database.embedded?.stop();

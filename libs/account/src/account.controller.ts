@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '@app/core/http/auth-user';
 import { ApiDataResponse, DataEnvelope, DeletedDto, ok } from '@app/core/http/envelope';
 import { ApiErrors } from '@app/core/http/error-response.dto';
+import { TokenScope } from '@app/core/http/token-scope.decorator';
 import { AccountDeletionService } from './account-deletion.service';
 import { DeleteAccountDto } from './dto/delete-account.dto';
 
@@ -14,6 +15,7 @@ export class AccountController {
   constructor(private readonly deletion: AccountDeletionService) {}
 
   @Delete('me')
+  @TokenScope('session')
   @ApiOperation({
     summary:
       'Delete your account and all its data at once (confirm with your email address); tokens stop working, the subscription is cancelled',

@@ -5,6 +5,7 @@ import { AuthUser, CurrentUser } from '@app/core/http/auth-user';
 import { ApiDataResponse, DataEnvelope, ok } from '@app/core/http/envelope';
 import { ApiErrors } from '@app/core/http/error-response.dto';
 import { RateLimitBucket } from '@app/core/http/rate-limit-bucket.decorator';
+import { TokenScope } from '@app/core/http/token-scope.decorator';
 import { AiChatService } from './ai-chat.service';
 import { AiChatStreamService } from './ai-chat-stream.service';
 import { AiSubtasksService } from './ai-subtasks.service';
@@ -26,6 +27,7 @@ const TASK_HEADER = {
 @ApiBearerAuth()
 @ApiErrors(401, 429)
 @RateLimitBucket('ai')
+@TokenScope('ai')
 @Controller('ai')
 export class AiController {
   constructor(

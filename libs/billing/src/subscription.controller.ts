@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '@app/core/http/auth-user';
 import { ApiDataResponse, DataEnvelope, ok } from '@app/core/http/envelope';
 import { ApiErrors } from '@app/core/http/error-response.dto';
+import { TokenScope } from '@app/core/http/token-scope.decorator';
 import { CreditPurchaseService } from './credit-purchase.service';
 import { CancelResponseDto } from './dto/cancel-response.dto';
 import { CheckoutRequestDto } from './dto/checkout-request.dto';
@@ -16,6 +17,8 @@ import { SubscriptionService } from './subscription.service';
 @ApiTags('subscription')
 @ApiBearerAuth()
 @ApiErrors(401, 429)
+// Payments need a session; a personal access token may only read the status (docs/access-tokens.md §2).
+@TokenScope('session')
 @Controller('subscription')
 export class SubscriptionController {
   constructor(
@@ -24,6 +27,7 @@ export class SubscriptionController {
   ) {}
 
   @Get()
+  @TokenScope('read')
   @ApiOperation({ summary: "The caller's subscription status" })
   @ApiDataResponse(SubscriptionStatusDto)
   async status(@CurrentUser() user: AuthUser): Promise<DataEnvelope<SubscriptionStatusDto>> {

@@ -5,6 +5,7 @@ import { AppConfig } from '@app/core/config/app-config';
 import { AuthUser, CurrentUser, Public } from '@app/core/http/auth-user';
 import { ApiDataResponse, DataEnvelope, DeletedDto, ok } from '@app/core/http/envelope';
 import { ApiErrors } from '@app/core/http/error-response.dto';
+import { TokenScope } from '@app/core/http/token-scope.decorator';
 import { publicBaseUrl } from '@app/core/http/public-base-url';
 import { CalendarFeedService } from './calendar-feed.service';
 import { CalendarFeedDto } from './dto/calendar-feed.dto';
@@ -18,6 +19,7 @@ export class CalendarFeedController {
   ) {}
 
   @Post()
+  @TokenScope('session')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Create the calendar feed, or rotate its secret token (the old URL stops working)' })
   @ApiDataResponse(CalendarFeedDto, 201)
@@ -27,6 +29,7 @@ export class CalendarFeedController {
   }
 
   @Delete()
+  @TokenScope('session')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Revoke the calendar feed (its URL answers 404 from now on)' })
   @ApiDataResponse(DeletedDto)

@@ -18,6 +18,8 @@ export interface TaskListFilters {
   templateId?: string;
   dueBefore?: Date;
   dueAfter?: Date;
+  /** Case-insensitive substring of the title or description. */
+  search?: string;
 }
 
 export interface Page {
@@ -428,5 +430,7 @@ function filterConditions(filters: TaskListFilters, params: unknown[]): string[]
   if (filters.templateId !== undefined) add('t.template_id = ?', filters.templateId);
   if (filters.dueBefore !== undefined) add('t.due_date <= ?', filters.dueBefore);
   if (filters.dueAfter !== undefined) add('t.due_date >= ?', filters.dueAfter);
+  if (filters.search !== undefined)
+    add(`strpos(lower(t.title || ' ' || coalesce(t.description, '')), lower(?)) > 0`, filters.search);
   return conditions;
 }

@@ -84,6 +84,7 @@ export class TasksService {
         templateId: query.template_id,
         dueBefore: query.due_before,
         dueAfter: query.due_after,
+        search: query.search,
       },
       page,
     );

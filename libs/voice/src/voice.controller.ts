@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '@app/core/http/auth-user';
 import { ApiDataResponse, DataEnvelope, ok } from '@app/core/http/envelope';
 import { ApiErrors } from '@app/core/http/error-response.dto';
+import { TokenScope } from '@app/core/http/token-scope.decorator';
 import { RateLimitBucket } from '@app/core/http/rate-limit-bucket.decorator';
 import { TranscribeDto, TranscriptionResponseDto } from './dto/transcribe.dto';
 import { VoiceSessionIdParam } from './dto/voice-session-id.param';
@@ -22,6 +23,7 @@ export class VoiceController {
   ) {}
 
   @Post('transcribe')
+  @TokenScope('ai')
   @HttpCode(200)
   @ApiOperation({ summary: 'Transcribe a recording by URL (Pro; 5 credits per started minute)' })
   @ApiDataResponse(TranscriptionResponseDto)

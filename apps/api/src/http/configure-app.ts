@@ -95,6 +95,8 @@ export function applyGlobalPrefix(app: INestApplication): void {
       { path: 'health/ready', method: RequestMethod.GET },
       { path: 'metrics', method: RequestMethod.GET },
       { path: '.well-known/jwks.json', method: RequestMethod.GET },
+      // The MCP endpoint lives where assistants look for it (docs/mcp.md §1).
+      { path: 'mcp', method: RequestMethod.POST },
     ],
   });
 }

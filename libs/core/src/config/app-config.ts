@@ -103,6 +103,8 @@ export class AppConfig {
   /** Reminders locked per firing batch, and batches one runner fires at once (docs/jobs.md §4). */
   @Transform(toInt) @IsInt() @Min(1) @Max(10_000) REMINDER_BATCH_SIZE = 500;
   @Transform(toInt) @IsInt() @Min(1) @Max(64) REMINDER_LANES = 4;
+  /** Seconds between heartbeats on an idle event stream (docs/events.md §2). */
+  @Transform(toInt) @IsInt() @Min(1) EVENT_STREAM_HEARTBEAT_SECONDS = 15;
   @IsOptional() @IsString() CORS_ORIGINS?: string;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';

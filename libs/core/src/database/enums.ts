@@ -100,11 +100,17 @@ export const ACTIVITY_ENTITY_TYPES = [
   'voice_session',
   'notification',
   'user',
+  'access_token',
 ] as const;
 export type ActivityEntityType = (typeof ACTIVITY_ENTITY_TYPES)[number];
 
-export const ACTIVITY_SOURCES = ['user', 'ai', 'system'] as const;
+/** `mcp`: a user's change made by an assistant through the MCP endpoint (docs/mcp.md §3). */
+export const ACTIVITY_SOURCES = ['user', 'ai', 'system', 'mcp'] as const;
 export type ActivitySource = (typeof ACTIVITY_SOURCES)[number];
+
+/** What a personal access token may do (docs/access-tokens.md §2). */
+export const ACCESS_TOKEN_SCOPES = ['read', 'write', 'ai'] as const;
+export type AccessTokenScope = (typeof ACCESS_TOKEN_SCOPES)[number];
 
 export const IDEMPOTENCY_STATES = ['in_progress', 'completed'] as const;
 export type IdempotencyState = (typeof IDEMPOTENCY_STATES)[number];

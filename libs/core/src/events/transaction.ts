@@ -48,7 +48,7 @@ export class Transaction {
     return {
       type: definition.type,
       userId: options.userId,
-      source: options.source,
+      source: RequestContext.sourceOf(options.source),
       requestId: options.requestId === undefined ? RequestContext.requestId() : options.requestId,
       occurredAt: options.occurredAt ?? new Date(),
       payload,

@@ -3,17 +3,25 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { DomainError } from '../errors/domain-error';
 import { sendError } from './error-response';
 
-/** Requests that wait on an outside service (AI provider, speech) and would hold a slot for seconds. */
-const UNGATED = [/^\/api\/v1\/ai\//i, /^\/api\/v1\/notes\/[^/]+\/convert/i, /^\/api\/v1\/ws\//i];
+/**
+ * Requests that wait on an outside service (AI provider, speech) and would hold a slot for
+ * seconds, and event streams, open for hours (docs/events.md §2).
+ */
+const UNGATED = [
+  /^\/api\/v1\/ai\//i,
+  /^\/api\/v1\/notes\/[^/]+\/convert/i,
+  /^\/api\/v1\/ws\//i,
+  /^\/api\/v1\/events$/i,
+];
 /** The router matches paths case-insensitively: so does the gate. */
-const GATED = /^\/api\/v1\//i;
+const GATED = /^\/(api\/v1\/|mcp$)/i;
 
 /**
  * Bounds the API requests worked on at once; the others wait their turn in arrival order before
  * any work starts (authentication, database). Under a flood of connections the process then
  * holds a bounded working set (memory) and each admitted request finishes quickly instead of
  * every request advancing slowly side by side while holding pooled connections and row locks.
- * Only `/api/v1` is gated (health, metrics and docs always answer); requests that wait on an
+ * Only `/api/v1` and `/mcp` are gated (health, metrics and docs always answer); requests that wait on an
  * outside provider are not gated either. A request leaves its slot when its response is
  * finished or its connection closes. At most `maxWaiting` wait: beyond that the request is answered
  * `503 SERVICE_UNAVAILABLE` with `Retry-After` at once (docs/admission-gate.md).

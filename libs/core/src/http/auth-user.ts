@@ -1,5 +1,6 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Request } from 'express';
+import type { AccessTokenScope } from '../database/enums';
 
 /** The authenticated caller, as the global auth guard puts it on the request. */
 export interface AuthUser {
@@ -9,6 +10,8 @@ export interface AuthUser {
   tokenId: string;
   /** Access-token expiry, seconds since the epoch. */
   tokenExpiresAt: number;
+  /** Set when the caller authenticated with a personal access token: all it may do (docs/access-tokens.md §2). */
+  scopes?: readonly AccessTokenScope[];
 }
 
 export type AuthenticatedRequest = Request & { user?: AuthUser };

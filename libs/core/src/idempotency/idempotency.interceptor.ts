@@ -1,10 +1,12 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
 import { from, lastValueFrom, Observable, throwError } from 'rxjs';
 import { ValidationError } from '../errors/domain-error';
 import type { AuthenticatedRequest } from '../http/auth-user';
 import type { RequestWithRawBody } from '../http/request-gate';
 import { requestIdOf } from '../http/request-id';
+import { REPLAY_BODY, ReplayBody, WITHOUT_IDEMPOTENCY_KEY } from './idempotency-options.decorator';
 import { IdempotencyService } from './idempotency.service';
 import { IdempotentReplay } from './idempotent-replay';
 import type { StoredResponse } from './stored-response';
@@ -20,24 +22,30 @@ const REQUIRED_FOR = new Set(['POST', 'PUT', 'PATCH']);
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(private readonly idempotency: IdempotencyService) {}
+  constructor(
+    private readonly idempotency: IdempotencyService,
+    private readonly reflector: Reflector,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const request = context.switchToHttp().getRequest<AuthenticatedRequest & RequestWithRawBody>();
     const key = request.headers['idempotency-key'];
     const applies = REQUIRED_FOR.has(request.method) || (request.method === 'DELETE' && key !== undefined);
-    if (!request.user || !applies) return next.handle();
+    if (!request.user || !applies || this.reflector.get<boolean>(WITHOUT_IDEMPOTENCY_KEY, context.getHandler())) {
+      return next.handle();
+    }
     if (typeof key !== 'string' || !KEY_FORMAT.test(key)) {
       const message = key === undefined ? 'is required on this request' : 'must be 1–255 printable ASCII characters';
       return throwError(() => ValidationError.field('Idempotency-Key', message));
     }
     const response = context.switchToHttp().getResponse<Response>();
+    const replay = this.reflector.get<ReplayBody | undefined>(REPLAY_BODY, context.getHandler()) ?? ((body) => body);
     // Nest sets the route's status before the handler, which may change it (201 vs 200).
     const outcomeOf = (body: unknown): StoredResponse => ({
       status: response.statusCode,
       headers: replayHeaders(response),
-      body,
+      body: replay(body),
     });
     const idempotent = {
       userId: request.user.id,

@@ -2,7 +2,7 @@ import { IsIn, IsOptional } from 'class-validator';
 import { ApiProperty } from '@nestjs/swagger';
 import { TASK_PRIORITIES, TaskPriority } from '@app/core/database/enums';
 import { PaginationQueryDto } from '@app/core/validation/pagination-query.dto';
-import { QueryBooleanField, TimestampField, UuidField } from '@app/core/validation/validators';
+import { QueryBooleanField, TextField, TimestampField, UuidField } from '@app/core/validation/validators';
 
 /** Query of `GET /tasks` (docs/api.md §5). */
 export class ListTasksQueryDto extends PaginationQueryDto {
@@ -34,4 +34,8 @@ export class ListTasksQueryDto extends PaginationQueryDto {
   @IsOptional()
   @TimestampField({ required: false, description: 'due_date ≥ value (tasks without due date excluded)' })
   due_after?: Date;
+
+  @IsOptional()
+  @TextField({ max: 200, required: false, description: 'Only tasks whose title or description contains it (any case)' })
+  search?: string;
 }

@@ -10,6 +10,7 @@ import { JobRunnerHeartbeatEntity } from './job-runner-heartbeat.entity';
 import { NoteEntity } from './note.entity';
 import { NotificationEntity } from './notification.entity';
 import { PaymentSessionEntity } from './payment-session.entity';
+import { PersonalAccessTokenEntity } from './personal-access-token.entity';
 import { PushSubscriptionEntity } from './push-subscription.entity';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { ReminderEntity } from './reminder.entity';
@@ -39,6 +40,7 @@ export {
   NoteEntity,
   NotificationEntity,
   PaymentSessionEntity,
+  PersonalAccessTokenEntity,
   PushSubscriptionEntity,
   RefreshTokenEntity,
   ReminderEntity,
@@ -85,4 +87,5 @@ export const ENTITIES = [
   DataExportEntity,
   RetainedPaymentRecordEntity,
   SyncChangeEntity,
+  PersonalAccessTokenEntity,
 ];

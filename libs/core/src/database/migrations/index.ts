@@ -8,6 +8,8 @@ import { JobScanIndexes1768400000000 } from './1768400000000-job-scan-indexes';
 import { JobBatchRuns1768400000001 } from './1768400000001-job-batch-runs';
 import { BurstAndStreakIndexes1768400000002 } from './1768400000002-burst-and-streak-indexes';
 import { SubscriptionLastEventAt1768550000000 } from './1768550000000-subscription-last-event-at';
+import { PersonalAccessTokens1768560000000 } from './1768560000000-personal-access-tokens';
+import { EventStream1768560000001 } from './1768560000001-event-stream';
 
 /** Every migration, oldest first; the one list used by the API, the worker and `ormconfig.ts`. */
 export const MIGRATIONS = [
@@ -21,4 +23,6 @@ export const MIGRATIONS = [
   JobBatchRuns1768400000001,
   BurstAndStreakIndexes1768400000002,
   SubscriptionLastEventAt1768550000000,
+  PersonalAccessTokens1768560000000,
+  EventStream1768560000001,
 ];
