@@ -14,7 +14,8 @@ type Operation = {
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 const MUTATIONS = ['post', 'put', 'patch', 'delete'];
-const IDEMPOTENCY_EXEMPT = /^\/api\/v1\/(auth|webhooks)\//;
+/** Public writes, and the routes marked `@WithoutIdempotencyKey()` (MCP's JSON-RPC ids, the single-use stream ticket). */
+const IDEMPOTENCY_EXEMPT = /^\/api\/v1\/(auth|webhooks)\/|^\/mcp$|^\/api\/v1\/events\/ticket$/;
 /** Routes without a bearer token; the calendar feed's token in the path is its credential (docs/calendar-feed.md). */
 const PUBLIC_PATHS =
   /^\/(health|metrics|docs|\.well-known)|^\/api\/v1\/(auth|webhooks|health|\.well-known)\/|^\/api\/v1\/calendar-feed\/\{token\}\.ics$/;

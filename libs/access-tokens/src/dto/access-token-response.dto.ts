@@ -10,7 +10,7 @@ export class AccessTokenResponseDto {
   @ApiProperty({ example: 'Claude Desktop' })
   name: string;
 
-  @ApiProperty({ enum: ACCESS_TOKEN_SCOPES, isArray: true, example: ['read', 'write'] })
+  @ApiProperty({ enum: ACCESS_TOKEN_SCOPES, enumName: 'AccessTokenScope', isArray: true, example: ['read', 'write'] })
   scopes: AccessTokenScope[];
 
   @ApiProperty({ description: 'The first characters of the secret, to tell tokens apart', example: 'pf_pat_q3Jc' })

@@ -10,6 +10,7 @@ export class CreateAccessTokenDto {
 
   @ApiProperty({
     enum: ACCESS_TOKEN_SCOPES,
+    enumName: 'AccessTokenScope',
     isArray: true,
     description: 'read: GET requests; write: changes to tasks, notes and the rest; ai: AI endpoints that spend credits',
     example: ['read', 'write'],
