@@ -9,6 +9,11 @@ const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolat
 module.exports = {
   // A global option: Jest ignores testTimeout inside a project.
   testTimeout: 30000,
+  // Each e2e file boots whole Nest apps in a fresh module registry, and some of it stays reachable
+  // after the file (≈ 60–120 MB a file): a worker past this much after a file is replaced, so the
+  // suite's memory stays flat instead of reaching V8's heap limit. It also keeps one worker (not
+  // the in-band run Jest picks on a 2-core machine) so the limit applies.
+  workerIdleMemoryLimit: '1GB',
   coverageDirectory: 'coverage',
   coverageReporters: ['text-summary', 'lcov', 'json-summary'],
   collectCoverageFrom: [

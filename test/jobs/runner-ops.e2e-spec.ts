@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { JobQueue } from '@app/core/jobs/job-queue.service';
 import { createTestDatabase } from '../support/test-app';
 import { freePort } from '../support/test-database';
@@ -41,10 +42,11 @@ describe('job runner operations port', () => {
   }
 
   it('should show a job it ran in jobs_processed_total, with queue depth, dead jobs and readiness', async () => {
-    // Two deferred jobs: queued, not due (pg-boss refreshes its counts at most once a minute).
+    // Two deferred jobs of a queue-backed job nothing schedules: queued, not due (pg-boss refreshes
+    // its counts at most once a minute).
     const later = new Date(Date.now() + 3600_000);
     for (const key of ['a', 'b'])
-      await queue.enqueue(null, 'data_export_cleanup', {}, { singletonKey: key, startAfter: later });
+      await queue.enqueue(null, 'data_export', { export_id: randomUUID() }, { singletonKey: key, startAfter: later });
     const base = await startWorker();
     const scrape = (): Promise<string> => fetch(`${base}/metrics`).then((response) => response.text());
     // A push for a notification that does not exist: processed and skipped.
@@ -59,8 +61,8 @@ describe('job runner operations port', () => {
       'push_deliver counted',
     );
     const metrics = await scrape();
-    expect(metrics).toContain('job_queue_depth{job="data_export_cleanup",state="queued"} 2');
-    expect(metrics).toContain('job_queue_depth{job="data_export_cleanup",state="active"} 0');
+    expect(metrics).toContain('job_queue_depth{job="data_export",state="queued"} 2');
+    expect(metrics).toContain('job_queue_depth{job="data_export",state="active"} 0');
     expect(metrics).toMatch(/^jobs_dead 0$/m);
     expect(metrics).toContain('# TYPE reminders_fired_total counter');
     expect(metrics).toContain('# TYPE push_deliveries_total counter');
