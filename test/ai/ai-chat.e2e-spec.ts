@@ -9,7 +9,6 @@ import { insertTask } from './ai-fixtures';
 describe('POST /api/v1/ai/chat', () => {
   const ai = useAiTestApp({
     OPENAI_MODEL: 'fake-model',
-    AI_TIMEOUT_SECONDS: '1',
     RATE_LIMIT_AI: '1000',
     RATE_LIMIT_GENERAL: '1000',
   });
@@ -132,7 +131,7 @@ describe('POST /api/v1/ai/chat', () => {
     });
   });
 
-  it.each(['error', 'unauthorized', 'rate_limited', 'timeout', 'malformed', 'empty'] as const)(
+  it.each(['error', 'unauthorized', 'rate_limited', 'malformed', 'empty'] as const)(
     'should answer 503 and charge nothing when the provider is %s',
     async (mode) => {
       const { accessToken, user } = await loginAs(t);
@@ -157,6 +156,27 @@ describe('POST /api/v1/ai/chat', () => {
       expect(retry.headers['x-idempotent-replayed']).toBeUndefined();
     },
   );
+
+  describe('a provider that never answers', () => {
+    // Its own app with the shortest timeout: the fake never answers, so load cannot change the outcome.
+    const slow = useAiTestApp({ AI_TIMEOUT_SECONDS: '1', RATE_LIMIT_AI: '1000', RATE_LIMIT_GENERAL: '1000' });
+
+    it('should answer 503 after AI_TIMEOUT_SECONDS, charge nothing and release the key', async () => {
+      const { accessToken, user } = await loginAs(slow.t);
+      slow.fake.mode = 'timeout';
+      const key = randomUUID();
+      const send = (): Promise<import('supertest').Response> =>
+        as(slow.t, accessToken).post('/api/v1/ai/chat').set('Idempotency-Key', key).send({ message: 'Hello' });
+      expectError(await send(), 503, 'AI_SERVICE_UNAVAILABLE');
+      expect(slow.fake.requests).toHaveLength(1);
+      expect((await ledgerOf(slow.t, user.id)).map((e) => [e.operation, e.consumed])).toEqual([['grant', 0]]);
+      // The key was released: the retry calls the provider again instead of replaying the 503.
+      const retry = await send();
+      expectError(retry, 503, 'AI_SERVICE_UNAVAILABLE');
+      expect(retry.headers['x-idempotent-replayed']).toBeUndefined();
+      expect(slow.fake.requests).toHaveLength(2);
+    });
+  });
 
   it('should answer 402 with the shortfall and not call the provider', async () => {
     const { accessToken, user } = await loginAs(t);
@@ -305,6 +325,9 @@ describe('POST /api/v1/ai/chat', () => {
       );
       expect(results.filter((r) => r.status === 200)).toHaveLength(10);
       expect(results.filter((r) => r.status === 429)).toHaveLength(5);
+      const charged = (await ledgerOf(t, user.id)).filter((e) => e.operation === 'consume');
+      expect(charged.map((e) => [e.status, e.amount])).toEqual(Array(10).fill(['committed', -1]));
+      expect(await balanceOf(accessToken)).toBe(25);
     });
   });
 
