@@ -107,15 +107,26 @@ describe('POST /api/v1/ai/chat', () => {
   });
 
   it('should expose AI requests and consumed credits as metrics', async () => {
+    const series = [
+      'ai_requests_total{operation="chat",outcome="success"}',
+      'ai_requests_total{operation="chat",outcome="failure"}',
+      'ai_credits_consumed_total{operation="chat"}',
+      'credits_granted_total{credit_type="kickstart"}',
+    ];
+    const read = async (): Promise<number[]> => {
+      const lines = (await t.http.get('/metrics')).text.split('\n');
+      return series.map((name) =>
+        Number(lines.find((line) => line.startsWith(`${name} `))?.slice(name.length + 1) ?? 0),
+      );
+    };
+    const before = await read();
     const { accessToken } = await loginAs(t);
     await as(t, accessToken).post('/api/v1/ai/chat').send({ message: 'Hello' }).expect(200);
     fake.mode = 'error';
     await as(t, accessToken).post('/api/v1/ai/chat').send({ message: 'Hello' }).expect(503);
-    const metrics = (await t.http.get('/metrics')).text;
-    expect(metrics).toMatch(/ai_requests_total\{operation="chat",outcome="success"\} \d+/);
-    expect(metrics).toMatch(/ai_requests_total\{operation="chat",outcome="failure"\} \d+/);
-    expect(metrics).toMatch(/ai_credits_consumed_total\{operation="chat"\} \d+/);
-    expect(metrics).toMatch(/credits_granted_total\{credit_type="kickstart"\} \d+/);
+    const after = await read();
+    // One success, one failure, one credit consumed, the new user's 5 kickstart credits granted.
+    expect(after.map((value, i) => value - before[i])).toEqual([1, 1, 1, 5]);
   });
 
   it('should use a plain-text answer as the response and still charge it', async () => {
