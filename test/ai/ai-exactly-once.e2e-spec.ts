@@ -161,7 +161,10 @@ describe('exactly once around an outside provider call', () => {
     const commits = await commitsOf(t, async () => {
       short = await chat(token, key);
     });
-    expect(short && expectError(short, 402, 'INSUFFICIENT_CREDITS')).toBeTruthy();
+    expect(expectError(short!, 402, 'INSUFFICIENT_CREDITS')).toMatchObject({
+      credits_required: 1,
+      credits_available: 0,
+    });
     expect(commits).toBe(1);
     const again = await chat(token, key);
     expect(again.text).toBe(short?.text);

@@ -83,14 +83,17 @@ describe('WS /api/v1/ws/voice/transcribe', () => {
 
     const session = await as(t, accessToken).get(`/api/v1/ai/voice-sessions/${String(connected.session_id)}`);
     expect(session.status).toBe(200);
+    const [stored] = await t.dataSource.query('SELECT started_at, ended_at FROM voice_sessions WHERE id = $1', [
+      connected.session_id,
+    ]);
     expect(session.body).toEqual({
       data: {
         id: connected.session_id,
         status: 'completed',
         end_reason: 'end_stream',
         language: 'en',
-        started_at: expect.any(String),
-        ended_at: expect.any(String),
+        started_at: stored.started_at.toISOString(),
+        ended_at: stored.ended_at.toISOString(),
         duration_seconds: 1,
         credits_used: 5,
         transcript: 'remember to call the supplier',
