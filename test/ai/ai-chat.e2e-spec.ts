@@ -9,7 +9,6 @@ import { insertTask } from './ai-fixtures';
 describe('POST /api/v1/ai/chat', () => {
   const ai = useAiTestApp({
     OPENAI_MODEL: 'fake-model',
-    AI_TIMEOUT_SECONDS: '1',
     RATE_LIMIT_AI: '1000',
     RATE_LIMIT_GENERAL: '1000',
   });
@@ -108,15 +107,26 @@ describe('POST /api/v1/ai/chat', () => {
   });
 
   it('should expose AI requests and consumed credits as metrics', async () => {
+    const series = [
+      'ai_requests_total{operation="chat",outcome="success"}',
+      'ai_requests_total{operation="chat",outcome="failure"}',
+      'ai_credits_consumed_total{operation="chat"}',
+      'credits_granted_total{credit_type="kickstart"}',
+    ];
+    const read = async (): Promise<number[]> => {
+      const lines = (await t.http.get('/metrics')).text.split('\n');
+      return series.map((name) =>
+        Number(lines.find((line) => line.startsWith(`${name} `))?.slice(name.length + 1) ?? 0),
+      );
+    };
+    const before = await read();
     const { accessToken } = await loginAs(t);
     await as(t, accessToken).post('/api/v1/ai/chat').send({ message: 'Hello' }).expect(200);
     fake.mode = 'error';
     await as(t, accessToken).post('/api/v1/ai/chat').send({ message: 'Hello' }).expect(503);
-    const metrics = (await t.http.get('/metrics')).text;
-    expect(metrics).toMatch(/ai_requests_total\{operation="chat",outcome="success"\} \d+/);
-    expect(metrics).toMatch(/ai_requests_total\{operation="chat",outcome="failure"\} \d+/);
-    expect(metrics).toMatch(/ai_credits_consumed_total\{operation="chat"\} \d+/);
-    expect(metrics).toMatch(/credits_granted_total\{credit_type="kickstart"\} \d+/);
+    const after = await read();
+    // One success, one failure, one credit consumed, the new user's 5 kickstart credits granted.
+    expect(after.map((value, i) => value - before[i])).toEqual([1, 1, 1, 5]);
   });
 
   it('should use a plain-text answer as the response and still charge it', async () => {
@@ -132,7 +142,7 @@ describe('POST /api/v1/ai/chat', () => {
     });
   });
 
-  it.each(['error', 'unauthorized', 'rate_limited', 'timeout', 'malformed', 'empty'] as const)(
+  it.each(['error', 'unauthorized', 'rate_limited', 'malformed', 'empty'] as const)(
     'should answer 503 and charge nothing when the provider is %s',
     async (mode) => {
       const { accessToken, user } = await loginAs(t);
@@ -157,6 +167,27 @@ describe('POST /api/v1/ai/chat', () => {
       expect(retry.headers['x-idempotent-replayed']).toBeUndefined();
     },
   );
+
+  describe('a provider that never answers', () => {
+    // Its own app with the shortest timeout: the fake never answers, so load cannot change the outcome.
+    const slow = useAiTestApp({ AI_TIMEOUT_SECONDS: '1', RATE_LIMIT_AI: '1000', RATE_LIMIT_GENERAL: '1000' });
+
+    it('should answer 503 after AI_TIMEOUT_SECONDS, charge nothing and release the key', async () => {
+      const { accessToken, user } = await loginAs(slow.t);
+      slow.fake.mode = 'timeout';
+      const key = randomUUID();
+      const send = (): Promise<import('supertest').Response> =>
+        as(slow.t, accessToken).post('/api/v1/ai/chat').set('Idempotency-Key', key).send({ message: 'Hello' });
+      expectError(await send(), 503, 'AI_SERVICE_UNAVAILABLE');
+      expect(slow.fake.requests).toHaveLength(1);
+      expect((await ledgerOf(slow.t, user.id)).map((e) => [e.operation, e.consumed])).toEqual([['grant', 0]]);
+      // The key was released: the retry calls the provider again instead of replaying the 503.
+      const retry = await send();
+      expectError(retry, 503, 'AI_SERVICE_UNAVAILABLE');
+      expect(retry.headers['x-idempotent-replayed']).toBeUndefined();
+      expect(slow.fake.requests).toHaveLength(2);
+    });
+  });
 
   it('should answer 402 with the shortfall and not call the provider', async () => {
     const { accessToken, user } = await loginAs(t);
@@ -305,6 +336,9 @@ describe('POST /api/v1/ai/chat', () => {
       );
       expect(results.filter((r) => r.status === 200)).toHaveLength(10);
       expect(results.filter((r) => r.status === 429)).toHaveLength(5);
+      const charged = (await ledgerOf(t, user.id)).filter((e) => e.operation === 'consume');
+      expect(charged.map((e) => [e.status, e.amount])).toEqual(Array(10).fill(['committed', -1]));
+      expect(await balanceOf(accessToken)).toBe(25);
     });
   });
 

@@ -6,6 +6,7 @@ import { commitsOf } from '../support/commits';
 import type { FakeOpenAi } from '../support/fake-openai';
 import { expectError, loginAs } from '../support/factories';
 import type { TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
 
 /**
  * docs/api.md §1.10 "Exactly once" for a request that calls an outside provider midway: the key's
@@ -14,7 +15,7 @@ import type { TestApp } from '../support/test-app';
  * over after its lease without charging twice.
  */
 describe('exactly once around an outside provider call', () => {
-  const ai = useAiTestApp({ AI_TIMEOUT_SECONDS: '1', RATE_LIMIT_AI: '1000', RATE_LIMIT_GENERAL: '1000' });
+  const ai = useAiTestApp({ RATE_LIMIT_AI: '1000', RATE_LIMIT_GENERAL: '1000' });
   let t: TestApp;
   let fake: FakeOpenAi;
   beforeAll(() => ({ t, fake } = ai));
@@ -128,22 +129,20 @@ describe('exactly once around an outside provider call', () => {
     const { token, userId } = await userWithCredits(5);
     const key = randomUUID();
     fake.content = { response: 'Slow answer.', suggested_actions: [] };
-    fake.delayMs = 400;
+    fake.hold();
     // A supertest request is sent once something waits for it.
     const stalled = chat(token, key).then((response) => response);
-    const claimed = async (): Promise<boolean> =>
-      (
-        await t.dataSource.query(
-          `SELECT 1 FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND state = 'in_progress'`,
-          [userId, key],
-        )
-      ).length > 0;
-    while (!(await claimed())) await new Promise((resolve) => setImmediate(resolve));
+    // The claim commits before the provider is called: once the fake holds the call, it is in place.
+    await waitFor(() => fake.requests.length === 1);
     // The lease runs out while the provider call is still under way.
     await t.dataSource.query(`UPDATE idempotency_keys SET locked_until = now() - interval '1 second' WHERE key = $1`, [
       key,
     ]);
-    const takeover = await chat(token, key);
+    const taking = chat(token, key).then((response) => response);
+    await waitFor(() => fake.requests.length === 2);
+    fake.release(1);
+    const takeover = await taking;
+    fake.release(0);
     const original = await stalled;
 
     expect(takeover.status).toBe(200);
@@ -162,7 +161,10 @@ describe('exactly once around an outside provider call', () => {
     const commits = await commitsOf(t, async () => {
       short = await chat(token, key);
     });
-    expect(short && expectError(short, 402, 'INSUFFICIENT_CREDITS')).toBeTruthy();
+    expect(expectError(short!, 402, 'INSUFFICIENT_CREDITS')).toMatchObject({
+      credits_required: 1,
+      credits_available: 0,
+    });
     expect(commits).toBe(1);
     const again = await chat(token, key);
     expect(again.text).toBe(short?.text);

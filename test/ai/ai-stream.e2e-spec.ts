@@ -6,6 +6,7 @@ import { useAiTestApp } from '../support/ai-test-app';
 import type { FakeOpenAi } from '../support/fake-openai';
 import { as, expectError, loginAs } from '../support/factories';
 import type { TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
 import { insertTask, sseEvents } from './ai-fixtures';
 
 function rawText(res: supertest.Response, done: (error: Error | null, body: string) => void): void {
@@ -16,16 +17,13 @@ function rawText(res: supertest.Response, done: (error: Error | null, body: stri
 }
 
 describe('POST /api/v1/ai/chat/stream', () => {
-  const ai = useAiTestApp({
-    AI_TIMEOUT_SECONDS: '1',
-    RATE_LIMIT_AI: '1000',
-  });
+  const ai = useAiTestApp({ RATE_LIMIT_AI: '1000' });
   let t: TestApp;
   let fake: FakeOpenAi;
   beforeAll(() => ({ t, fake } = ai));
 
-  function stream(token: string, body: object, key = randomUUID()): supertest.Test {
-    return as(t, token)
+  function stream(token: string, body: object, key = randomUUID(), app = t): supertest.Test {
+    return as(app, token)
       .post('/api/v1/ai/chat/stream')
       .set('Idempotency-Key', key)
       .send(body)
@@ -56,7 +54,7 @@ describe('POST /api/v1/ai/chat/stream', () => {
     expect(activity.metadata).toEqual({ task_id: null, credits_used: 1, streamed: true });
   });
 
-  it.each(['error', 'unauthorized', 'rate_limited', 'malformed', 'cut', 'stall', 'stream_error'] as const)(
+  it.each(['error', 'unauthorized', 'rate_limited', 'malformed', 'cut', 'stream_error'] as const)(
     'should end with an error event and charge nothing when the provider is %s',
     async (mode) => {
       const { accessToken, user } = await loginAs(t);
@@ -76,6 +74,38 @@ describe('POST /api/v1/ai/chat/stream', () => {
       expect(sseEvents(retry.body as unknown as string).at(-2)).toMatchObject({ type: 'done', credits_used: 1 });
     },
   );
+
+  describe('a provider that stops answering', () => {
+    // Its own app with the shortest timeout: the fake never sends what is awaited, so load cannot
+    // change the outcome.
+    const slow = useAiTestApp({ AI_TIMEOUT_SECONDS: '1', RATE_LIMIT_AI: '1000' });
+
+    it.each([
+      ['never answers', 'timeout', []],
+      ['stalls after the first chunk', 'stall', [{ type: 'delta', text: 'Hello ' }]],
+    ] as const)(
+      'should end with an error event after AI_TIMEOUT_SECONDS and charge nothing when it %s',
+      async (_case, mode, deltas) => {
+        const { accessToken, user } = await loginAs(slow.t);
+        slow.fake.mode = mode;
+        const key = randomUUID();
+        const expected = [
+          ...deltas,
+          { type: 'error', code: 'AI_SERVICE_UNAVAILABLE', message: expect.any(String) },
+          '[DONE]',
+        ];
+        const res = await stream(accessToken, { message: 'Hi' }, key, slow.t);
+        expect(res.status).toBe(200);
+        expect(sseEvents(res.body as unknown as string)).toEqual(expected);
+        expect((await ledgerOf(slow.t, user.id)).map((e) => [e.operation, e.consumed])).toEqual([['grant', 0]]);
+        // The failed stream is not stored: the key calls the provider again.
+        const retry = await stream(accessToken, { message: 'Hi' }, key, slow.t);
+        expect(retry.headers['x-idempotent-replayed']).toBeUndefined();
+        expect(sseEvents(retry.body as unknown as string)).toEqual(expected);
+        expect(slow.fake.requests).toHaveLength(2);
+      },
+    );
+  });
 
   it('should treat a stream without any text as a failure', async () => {
     const { accessToken } = await loginAs(t);
@@ -165,19 +195,19 @@ describe('POST /api/v1/ai/chat/stream', () => {
       req.end(JSON.stringify({ message: 'Leave early' }));
     });
     let consumes: unknown[] = [];
-    for (let i = 0; i < 50 && consumes.length === 0; i++) {
-      await new Promise((r) => setTimeout(r, 50));
+    await waitFor(async () => {
       consumes = (await ledgerOf(t, user.id)).filter((e) => e.operation === 'consume' && e.status === 'committed');
-    }
+      return consumes.length > 0;
+    });
     expect(consumes).toHaveLength(1);
     fake.delayMs = 0;
-    let replay = await stream(accessToken, { message: 'Leave early' }, key);
-    for (let i = 0; i < 20 && replay.status === 409; i++) {
-      await new Promise((r) => setTimeout(r, 100));
+    let replay: supertest.Response | undefined;
+    await waitFor(async () => {
       replay = await stream(accessToken, { message: 'Leave early' }, key);
-    }
-    expect(replay.headers['x-idempotent-replayed']).toBe('true');
-    expect(sseEvents(replay.body as unknown as string)).toEqual([
+      return replay.status !== 409;
+    });
+    expect(replay?.headers['x-idempotent-replayed']).toBe('true');
+    expect(sseEvents(replay?.body as unknown as string)).toEqual([
       { type: 'delta', text: 'Hello ' },
       {
         type: 'done',

@@ -15,7 +15,6 @@ describe('POST /api/v1/ai/generate-subtasks', () => {
     t = await createTestApp({
       OPENAI_API_KEY: 'sk-test',
       OPENAI_BASE_URL: fake.url,
-      AI_TIMEOUT_SECONDS: '1',
       RATE_LIMIT_AI: '1000',
     });
   });

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ModuleRef } from '@nestjs/core';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { PRO_ACTIVATION } from '@app/auth/pro-activation.port';
 import { expectError, loginAs } from '@app/testing/factories';
 import { createTestApp, TestApp } from '@app/testing/test-app';
 
@@ -149,26 +147,18 @@ describe('POST /api/v1/auth/dev/login', () => {
     expect(response.body.user.tier).toBe('free');
   });
 
-  it('should activate Pro for tier pro, or answer 503 while billing provides no activation', async () => {
+  it('should activate Pro for tier pro through a dev subscription', async () => {
     const email = `pro-${randomUUID()}@example.com`;
-    let billingPresent = true;
-    try {
-      testApp.app.get(ModuleRef).get(PRO_ACTIVATION, { strict: false });
-    } catch {
-      billingPresent = false;
-    }
-
     const response = await devLogin({ email, tier: 'pro' });
-
-    if (billingPresent) {
-      expect(response.status).toBe(200);
-      expect(response.body.user.tier).toBe('pro');
-      expect(decodeJwt(response.body.access_token).tier).toBe('pro');
-    } else {
-      expectError(response, 503, 'PAYMENT_SERVICE_UNAVAILABLE');
-      const users = await testApp.dataSource.query('SELECT id FROM users WHERE lower(email) = lower($1)', [email]);
-      expect(users).toEqual([]);
-    }
+    expect(response.status).toBe(200);
+    expect(response.body.user.tier).toBe('pro');
+    expect(decodeJwt(response.body.access_token).tier).toBe('pro');
+    const rows = await testApp.dataSource.query(
+      `SELECT s.status, s.checkout_subscription_id = 'dev_' || u.id AS dev FROM subscriptions s
+       JOIN users u ON u.id = s.user_id WHERE lower(u.email) = lower($1)`,
+      [email],
+    );
+    expect(rows).toEqual([{ status: 'active', dev: true }]);
   });
 
   it.each([

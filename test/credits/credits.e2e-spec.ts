@@ -267,7 +267,13 @@ describe('Credits', () => {
       const day = new Date('2030-05-01T00:00:00.000Z');
       const first = await worker.runJob('credit_daily_grant', day);
       expect(first.status).toBe('success');
-      expect(first.result?.users_granted).toBeGreaterThanOrEqual(1);
+      // 2030-05-01 is this run's day: every lot of that day is its grant, one per Pro user.
+      const [granted] = await t.dataSource.query(
+        `SELECT count(*)::int AS users_granted, COALESCE(sum(amount), 0)::int AS credits_granted
+         FROM ai_credit_ledger WHERE grant_date = '2030-05-01'`,
+      );
+      expect(granted.users_granted).toBeGreaterThanOrEqual(1);
+      expect(first.result).toEqual(granted);
       const again = await worker.runJob('credit_daily_grant', new Date('2030-05-01T01:06:00.000Z'));
       expect(again.result).toEqual({ users_granted: 0, credits_granted: 0 });
       const lots = await t.dataSource.query(
@@ -290,9 +296,23 @@ describe('Credits', () => {
         now: day,
       });
       await t.app.get(UnitOfWork).run((tx) => ledger.commit(tx, reservation, day));
+      const expiries = async (): Promise<{ lots_expired: number; credits_expired: number }> =>
+        (
+          await t.dataSource.query(
+            `SELECT count(*) FILTER (WHERE operation = 'grant' AND expired)::int AS lots_expired,
+                    (-COALESCE(sum(amount) FILTER (WHERE operation = 'expire'), 0))::int AS credits_expired
+             FROM ai_credit_ledger`,
+          )
+        )[0];
+      const before = await expiries();
       const result = await worker.runJob('credit_expire', new Date('2031-03-11T00:00:00.000Z'));
       expect(result.status).toBe('success');
-      expect(result.result?.lots_expired).toBeGreaterThanOrEqual(1);
+      const after = await expiries();
+      expect(after.lots_expired - before.lots_expired).toBeGreaterThanOrEqual(1);
+      expect(result.result).toEqual({
+        lots_expired: after.lots_expired - before.lots_expired,
+        credits_expired: after.credits_expired - before.credits_expired,
+      });
       const expired = (await ledgerOf(t, user.id)).filter((e) => e.operation === 'expire');
       expect(expired).toEqual([
         expect.objectContaining({ credit_type: 'daily', amount: -7, balance_after: 0, status: 'committed' }),
@@ -306,8 +326,21 @@ describe('Credits', () => {
       const reservation = await ledger.reserve({ userId: user.id, amount: 2, operationRef: 'chat', description: 'x' });
       const early = await worker.runJob('credit_reservation_release', new Date(Date.now() + 9 * 60_000));
       expect(early.result).toEqual({ reservations_released: 0, credits_restored: 0 });
+      const pending = async (): Promise<{ reservations: number; credits: number }> =>
+        (
+          await t.dataSource.query(
+            `SELECT count(DISTINCT reservation_id)::int AS reservations, (-COALESCE(sum(amount), 0))::int AS credits
+             FROM ai_credit_ledger WHERE status = 'pending' AND reservation_id IS NOT NULL`,
+          )
+        )[0];
+      const before = await pending();
       const late = await worker.runJob('credit_reservation_release', new Date(Date.now() + 11 * 60_000));
-      expect(late.result?.reservations_released).toBeGreaterThanOrEqual(1);
+      const after = await pending();
+      expect(before.reservations - after.reservations).toBeGreaterThanOrEqual(1);
+      expect(late.result).toEqual({
+        reservations_released: before.reservations - after.reservations,
+        credits_restored: before.credits - after.credits,
+      });
       expect(await storedBalance(t, user.id)).toBe(5);
       await t.app.get(UnitOfWork).run(async (tx) => expect(await ledger.commit(tx, reservation)).toBe(0));
     });

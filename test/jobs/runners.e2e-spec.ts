@@ -99,8 +99,19 @@ describe('two job runners on one database', () => {
       20_000,
       'pushes',
     );
-    // Give a duplicate delivery, if any, the time to arrive.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // No delivery can come after its job has finished: wait for every push job to end, then count.
+    await eventually(
+      async () => {
+        const [{ open, jobs }] = await t.dataSource.query(
+          `SELECT count(*) FILTER (WHERE state NOT IN ('completed', 'failed', 'cancelled'))::int AS open,
+                  count(*)::int AS jobs
+           FROM pgboss.job WHERE name = 'push_deliver'`,
+        );
+        return open === 0 && jobs === REMINDERS;
+      },
+      20_000,
+      'push jobs finished',
+    );
     const delivered = push.requests
       .filter((request) => request.path === path)
       .map((request) => subscriber.decrypt(request.body));
@@ -113,8 +124,12 @@ describe('two job runners on one database', () => {
     for (const runner of runners) await runner.context.get(JobRunner).stop();
     const { user } = await loginAs(t);
     const taskId = await insertTask(t.dataSource, user.id);
-    const id = await insertReminder(t.dataSource, { taskId, userId: user.id, scheduledAt: new Date(Date.now() + 200) });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Fell due a minute ago, while no runner was up.
+    const id = await insertReminder(t.dataSource, {
+      taskId,
+      userId: user.id,
+      scheduledAt: new Date(Date.now() - 60_000),
+    });
     const [before] = await t.dataSource.query(`SELECT fired FROM reminders WHERE id = $1`, [id]);
     expect(before.fired).toBe(false);
 

@@ -7,7 +7,6 @@ import type { TestApp } from '../support/test-app';
 
 describe('POST /api/v1/notes/{id}/convert', () => {
   const ai = useAiTestApp({
-    AI_TIMEOUT_SECONDS: '1',
     RATE_LIMIT_AI: '7',
   });
   let t: TestApp;

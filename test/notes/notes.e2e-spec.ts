@@ -141,7 +141,7 @@ describe('Notes', () => {
     });
 
     it('should never let concurrent creations exceed the limit', async () => {
-      const { accessToken } = await loginAs(t);
+      const { accessToken, user } = await loginAs(t);
       const results = await Promise.all(
         Array.from({ length: 14 }, (_, i) =>
           as(t, accessToken)
@@ -150,7 +150,17 @@ describe('Notes', () => {
         ),
       );
       expect(results.filter((r) => r.status === 201)).toHaveLength(10);
-      expect(results.filter((r) => r.status === 409)).toHaveLength(4);
+      const refused = results.filter((r) => r.status === 409);
+      expect(refused.map((r) => expectError(r, 409, 'LIMIT_EXCEEDED'))).toEqual(
+        Array(4).fill(expect.objectContaining({ limit: 10, current: 10 })),
+      );
+      const stored = await t.dataSource.query('SELECT id FROM notes WHERE user_id = $1', [user.id]);
+      expect(stored.map((row: { id: string }) => row.id).sort()).toEqual(
+        results
+          .filter((r) => r.status === 201)
+          .map((r) => r.body.data.id)
+          .sort(),
+      );
     });
 
     it('should allow 25 on Pro', async () => {

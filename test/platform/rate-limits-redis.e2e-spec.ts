@@ -1,3 +1,4 @@
+import { awayFromMinuteEdge } from '../support/clock-edges';
 import type Redis from 'ioredis';
 import { expectError, loginAs } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -31,10 +32,7 @@ describe('rate limits shared through Redis', () => {
   it('should count the requests of one user on both instances in one window', async () => {
     const { accessToken, user } = await loginAs(first);
     // Windows are aligned to the minute: start well inside one so the five requests share it.
-    const intoWindow = Date.now() % WINDOW_MS;
-    if (intoWindow > WINDOW_MS - 10_000) {
-      await new Promise((resolve) => setTimeout(resolve, WINDOW_MS - intoWindow + 100));
-    }
+    await awayFromMinuteEdge();
     const window = Math.floor(Date.now() / WINDOW_MS);
 
     const remaining: string[] = [];

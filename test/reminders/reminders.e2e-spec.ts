@@ -142,7 +142,13 @@ describe('Reminders', () => {
         ),
       );
       expect(responses.filter((response) => response.status === 201)).toHaveLength(5);
-      expect(responses.filter((response) => response.status === 409)).toHaveLength(2);
+      for (const refused of responses.filter((response) => response.status === 409)) {
+        expect(expectError(refused, 409, 'LIMIT_EXCEEDED')).toMatchObject({ limit: 5, current: 5 });
+      }
+      const stored = await t.dataSource.query('SELECT count(*)::int AS count FROM reminders WHERE task_id = $1', [
+        task.id,
+      ]);
+      expect(stored).toEqual([{ count: 5 }]);
     });
 
     it('should accept POST /reminders with task_id in the body', async () => {

@@ -75,6 +75,10 @@ export interface FakeOpenAi {
   chunks: string[];
   /** Milliseconds to wait before answering (and between stream chunks). */
   delayMs: number;
+  /** Makes the next requests wait, recorded, until `release` names them. */
+  hold(): void;
+  /** Lets the held request at this index of `requests` answer. */
+  release(index: number): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -88,6 +92,8 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     content: 'Hello from the fake model' as string | object,
     chunks: ['Hello ', 'from ', 'the stream'],
     delayMs: 0,
+    holding: false,
+    held: new Map<number, () => void>(),
   };
   const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -114,7 +120,8 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
       return;
     }
     const body = JSON.parse(raw) as RecordedChatRequest['body'];
-    state.requests.push({ authorization: req.headers.authorization, body });
+    const index = state.requests.push({ authorization: req.headers.authorization, body }) - 1;
+    if (state.holding) await new Promise<void>((resolve) => state.held.set(index, resolve));
     const mode = state.mode;
     if (mode === 'timeout') return;
     await wait(state.delayMs);
@@ -202,7 +209,19 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     set delayMs(ms: number) {
       state.delayMs = ms;
     },
+    hold() {
+      state.holding = true;
+    },
+    release(index: number) {
+      const resolve = state.held.get(index);
+      if (!resolve) throw new Error(`no held request at index ${index}`);
+      state.held.delete(index);
+      resolve();
+    },
     reset() {
+      state.holding = false;
+      for (const resolve of state.held.values()) resolve();
+      state.held.clear();
       state.requests = [];
       state.mode = 'ok';
       state.content = 'Hello from the fake model';

@@ -245,10 +245,15 @@ describe('GET /api/v1/sync', () => {
     await t.dataSource.query(`UPDATE sync_changes SET changed_at = now() - interval '91 days' WHERE entity_id = $1`, [
       old.id,
     ]);
+    const tombstones = async (): Promise<number> =>
+      (await t.dataSource.query(`SELECT count(*)::int AS n FROM sync_changes WHERE deleted`))[0].n;
+    const before = await tombstones();
     const worker = await createTestWorker(t.databaseUrl);
     try {
       const result = await worker.runJob('sync_change_prune', new Date());
-      expect(result).toEqual({ status: 'success', result: { tombstones_deleted: expect.any(Number) } });
+      const pruned = before - (await tombstones());
+      expect(pruned).toBeGreaterThanOrEqual(1);
+      expect(result).toEqual({ status: 'success', result: { tombstones_deleted: pruned } });
     } finally {
       await worker.close();
     }

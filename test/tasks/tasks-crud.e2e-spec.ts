@@ -172,6 +172,14 @@ describe('Tasks: create, read, list', () => {
         Array.from({ length: 6 }, (_, i) => alice.api.post('/api/v1/tasks').send({ title: `Race ${i}` })),
       );
       expect(responses.map((r) => r.status).sort()).toEqual([201, 201, 201, 409, 409, 409]);
+      for (const refused of responses.filter((r) => r.status === 409)) {
+        expect(expectError(refused, 409, 'LIMIT_EXCEEDED')).toMatchObject({ limit: 50, current: 50 });
+      }
+      const stored = await t.dataSource.query(
+        `SELECT count(*)::int AS count FROM task_instances WHERE user_id = $1 AND title LIKE 'Race %'`,
+        [alice.id],
+      );
+      expect(stored).toEqual([{ count: 3 }]);
     });
   });
 

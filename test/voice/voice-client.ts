@@ -55,17 +55,6 @@ export function connectVoice(
   });
 }
 
-/** Polls `probe` every 20 ms until it holds (rejects after `timeoutMs`). */
-export async function waitFor(probe: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Replaces the gateway's audio clock with one that moves only when the test advances it. */
 export function manualClock(timing: VoiceTiming): { advance(ms: number): void } {
   let now = Date.now();

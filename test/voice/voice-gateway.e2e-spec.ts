@@ -3,7 +3,8 @@ import { ledgerOf } from '../credits/credit-fixtures';
 import { startFakeDeepgram, FakeDeepgram } from '../support/fake-deepgram';
 import { as, expectError, loginAs, LoggedInUser } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
-import { connectVoice, manualClock, sleep, waitFor } from './voice-client';
+import { waitFor } from '../support/wait-for';
+import { connectVoice, manualClock } from './voice-client';
 
 const AUDIO = Buffer.alloc(3200, 1);
 
@@ -82,14 +83,17 @@ describe('WS /api/v1/ws/voice/transcribe', () => {
 
     const session = await as(t, accessToken).get(`/api/v1/ai/voice-sessions/${String(connected.session_id)}`);
     expect(session.status).toBe(200);
+    const [stored] = await t.dataSource.query('SELECT started_at, ended_at FROM voice_sessions WHERE id = $1', [
+      connected.session_id,
+    ]);
     expect(session.body).toEqual({
       data: {
         id: connected.session_id,
         status: 'completed',
         end_reason: 'end_stream',
         language: 'en',
-        started_at: expect.any(String),
-        ended_at: expect.any(String),
+        started_at: stored.started_at.toISOString(),
+        ended_at: stored.ended_at.toISOString(),
         duration_seconds: 1,
         credits_used: 5,
         transcript: 'remember to call the supplier',
@@ -189,13 +193,15 @@ describe('WS /api/v1/ws/voice/transcribe', () => {
   it('should refuse a second active session and close a stale one', async () => {
     const { accessToken, user } = await proUser();
     const first = await connectVoice(t, { token: accessToken });
-    await first.next('connected');
+    const opened = await first.next('connected');
     const second = await connectVoice(t, { token: accessToken });
     expect(await second.closed).toMatchObject({ code: 4409 });
     expect(second.messages[0]).toMatchObject({ code: 'SESSION_ALREADY_ACTIVE' });
     first.ws.close();
     await first.closed;
-    await sleep(100);
+    const firstStatus = async (): Promise<string> =>
+      (await t.dataSource.query('SELECT status FROM voice_sessions WHERE id = $1', [opened.session_id]))[0].status;
+    await waitFor(async () => (await firstStatus()) !== 'active');
     const [stale] = await t.dataSource.query(
       `INSERT INTO voice_sessions (user_id, status, started_at) VALUES ($1, 'active', now() - interval '11 minutes') RETURNING id`,
       [user.id],
@@ -224,7 +230,8 @@ describe('WS /api/v1/ws/voice/transcribe', () => {
     fake.liveMode = 'fail';
     const client = await connectVoice(t, { token: accessToken });
     const connected = await client.next('connected');
-    await sleep(1100);
+    // More than a second into the session when the provider fails.
+    manualClock(timing).advance(1100);
     client.ws.send(AUDIO);
     const complete = await client.next('complete');
     expect(await client.closed).toMatchObject({ code: 1011 });
@@ -259,13 +266,13 @@ describe('WS /api/v1/ws/voice/transcribe', () => {
     clock.advance(1100);
     client.ws.close();
     let row: Record<string, unknown> | undefined;
-    for (let i = 0; i < 50 && row?.status !== 'aborted'; i++) {
-      await sleep(50);
+    await waitFor(async () => {
       [row] = await t.dataSource.query(
         'SELECT status, end_reason, transcript, credits_used, duration_seconds FROM voice_sessions WHERE id = $1',
         [connected.session_id],
       );
-    }
+      return row?.status === 'aborted';
+    });
     expect(row).toEqual({
       status: 'aborted',
       end_reason: 'disconnect',
@@ -343,13 +350,13 @@ describe('WS /api/v1/ws/voice/transcribe', () => {
     client.ws.close();
     await client.closed;
     let row: Record<string, unknown> | undefined;
-    for (let i = 0; i < 100 && row?.status !== 'aborted'; i++) {
-      await sleep(50);
+    await waitFor(async () => {
       [row] = await t.dataSource.query(
         'SELECT status, end_reason, duration_seconds, credits_used FROM voice_sessions WHERE id = $1',
         [connected.session_id],
       );
-    }
+      return row?.status === 'aborted';
+    });
     expect(row).toEqual({ status: 'aborted', end_reason: 'disconnect', duration_seconds: 0, credits_used: 5 });
     expect((await ledgerOf(t, user.id)).filter((e) => e.operation === 'consume')).toEqual([
       expect.objectContaining({ amount: -5, status: 'committed' }),
