@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { TaskEntity } from '@app/core/database/entities';
 import type { ActivitySource, TaskPriority } from '@app/core/database/enums';
@@ -16,6 +15,7 @@ import { TaskAccess } from './task-access';
 import type { TaskActor } from './task-actor';
 import { TaskCompletion, unlockedAchievements } from './task-completion.service';
 import { TaskDetails } from './task-details';
+import { newTaskRow } from './new-task-row';
 import { userChecked } from './ownership';
 import {
   TaskArchived,
@@ -118,27 +118,22 @@ export class TasksService {
     const description = input.description ?? '';
     assertDescriptionLength(description, limits.maxDescriptionLength);
     if (input.due_date) assertDueDateWithinWindow(input.due_date, now);
-    const task = tx.manager.create(TaskEntity, {
-      id: randomUUID(),
-      userId,
-      templateId: null,
-      generatedFromTaskId: null,
-      title: input.title,
-      description,
-      priority: input.priority ?? 'medium',
-      dueDate: input.due_date ?? null,
-      estimatedDuration: input.estimated_duration ?? null,
-      focusTimeSeconds: 0,
-      completed: false,
-      completedAt: null,
-      completedBy: null,
-      statsCounted: false,
-      hidden: false,
-      archived: false,
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-    });
+    const task = tx.manager.create(
+      TaskEntity,
+      newTaskRow(
+        {
+          userId,
+          templateId: null,
+          generatedFromTaskId: null,
+          title: input.title,
+          description,
+          priority: input.priority ?? 'medium',
+          dueDate: input.due_date ?? null,
+          estimatedDuration: input.estimated_duration ?? null,
+        },
+        now,
+      ),
+    );
     const created = tx.prepare(
       TaskCreated,
       { task_id: task.id, template_id: null },

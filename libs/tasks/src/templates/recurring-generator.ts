@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { TaskEntity, TaskTemplateEntity } from '@app/core/database/entities';
 import type { Transaction } from '@app/core/events/transaction';
+import { newTaskRow } from '../new-task-row';
 import { TasksRepository } from '../tasks.repository';
 import { occurrenceAfter } from './recurrence';
 import { RecurringInstanceGenerated } from './template.events';
@@ -36,27 +36,22 @@ export class RecurringGenerator {
     if (!dueDate) return null;
     const task = await this.tasks.insert(
       tx.manager,
-      tx.manager.create(TaskEntity, {
-        id: randomUUID(),
-        userId: template.userId,
-        templateId: template.id,
-        generatedFromTaskId: triggeredByTaskId,
-        title: template.title,
-        description: template.description,
-        priority: template.priority,
-        dueDate,
-        estimatedDuration: template.estimatedDuration,
-        focusTimeSeconds: 0,
-        completed: false,
-        completedAt: null,
-        completedBy: null,
-        statsCounted: false,
-        hidden: false,
-        archived: false,
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-      }),
+      tx.manager.create(
+        TaskEntity,
+        newTaskRow(
+          {
+            userId: template.userId,
+            templateId: template.id,
+            generatedFromTaskId: triggeredByTaskId,
+            title: template.title,
+            description: template.description,
+            priority: template.priority,
+            dueDate,
+            estimatedDuration: template.estimatedDuration,
+          },
+          now,
+        ),
+      ),
     );
     const advanced = await this.templates.update(tx.manager, template, {
       nextDue: occurrenceAfter(template.rrule, template.dtstart, dueDate),
