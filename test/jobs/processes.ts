@@ -1,15 +1,24 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { staleBuildProblem } from '@app/core/process/build-stamp';
 import { baseTestEnv } from '../support/test-app';
 
 const ROOT = join(__dirname, '..', '..');
 export const JOB_CLI = join(ROOT, 'dist', 'scripts', 'job.js');
 export const WORKER_MAIN = join(ROOT, 'dist', 'apps', 'worker', 'src', 'main.js');
 
-/** The compiled entry points (`npm run build`, also run by `npm install`) are what these tests start. */
+let staleBuild: string | null | undefined;
+
+/**
+ * The compiled entry points (`npm run build`, also run by `npm install`) are what these tests
+ * start; a build older than the sources fails the test instead of testing old code (the build
+ * stamp of docs/jobs.md §3).
+ */
 export function builtEntry(path: string): string {
   if (!existsSync(path)) throw new Error(`${path} is missing: run "npm run build" first`);
+  staleBuild ??= staleBuildProblem(ROOT, join(ROOT, 'dist'));
+  if (staleBuild) throw new Error(staleBuild);
   return path;
 }
 
