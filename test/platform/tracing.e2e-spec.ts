@@ -121,12 +121,17 @@ describe('tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
       'client span of the OpenAI call',
     );
     expect(outbound.attributes['http.request.method']).toBe('POST');
-    const lines = api
-      .output()
-      .stdout.split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-    const logged = lines.find((line) => (line.req as { url?: string } | undefined)?.url === '/api/v1/ai/chat');
+    // Log lines are written in batches (up to 100 ms late): wait for the request's line.
+    const logged = await eventually(
+      () =>
+        api
+          .output()
+          .stdout.split('\n')
+          .filter((line) => line.startsWith('{'))
+          .map((line) => JSON.parse(line) as Record<string, unknown>)
+          .find((line) => (line.req as { url?: string } | undefined)?.url === '/api/v1/ai/chat'),
+      'log line of the chat request',
+    );
     expect(logged).toMatchObject({ trace_id: request.traceId });
   });
 });
