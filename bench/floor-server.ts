@@ -1,7 +1,7 @@
 import { createHash, createPublicKey, KeyObject, randomUUID, verify } from 'node:crypto';
 import { createServer, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { Pool, PoolClient, QueryConfig, types } from 'pg';
-import { effectiveLimits, tierLimits } from '../libs/achievements/src/tier-limits';
+import { effectiveLimits, tierLimits } from '../libs/limits/src/tier-limits';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, ACCESS_TOKEN_TYPE } from '../libs/auth/src/jwt.constants';
 import { TASK_PRIORITIES, UserTier } from '../libs/core/src/database/enums';
 import {

@@ -5,7 +5,7 @@ import { AchievementProgressService } from './achievement-progress.service';
 import { AchievementTriggers } from './achievement-triggers';
 import { AchievementsRepository } from './achievements.repository';
 import { AchievementsService } from './achievements.service';
-import { EffectiveLimitsModule } from './effective-limits.module';
+import { EffectiveLimitsModule } from '@app/limits/effective-limits.module';
 import { StreakJobs } from './streak.jobs';
 
 /** Metrics, streaks and unlocks (docs/rules.md §4–§5), driven by completion and conversion events. */

@@ -7,7 +7,7 @@ import { AchievementStatsDto } from './dto/achievement-stats.dto';
 import { AchievementsMeDto } from './dto/achievements-me.dto';
 import { EffectiveLimitsDto, toEffectiveLimits } from './dto/effective-limits.dto';
 import { toUnlockedAchievement } from './dto/unlocked-achievement.dto';
-import { EffectiveLimitsService } from './effective-limits.service';
+import { EffectiveLimitsService } from '@app/limits/effective-limits.service';
 
 /** The read side of achievements (docs/api.md §12). */
 @Injectable()

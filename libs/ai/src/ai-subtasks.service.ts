@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EffectiveLimitsService } from '@app/achievements/effective-limits.service';
+import { EffectiveLimitsService } from '@app/limits/effective-limits.service';
 import { AppConfig } from '@app/core/config/app-config';
 import { ArchivedError } from '@app/core/errors/domain-error';
 import type { AuthUser } from '@app/core/http/auth-user';

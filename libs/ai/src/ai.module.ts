@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { EffectiveLimitsModule } from '@app/achievements/effective-limits.module';
+import { EffectiveLimitsModule } from '@app/limits/effective-limits.module';
 import { NotesModule } from '@app/notes/notes.module';
 import { TasksModule } from '@app/tasks/tasks.module';
 import { AiChatService } from './ai-chat.service';

@@ -5,7 +5,7 @@ import { AppConfig } from '@app/core/config/app-config';
 import { SubscriptionEntity, UserEntity } from '@app/core/database/entities';
 import { NotFoundError } from '@app/core/errors/domain-error';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
-import { tierLimits } from '@app/achievements/tier-limits';
+import { tierLimits } from '@app/limits/tier-limits';
 import { AlreadyProError, NoActiveSubscriptionError, PaymentServiceUnavailableError } from './billing.errors';
 import { CheckoutClient } from './checkout-client';
 import { CancelResponseDto } from './dto/cancel-response.dto';

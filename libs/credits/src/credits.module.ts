@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { EffectiveLimitsModule } from '@app/achievements/effective-limits.module';
+import { EffectiveLimitsModule } from '@app/limits/effective-limits.module';
 import { CreditLedgerRepository } from './credit-ledger.repository';
 import { CreditLedgerService } from './credit-ledger.service';
 import { CreditMetricsHandler } from './credit-metrics.handler';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EffectiveLimitsService } from '@app/achievements/effective-limits.service';
+import { EffectiveLimitsService } from '@app/limits/effective-limits.service';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
 import type { ListEnvelope } from '@app/core/http/envelope';
 import { paginated } from '@app/core/http/envelope';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EffectiveLimitsService } from '@app/achievements/effective-limits.service';
+import { EffectiveLimitsService } from '@app/limits/effective-limits.service';
 import { AiServiceUnavailableError } from '@app/ai/ai.errors';
 import { AiNoteConversion } from '@app/ai/ai.events';
 import { AiCharges } from '@app/ai/ai-charges.service';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { EffectiveLimitsModule } from '@app/achievements/effective-limits.module';
+import { EffectiveLimitsModule } from '@app/limits/effective-limits.module';
 import { AiProviderModule } from '@app/ai/ai-provider.module';
 import { NoteConversionService } from './note-conversion.service';
 import { NotesRepository } from './notes.repository';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { EffectiveLimitsService, UserLimits } from '@app/achievements/effective-limits.service';
+import { EffectiveLimitsService, UserLimits } from '@app/limits/effective-limits.service';
 import type { TaskEntity } from '@app/core/database/entities';
 import { LimitExceededError, NotFoundError } from '@app/core/errors/domain-error';
 import type { ActivityRow } from '@app/core/events/domain-event';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { EffectiveLimitsModule } from '@app/achievements/effective-limits.module';
+import { EffectiveLimitsModule } from '@app/limits/effective-limits.module';
 import { FocusModule } from '@app/focus/focus.module';
 import { ReminderScheduleHandlers } from './reminders/reminder-schedule.handlers';
 import { RemindersRepository } from './reminders/reminders.repository';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EffectiveLimitsService } from '@app/achievements/effective-limits.service';
+import { EffectiveLimitsService } from '@app/limits/effective-limits.service';
 import { AiCharges } from '@app/ai/ai-charges.service';
 import { AppConfig } from '@app/core/config/app-config';
 import type { NoteEntity } from '@app/core/database/entities';

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Logger } from '@nestjs/common';
 import type { RawData, WebSocket } from 'ws';
-import type { EffectiveLimitsService } from '@app/achievements/effective-limits.service';
+import type { EffectiveLimitsService } from '@app/limits/effective-limits.service';
 import type { AppConfig } from '@app/core/config/app-config';
 import type { VoiceSessionEntity } from '@app/core/database/entities';
 import { DomainError } from '@app/core/errors/domain-error';

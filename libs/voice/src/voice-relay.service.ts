@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Injectable } from '@nestjs/common';
 import type { WebSocket } from 'ws';
-import { EffectiveLimitsService } from '@app/achievements/effective-limits.service';
+import { EffectiveLimitsService } from '@app/limits/effective-limits.service';
 import { AppConfig } from '@app/core/config/app-config';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
 import { clientIpResolver } from '@app/core/http/client-ip';

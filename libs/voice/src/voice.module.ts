@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { EffectiveLimitsModule } from '@app/achievements/effective-limits.module';
+import { EffectiveLimitsModule } from '@app/limits/effective-limits.module';
 import { AiProviderModule } from '@app/ai/ai-provider.module';
 import { AuthModule } from '@app/auth/auth.module';
 import { RateLimitGuard } from '@app/core/http/rate-limit.guard';

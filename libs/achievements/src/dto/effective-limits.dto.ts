@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { TierLimits } from '../tier-limits';
+import type { TierLimits } from '@app/limits/tier-limits';
 
 /** The user's effective limits: tier base plus perks (docs/rules.md §1). */
 export class EffectiveLimitsDto {
