@@ -19,7 +19,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { loadConfig } from '@app/core/config/app-config';
+import { AppConfig, loadConfig } from '@app/core/config/app-config';
 import { migrate } from '@app/core/database/database-bootstrap';
 import { EmbeddedPostgres } from '@app/core/database/embedded-postgres';
 import { ApiModule } from '../apps/api/src/api.module';
@@ -61,8 +61,18 @@ async function walk(work: () => Promise<void>): Promise<Walk> {
   return takeWalk();
 }
 
-async function patchWalk(env: Record<string, string>, databaseUrl: string): Promise<{ walk: Walk; idle: Walk }> {
-  const config = loadConfig({ ...env, DATABASE_URL: databaseUrl });
+/** One JSON request with its own `Idempotency-Key`; throws unless it succeeds. */
+async function send<T>(url: string, method: string, body: object, token?: string): Promise<T> {
+  const auth = token ? { authorization: `Bearer ${token}` } : {};
+  const headers = { 'content-type': 'application/json', 'idempotency-key': randomUUID(), ...auth };
+  const response = await fetch(url, { method, headers, body: JSON.stringify(body) });
+  const json: unknown = await response.json();
+  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${JSON.stringify(json)}`);
+  return json as T;
+}
+
+/** A user, a task with two reminders (due in 1 h and 2 h), then PATCHes of the task. */
+async function patchWalk(config: AppConfig, databaseUrl: string): Promise<{ walk: Walk; idle: Walk }> {
   const app = await NestFactory.create<NestExpressApplication>(
     ApiModule.register({ config, databaseUrl, role: 'api', logDestination: { write: () => undefined } }),
     { bodyParser: false, logger: false },
@@ -70,33 +80,19 @@ async function patchWalk(env: Record<string, string>, databaseUrl: string): Prom
   configureApp(app);
   await app.listen(0, '127.0.0.1');
   try {
-    const base = await app.getUrl();
-    const call = async <T>(method: string, path: string, body: object, token?: string): Promise<T> => {
-      const headers: Record<string, string> = { 'content-type': 'application/json', 'idempotency-key': randomUUID() };
-      if (token) headers.authorization = `Bearer ${token}`;
-      const response = await fetch(`${base}${path}`, { method, headers, body: JSON.stringify(body) });
-      const json = await response.json();
-      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
-      return json as T;
-    };
-    const { access_token: token } = await call<{ access_token: string }>('POST', '/api/v1/auth/dev/login', {
-      email: 'walk@example.com',
-    });
-    const { data: task } = await call<{ data: { id: string } }>(
-      'POST',
-      '/api/v1/tasks',
-      { title: 'Walk me', priority: 'low' },
-      token,
-    );
+    const api = `${await app.getUrl()}/api/v1`;
+    const login = await send<{ access_token: string }>(`${api}/auth/dev/login`, 'POST', { email: 'walk@example.com' });
+    const call = (method: string, path: string, body: object) =>
+      send<{ data: { id: string } }>(`${api}${path}`, method, body, login.access_token);
+    const { data: task } = await call('POST', '/tasks', { title: 'Walk me' });
     for (const hours of [1, 2]) {
       const at = new Date(Date.now() + hours * HOUR_MS).toISOString();
-      await call('POST', `/api/v1/tasks/${task.id}/reminders`, { type: 'absolute', scheduled_at: at }, token);
+      await call('POST', `/tasks/${task.id}/reminders`, { type: 'absolute', scheduled_at: at });
     }
     let n = 0;
     const patch = async (): Promise<void> => {
       n += 1;
-      const priority = ['low', 'medium', 'high'][n % 3];
-      await call('PATCH', `/api/v1/tasks/${task.id}`, { title: `Renamed ${n}`, priority }, token);
+      await call('PATCH', `/tasks/${task.id}`, { title: `Renamed ${n}`, priority: ['low', 'medium', 'high'][n % 3] });
     };
     for (let i = 0; i < WARM_UP_PATCHES; i++) await patch();
     const idle = await walk(async () => undefined);
@@ -106,17 +102,15 @@ async function patchWalk(env: Record<string, string>, databaseUrl: string): Prom
   }
 }
 
-async function reminderWalk(env: Record<string, string>, databaseUrl: string): Promise<Walk> {
-  const config = loadConfig({ ...env, DATABASE_URL: databaseUrl });
-  const context = await NestFactory.createApplicationContext(WorkerModule.register({ config, databaseUrl }), {
-    logger: false,
-  });
+/** Fires the reminder due in 1 h (warm-up), then measures firing the one due in 2 h. */
+async function reminderWalk(config: AppConfig, databaseUrl: string): Promise<Walk> {
+  const worker = WorkerModule.register({ config, databaseUrl });
+  const context = await NestFactory.createApplicationContext(worker, { logger: false });
   try {
-    const executor = context.get(JobExecutor);
-    // The reminders are due 1 h and 2 h after now: each run's job clock makes exactly one due.
     const fire = async (hours: number): Promise<void> => {
       const now = new Date(Date.now() + hours * HOUR_MS + 60_000);
-      const outcome = await executor.execute('reminder_fire', { now, data: {}, jobId: null, attempt: 1 });
+      const job = { now, data: {}, jobId: null, attempt: 1 };
+      const outcome = await context.get(JobExecutor).execute('reminder_fire', job);
       if (outcome.result?.fired !== 1) throw new Error(`reminder_fire fired ${JSON.stringify(outcome.result)}`);
     };
     await fire(1);
@@ -149,25 +143,22 @@ function duplicatePairs(): string {
   return /^(\d+) pairs/.exec(first)?.[1] ?? `unparsed: ${first}`;
 }
 
-function describe(title: string, figures: Walk): string[] {
+function describe(title: string, { files, functions }: Walk): string[] {
   const byLib = new Map<string, string[]>();
-  for (const [file, functions] of [...figures.files].sort()) {
+  for (const [file, count] of [...files].sort()) {
     const [top, lib, ...rest] = file.split('/');
-    const key = `${top}/${lib}`;
-    byLib.set(key, [...(byLib.get(key) ?? []), `${rest.join('/')} (${functions})`]);
+    byLib.set(`${top}/${lib}`, [...(byLib.get(`${top}/${lib}`) ?? []), `${rest.join('/')} (${count})`]);
   }
-  return [
-    `### ${title}: ${figures.files.size} files, ${figures.functions} functions`,
-    '',
-    ...[...byLib].map(([lib, files]) => `- **${lib}** (${files.length}): ${files.join(', ')}`),
-    '',
-  ];
+  const libs = [...byLib].map(([lib, names]) => `- **${lib}** (${names.length}): ${names.join(', ')}`);
+  return [`### ${title}: ${files.size} files, ${functions} functions`, '', ...libs, ''];
 }
 
 async function main(): Promise<void> {
   const label = process.argv.find((arg) => arg.startsWith('--label='))?.slice('--label='.length);
-  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-  const dirty = execFileSync('git', ['status', '--porcelain', '--', 'libs', 'apps'], { cwd: ROOT, encoding: 'utf8' });
+  const git = (...args: string[]): string => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
+  // The code measured: the last commit that changed libs/ or apps/, and whether they have uncommitted changes.
+  const commit = git('log', '-1', '--format=%h', '--', 'libs', 'apps');
+  const dirty = git('status', '--porcelain', '--', 'libs', 'apps');
   const dataDir = mkdtempSync(join(tmpdir(), 'perpetua-bench-walk-'));
   const embedded = new EmbeddedPostgres({ dataDir, port: await freePort(), database: 'perpetua_bench' });
   const url = await embedded.start();
@@ -176,17 +167,12 @@ async function main(): Promise<void> {
     await migrate(url);
     await session.post('Profiler.enable');
     await session.post('Profiler.startPreciseCoverage', { callCount: true, detailed: false });
-    const env = {
-      NODE_ENV: 'development',
-      AUTH_DEV_LOGIN: 'true',
-      DATA_DIR: join(dataDir, 'data'),
-      DB_MIGRATE_ON_START: 'false',
-    };
-    const patch = await patchWalk(env, url);
-    const reminder = await reminderWalk(env, url);
+    const config = loadConfig({ AUTH_DEV_LOGIN: 'true', DATA_DIR: join(dataDir, 'data'), DATABASE_URL: url });
+    const patch = await patchWalk(config, url);
+    const reminder = await reminderWalk(config, url);
     const long = filesOver300Lines();
     const lines = [
-      `## ${label ?? commit}: ${new Date().toISOString().slice(0, 16)} UTC, commit ${commit}${dirty ? ' + uncommitted changes' : ''}`,
+      `## ${label ?? commit}: ${new Date().toISOString().slice(0, 16)} UTC, libs/ and apps/ at ${commit}${dirty ? ' + uncommitted changes' : ''}`,
       '',
       `- PATCH /api/v1/tasks/{id}: **${patch.walk.files.size} files, ${patch.walk.functions} functions**` +
         ` (idle control, same window without a request: ${patch.idle.functions} functions)`,
@@ -198,7 +184,7 @@ async function main(): Promise<void> {
       ...describe('PATCH /api/v1/tasks/{id}', patch.walk),
       ...describe('reminder_fire (one reminder)', reminder),
     ];
-    const text = `${lines.join('\n')}`;
+    const text = lines.join('\n');
     console.log(text);
     if (process.argv.includes('--append')) appendFileSync(join(__dirname, 'RESULTS-walk.md'), `\n${text}`);
   } finally {
