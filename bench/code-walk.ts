@@ -1,5 +1,5 @@
 /**
- * `npm run bench:walk [-- --label=after --append]`
+ * `LIB_CYCLES_TOOL=<path of lib-cycles.py> npm run bench:walk [-- --label=After --append]`
  *
  * How much of our code one request walks (issue #14): V8 precise coverage (call counts) of exactly
  * one `PATCH /api/v1/tasks/{id}` and of exactly one run of the `reminder_fire` job firing one
@@ -128,12 +128,10 @@ function filesOver300Lines(): string[] {
     .sort();
 }
 
-/** `python3 lib-cycles.py .` of the shared tools (next to the checkout or to its worktree folder). */
+/** The team's lib-cycles.py (kept outside the repository: its path in `LIB_CYCLES_TOOL`), run on this tree. */
 function libCycles(): string {
-  const tool = [process.env.LIB_CYCLES_TOOL ?? '', '../shared', '../../shared']
-    .map((dir) => (dir.endsWith('.py') ? dir : join(ROOT, dir, 'tools/lib-cycles.py')))
-    .find((path) => existsSync(path));
-  if (!tool) return 'not measured (lib-cycles.py not found; set LIB_CYCLES_TOOL)';
+  const tool = process.env.LIB_CYCLES_TOOL;
+  if (!tool || !existsSync(tool)) return 'not measured (set LIB_CYCLES_TOOL to the path of lib-cycles.py)';
   const out = spawnSync('python3', [tool, '.'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim().split('\n');
   return `${out.at(-1)}${out.length > 1 ? ` (${out.slice(0, -1).join('; ')})` : ''}`;
 }
