@@ -53,11 +53,12 @@ async function takeWalk(): Promise<Walk> {
   return { files, functions: [...files.values()].reduce((sum, n) => sum + n, 0) };
 }
 
-/** Resets the counters, runs `work`, lets it settle, and returns what it walked. */
+const settle = (): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+
+/** Lets earlier work settle, resets the counters, runs `work`, lets it settle, and returns what it walked. */
 async function walk(work: () => Promise<void>): Promise<Walk> {
-  await takeWalk();
-  await work();
-  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  await settle().then(takeWalk);
+  await work().then(settle);
   return takeWalk();
 }
 
