@@ -45,7 +45,8 @@ describe('round trips of the AI requests', () => {
     ai.fake.content = { response: 'Start with the report.', suggested_actions: [] };
 
     const chats = [];
-    for (let i = 0; i < 2; i++) chats.push(await api.post('/api/v1/ai/chat').send({ message: 'What next?' }).expect(200));
+    for (let i = 0; i < 2; i++)
+      chats.push(await api.post('/api/v1/ai/chat').send({ message: 'What next?' }).expect(200));
 
     expect(chats[1].body.data).toEqual({
       response: 'Start with the report.',

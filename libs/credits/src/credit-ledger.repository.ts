@@ -168,7 +168,12 @@ export class CreditLedgerRepository {
   }
 
   /** The state a reservation decides on, in one statement; null when the user is gone. */
-  async lockedState(manager: EntityManager, userId: string, grantDate: string, now: Date): Promise<LockedCreditState | null> {
+  async lockedState(
+    manager: EntityManager,
+    userId: string,
+    grantDate: string,
+    now: Date,
+  ): Promise<LockedCreditState | null> {
     const rows = await runNamed<
       PerkTotals & { tier: UserTier; daily_granted: boolean } & { [K in keyof LotRow]: LotRow[K] | null }
     >(manager, STATEMENTS.lockedState, [userId, grantDate, now]);
@@ -227,24 +232,22 @@ export class CreditLedgerRepository {
     activity: ActivityRow | null,
     now: Date,
   ): Promise<{ entries: ReservedEntry[]; lots: CreditLot[] }> {
-    const { userId, entityType, entityId, action, source, metadata, requestId, createdAt } = activity ?? {};
+    const activityValues = activity
+      ? [
+          activity.userId,
+          activity.entityType,
+          activity.entityId,
+          activity.action,
+          activity.source,
+          activity.metadata,
+          activity.requestId,
+          activity.createdAt,
+        ]
+      : Array<null>(8).fill(null);
     const [row] = await runNamed<{
       entries: Array<{ source_id: string; credit_type: CreditType; amount: number; operation_ref: string | null }>;
       lots: LotRow[];
-    }>(manager, STATEMENTS.charge, [
-      reservation.userId,
-      reservation.id,
-      now,
-      expected,
-      userId ?? null,
-      entityType ?? null,
-      entityId ?? null,
-      action ?? null,
-      source ?? null,
-      metadata ?? null,
-      requestId ?? null,
-      createdAt ?? null,
-    ]);
+    }>(manager, STATEMENTS.charge, [reservation.userId, reservation.id, now, expected, ...activityValues]);
     return {
       entries: row.entries.map((entry) => ({
         sourceId: entry.source_id,

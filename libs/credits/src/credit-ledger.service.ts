@@ -286,7 +286,11 @@ export class CreditLedgerService {
     }
     if (charged === reservation.amount) await tx.emitWritten(CreditConsumed, expected);
     else {
-      const takes = entries.map((entry) => ({ lotId: entry.sourceId, creditType: entry.creditType, take: entry.credits }));
+      const takes = entries.map((entry) => ({
+        lotId: entry.sourceId,
+        creditType: entry.creditType,
+        take: entry.credits,
+      }));
       await tx.emit(CreditConsumed, consumed(takes), options);
     }
     return { charged, balance };
