@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Transaction } from '@app/core/events/transaction';
 import { AchievementUnlocked } from './achievement.events';
+import { AchievementNotifier } from './achievement-notifier';
 import {
   AchievementMetrics,
   applyCompletionToStreak,
@@ -43,6 +44,7 @@ export class AchievementProgressService {
   constructor(
     private readonly achievements: AchievementsRepository,
     private readonly streaks: StreakReader,
+    private readonly notifier: AchievementNotifier,
   ) {}
 
   async recordCompletion(tx: Transaction, userId: string, completion: TaskCompletionFacts): Promise<CompletionOutcome> {
@@ -79,7 +81,7 @@ export class AchievementProgressService {
     return this.unlockReached(tx, userId, next, at);
   }
 
-  /** Unlocks every reached achievement not unlocked yet, in catalogue order, with its event. */
+  /** Unlocks every reached achievement not unlocked yet, in catalogue order, with its event and notification. */
   private async unlockReached(
     tx: Transaction,
     userId: string,
@@ -92,7 +94,7 @@ export class AchievementProgressService {
     );
     const unlocked: UnlockedAchievementDto[] = [];
     for (const definition of catalogue.filter((d) => inserted.has(d.id))) {
-      await tx.emit(
+      const event = await tx.emit(
         AchievementUnlocked,
         {
           achievement_id: definition.id,
@@ -103,6 +105,7 @@ export class AchievementProgressService {
         },
         { userId, source: 'system', occurredAt: at },
       );
+      await this.notifier.notify(tx, event);
       unlocked.push(toUnlockedAchievement(definition, at));
     }
     return unlocked;

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { DomainEvent, EventDefinition } from './domain-event';
 import {
@@ -10,6 +10,7 @@ import {
   HandlerMode,
 } from './on-domain-event.decorator';
 import type { EventDispatcher, Transaction } from './transaction';
+import { logReactionFailure, runTxSafe } from './tx-safe';
 
 interface Registration {
   mode: HandlerMode;
@@ -23,7 +24,6 @@ interface Registration {
  */
 @Injectable()
 export class EventBus implements EventDispatcher, OnModuleInit {
-  private readonly logger = new Logger(EventBus.name);
   private readonly handlers = new Map<string, Registration[]>();
   private readonly everyEventHandlers: AnyEventHandler[] = [];
 
@@ -80,24 +80,18 @@ export class EventBus implements EventDispatcher, OnModuleInit {
   }
 
   private async runHandler<P>(registration: Registration, event: DomainEvent<P>, tx: Transaction): Promise<void> {
+    const { name } = registration;
     const run = (): Promise<void> => registration.handler(event as DomainEvent<unknown>, tx);
     switch (registration.mode) {
       case 'tx':
         await run();
         break;
       case 'tx-safe':
-        await tx.savepoint(run).catch((error: unknown) => this.logFailure(registration, event, error));
+        await runTxSafe(tx, name, event, run);
         break;
       case 'after-commit':
-        tx.afterCommit(() => run().catch((error: unknown) => this.logFailure(registration, event, error)));
+        tx.afterCommit(() => run().catch((error: unknown) => logReactionFailure(name, event, error)));
         break;
     }
-  }
-
-  private logFailure<P>(registration: Registration, event: DomainEvent<P>, error: unknown): void {
-    this.logger.error(
-      { event: event.type, handler: registration.name, user_id: event.userId, err: error },
-      `event handler ${registration.name} failed for ${event.type}; the change itself stands`,
-    );
   }
 }
