@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { LimitExceededError, NotFoundError, ForbiddenError, ValidationError } from '@app/core/errors/domain-error';
+import { LimitExceededError, ValidationError } from '@app/core/errors/domain-error';
+import { owned } from '@app/core/errors/owned';
 import type { DeletedDto } from '@app/core/http/envelope';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
 import { hashRefreshToken } from '@app/auth/refresh-token';
@@ -63,9 +64,8 @@ export class AccessTokensService {
   /** Revokes a token at once: its next request is 401. A revoked token is gone (404). */
   revoke(userId: string, tokenId: string): Promise<DeletedDto> {
     return this.uow.run(async (tx) => {
-      const token = await this.tokens.findById(tx.manager, tokenId);
-      if (!token || token.revokedAt) throw new NotFoundError('Personal access token');
-      if (token.userId !== userId) throw new ForbiddenError();
+      const found = await this.tokens.findById(tx.manager, tokenId);
+      const token = owned(found?.revokedAt ? null : found, userId, 'Personal access token');
       const now = new Date();
       await this.tokens.revoke(tx.manager, token.id, now);
       const payload = { token_id: token.id, name: token.name, scopes: token.scopes };

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { TaskEntity } from '@app/core/database/entities';
 import { AppConfig } from '@app/core/config/app-config';
-import { ForbiddenError, NotFoundError, ValidationError } from '@app/core/errors/domain-error';
+import { ValidationError } from '@app/core/errors/domain-error';
+import { owned } from '@app/core/errors/owned';
 import type { AuthUser } from '@app/core/http/auth-user';
 import { UUID_PATTERN } from '@app/core/validation/validators';
 import { AiChat } from './ai.events';
@@ -86,10 +87,7 @@ export class AiChatService {
 
   /** The task a request is about: 404 when unknown, 403 when another user's (any state is fine). */
   async ownedTask(userId: string, taskId: string): Promise<TaskEntity> {
-    const task = await this.tasks.findTask(taskId);
-    if (!task) throw new NotFoundError('Task');
-    if (task.userId !== userId) throw new ForbiddenError();
-    return task;
+    return owned(await this.tasks.findTask(taskId), userId, 'Task');
   }
 
   private headerTaskId(header: string | undefined): string | null {

@@ -6,7 +6,7 @@ import { LimitExceededError } from '@app/core/errors/domain-error';
 import type { Transaction } from '@app/core/events/transaction';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
 import { ListEnvelope, paginated } from '@app/core/http/envelope';
-import { owned } from '../ownership';
+import { owned } from '@app/core/errors/owned';
 import { TaskAccess } from '../task-access';
 import { TaskLimits } from '../task-limits';
 import type { CreateReminderDto } from './dto/create-reminder.dto';

@@ -7,7 +7,7 @@ import { LimitExceededError } from '@app/core/errors/domain-error';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
 import { ListEnvelope, paginated } from '@app/core/http/envelope';
 import { toTaskResponse } from '../dto/task-response.dto';
-import { owned } from '../ownership';
+import { owned } from '@app/core/errors/owned';
 import { TaskUpdated } from '../task.events';
 import { TaskLimits } from '../task-limits';
 import { assertDescriptionLength, planTaskPatch } from '../task-rules';
