@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { LimitExceededError, ValidationError } from '@app/core/errors/domain-error';
+import { ValidationError } from '@app/core/errors/domain-error';
+import { assertWithinLimit } from '@app/limits/limit-check';
 import { owned } from '@app/core/errors/owned';
 import type { DeletedDto } from '@app/core/http/envelope';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
@@ -37,9 +38,7 @@ export class AccessTokensService {
     return this.uow.run(async (tx) => {
       await this.tokens.lockUser(tx.manager, userId);
       const active = await this.tokens.countActive(tx.manager, userId, now);
-      if (active >= MAX_ACTIVE_ACCESS_TOKENS) {
-        throw new LimitExceededError('Personal access token limit reached', MAX_ACTIVE_ACCESS_TOKENS, active);
-      }
+      assertWithinLimit(active, 1, MAX_ACTIVE_ACCESS_TOKENS, 'Personal access token limit reached');
       const secret = generateAccessTokenSecret();
       const token = await this.tokens.insert(tx.manager, {
         userId,

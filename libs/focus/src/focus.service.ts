@@ -39,7 +39,7 @@ export class FocusService {
   start(userId: string, taskId: string): Promise<FocusStartResult> {
     return this.uow.run(async (tx) => {
       await this.sessions.lockUserSessions(tx.manager, userId);
-      const task = ownTask(await this.sessions.lockTask(tx.manager, taskId), userId);
+      const task = owned(await this.sessions.lockTask(tx.manager, taskId), userId, 'Task');
       if (task.archived) throw new ArchivedError('Task');
       if (task.completed) throw new ConflictError('Focus cannot start on a completed task');
       const now = new Date();

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { EffectiveLimitsService } from '@app/limits/effective-limits.service';
+import { assertWithinLimit } from '@app/limits/limit-check';
 import type { NoteEntity } from '@app/core/database/entities';
-import { ArchivedError, LimitExceededError, TierRequiredError, ValidationError } from '@app/core/errors/domain-error';
+import { ArchivedError, TierRequiredError, ValidationError } from '@app/core/errors/domain-error';
 import { owned } from '@app/core/errors/owned';
 import type { Transaction } from '@app/core/events/transaction';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
@@ -57,9 +58,7 @@ export class NotesService {
       if (voiceUrl !== null && !limits.voiceAllowed)
         throw new TierRequiredError(limits.tier, 'Voice notes require Pro');
       const current = await this.notes.countActive(tx.manager, userId);
-      if (current + 1 > limits.maxActiveNotes) {
-        throw new LimitExceededError(`Note limit of ${limits.maxActiveNotes} reached`, limits.maxActiveNotes, current);
-      }
+      assertWithinLimit(current, 1, limits.maxActiveNotes, `Note limit of ${limits.maxActiveNotes} reached`);
       const note = await this.notes.insert(tx.manager, {
         userId,
         content: dto.content,
