@@ -17,9 +17,3 @@ export class InvalidRefreshTokenError extends DomainError {
     super(401, 'INVALID_REFRESH_TOKEN', 'Refresh token is invalid, expired or revoked');
   }
 }
-
-export class PaymentServiceUnavailableError extends ServiceUnavailableError {
-  constructor(message = 'Payment service is not available') {
-    super('PAYMENT_SERVICE_UNAVAILABLE', message);
-  }
-}

@@ -1,11 +1,5 @@
 import { DomainError, ServiceUnavailableError } from '@app/core/errors/domain-error';
 
-export class PaymentServiceUnavailableError extends ServiceUnavailableError {
-  constructor(message = 'The payment service is unavailable; try again later') {
-    super('PAYMENT_SERVICE_UNAVAILABLE', message);
-  }
-}
-
 export class WebhookNotConfiguredError extends ServiceUnavailableError {
   constructor() {
     super('WEBHOOK_NOT_CONFIGURED', 'Payment webhooks are not configured (CHECKOUT_WEBHOOK_SECRET is unset)');

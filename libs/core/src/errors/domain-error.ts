@@ -87,3 +87,10 @@ export class ServiceUnavailableError extends DomainError {
     super(503, code, message);
   }
 }
+
+/** Payments unconfigured or failing; here because auth (dev Pro login) and billing both raise it. */
+export class PaymentServiceUnavailableError extends ServiceUnavailableError {
+  constructor(message = 'The payment service is unavailable; try again later') {
+    super('PAYMENT_SERVICE_UNAVAILABLE', message);
+  }
+}
