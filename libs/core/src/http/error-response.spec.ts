@@ -1,4 +1,5 @@
 import { TokenExpiredError, UnauthorizedError, ValidationError } from '../errors/domain-error';
+import { DatabaseUnavailableError } from '../errors/error-envelope';
 import { IdempotencyInProgressError } from '../idempotency/idempotency.errors';
 import { errorHeaders } from './error-response';
 import { RateLimitExceededError } from './rate-limit.guard';
@@ -13,6 +14,7 @@ describe(errorHeaders.name, () => {
       'Retry-After': '7',
     });
     expect(errorHeaders(new IdempotencyInProgressError())).toEqual({ 'Retry-After': '1' });
+    expect(errorHeaders(new DatabaseUnavailableError())).toEqual({ 'Retry-After': '5' });
   });
 
   it('should challenge the 401 codes that carry a bearer challenge', () => {
