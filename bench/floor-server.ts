@@ -14,6 +14,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '../libs/core/src/errors/domain-error';
+import { errorHeaders } from '../libs/core/src/http/error-response';
 import { RateLimitExceededError } from '../libs/core/src/http/rate-limit.guard';
 import { IdempotencyService } from '../libs/core/src/idempotency/idempotency.service';
 import type { TaskResponseDto } from '../libs/tasks/src/dto/task-response.dto';
@@ -411,12 +412,11 @@ async function transaction(work: (client: PoolClient) => Promise<Answer>): Promi
 function replayOrConflict(claim: Row, request: WriteRequest): Answer | undefined {
   if (!claim.got) {
     throw new DomainError(
-      409,
       'IDEMPOTENCY_IN_PROGRESS',
       'The original request with this Idempotency-Key is still running',
-      {},
-      undefined,
-      { 'Retry-After': '1' },
+      {
+        retryAfter: 1,
+      },
     );
   }
   if (claim.response_status === null) return undefined;
@@ -425,11 +425,7 @@ function replayOrConflict(claim: Row, request: WriteRequest): Answer | undefined
     claim.request_path === request.path &&
     claim.request_hash === request.hash;
   if (!same) {
-    throw new DomainError(
-      409,
-      'IDEMPOTENCY_CONFLICT',
-      'This Idempotency-Key was already used with a different request',
-    );
+    throw new DomainError('IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was already used with a different request');
   }
   return {
     status: Number(claim.response_status),
@@ -444,7 +440,7 @@ async function storedError(client: PoolClient, request: WriteRequest, error: Dom
   const values = [request.userId, request.key, request.path, request.hash, json, request.method, error.status];
   const stored = await client.query({ ...SQL.storeError, values } as QueryConfig);
   if (stored.rowCount === 0) throw new KeyRaced();
-  return { status: error.status, json, headers: error.headers };
+  return { status: error.status, json, headers: errorHeaders(error) };
 }
 
 const TITLE = { trim: true, min: 1 };
@@ -646,7 +642,7 @@ function writeRequest(
 function parseBody(raw: Buffer, contentType: string | undefined): Row {
   if (raw.length === 0) return {};
   if (!contentType || !/^application\/(.+\+)?json\s*(;|$)/i.test(contentType)) {
-    throw new DomainError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be application/json');
+    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be application/json');
   }
   let parsed: unknown;
   try {
@@ -671,7 +667,7 @@ async function route(request: IncomingMessage, raw: Buffer, requestId: string): 
   const taskId = match[1];
   const allowed = taskId ? ['GET', 'PATCH'] : ['GET', 'POST'];
   if (!allowed.includes(request.method!)) {
-    const error = new DomainError(405, 'METHOD_NOT_ALLOWED', `${request.method} is not supported on this path`);
+    const error = new DomainError('METHOD_NOT_ALLOWED', `${request.method} is not supported on this path`);
     return {
       status: 405,
       json: errorJson(error, requestId),
@@ -692,7 +688,7 @@ async function route(request: IncomingMessage, raw: Buffer, requestId: string): 
   } catch (error) {
     // A missing user is a 401 without rate-limit headers; every other error carries them.
     if (error instanceof DomainError && error.status !== 401) {
-      return withLimits({ status: error.status, json: errorJson(error, requestId), headers: error.headers });
+      return withLimits({ status: error.status, json: errorJson(error, requestId), headers: errorHeaders(error) });
     }
     throw error;
   }
@@ -740,11 +736,11 @@ const server = createServer((request, response) => {
       (answer) => send(response, answer, requestId),
       (error: unknown) => {
         const domain =
-          error instanceof DomainError ? error : new DomainError(500, 'INTERNAL_ERROR', 'An unexpected error occurred');
+          error instanceof DomainError ? error : new DomainError('INTERNAL_ERROR', 'An unexpected error occurred');
         if (domain.status === 500) console.error(error);
         send(
           response,
-          { status: domain.status, json: errorJson(domain, requestId), headers: domain.headers },
+          { status: domain.status, json: errorJson(domain, requestId), headers: errorHeaders(domain) },
           requestId,
         );
       },

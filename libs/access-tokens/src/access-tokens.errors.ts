@@ -6,14 +6,15 @@ import { missingScope } from './access-token-rules';
 
 export class InsufficientScopeError extends DomainError {
   constructor(scope: AccessTokenScope) {
-    super(403, 'INSUFFICIENT_SCOPE', `This personal access token lacks the ${scope} scope`, { required_scope: scope });
+    super('INSUFFICIENT_SCOPE', `This personal access token lacks the ${scope} scope`, {
+      extra: { required_scope: scope },
+    });
   }
 }
 
 export class SessionRequiredError extends DomainError {
   constructor() {
     super(
-      403,
       'SESSION_REQUIRED',
       'Personal access tokens cannot manage tokens, delete the account or make payments: sign in to do this',
     );

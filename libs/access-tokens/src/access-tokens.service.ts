@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { LimitExceededError, NotFoundError, ForbiddenError, ValidationError } from '@app/core/errors/domain-error';
+import { ValidationError } from '@app/core/errors/domain-error';
+import { assertWithinLimit } from '@app/limits/limit-check';
+import { owned } from '@app/core/errors/owned';
 import type { DeletedDto } from '@app/core/http/envelope';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
 import { hashRefreshToken } from '@app/auth/refresh-token';
@@ -36,9 +38,7 @@ export class AccessTokensService {
     return this.uow.run(async (tx) => {
       await this.tokens.lockUser(tx.manager, userId);
       const active = await this.tokens.countActive(tx.manager, userId, now);
-      if (active >= MAX_ACTIVE_ACCESS_TOKENS) {
-        throw new LimitExceededError('Personal access token limit reached', MAX_ACTIVE_ACCESS_TOKENS, active);
-      }
+      assertWithinLimit(active, 1, MAX_ACTIVE_ACCESS_TOKENS, 'Personal access token limit reached');
       const secret = generateAccessTokenSecret();
       const token = await this.tokens.insert(tx.manager, {
         userId,
@@ -63,9 +63,8 @@ export class AccessTokensService {
   /** Revokes a token at once: its next request is 401. A revoked token is gone (404). */
   revoke(userId: string, tokenId: string): Promise<DeletedDto> {
     return this.uow.run(async (tx) => {
-      const token = await this.tokens.findById(tx.manager, tokenId);
-      if (!token || token.revokedAt) throw new NotFoundError('Personal access token');
-      if (token.userId !== userId) throw new ForbiddenError();
+      const found = await this.tokens.findById(tx.manager, tokenId);
+      const token = owned(found?.revokedAt ? null : found, userId, 'Personal access token');
       const now = new Date();
       await this.tokens.revoke(tx.manager, token.id, now);
       const payload = { token_id: token.id, name: token.name, scopes: token.scopes };

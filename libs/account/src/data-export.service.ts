@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import { AchievementsService } from '@app/achievements/achievements.service';
 import { SubscriptionService } from '@app/billing/subscription.service';
 import type { DataExportEntity } from '@app/core/database/entities';
-import { ConflictError, ForbiddenError, NotFoundError } from '@app/core/errors/domain-error';
+import { ConflictError } from '@app/core/errors/domain-error';
+import { owned } from '@app/core/errors/owned';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
 import { JobQueue } from '@app/core/jobs/job-queue.service';
 import { CreditsService } from '@app/credits/credits.service';
@@ -129,8 +130,6 @@ export class DataExportService {
   private async findOwned(userId: string, id: string, now: Date): Promise<DataExportEntity> {
     const found = await this.exports.findById(id);
     // An expired export no longer exists for anyone: 404 before the ownership check.
-    if (!found || isExportExpired(found.expiresAt, now)) throw new NotFoundError('Export');
-    if (found.userId !== userId) throw new ForbiddenError();
-    return found;
+    return owned(found && !isExportExpired(found.expiresAt, now) ? found : null, userId, 'Export');
   }
 }

@@ -1,12 +1,12 @@
-import { DomainError, ServiceUnavailableError } from '@app/core/errors/domain-error';
+import { DomainError } from '@app/core/errors/domain-error';
 
 export class GoogleAuthFailedError extends DomainError {
   constructor(message = 'Google ID token verification failed') {
-    super(401, 'GOOGLE_AUTH_FAILED', message);
+    super('GOOGLE_AUTH_FAILED', message);
   }
 }
 
-export class AuthProviderUnavailableError extends ServiceUnavailableError {
+export class AuthProviderUnavailableError extends DomainError {
   constructor(message = 'Google sign-in is not available right now') {
     super('AUTH_PROVIDER_UNAVAILABLE', message);
   }
@@ -14,12 +14,6 @@ export class AuthProviderUnavailableError extends ServiceUnavailableError {
 
 export class InvalidRefreshTokenError extends DomainError {
   constructor() {
-    super(401, 'INVALID_REFRESH_TOKEN', 'Refresh token is invalid, expired or revoked');
-  }
-}
-
-export class PaymentServiceUnavailableError extends ServiceUnavailableError {
-  constructor(message = 'Payment service is not available') {
-    super('PAYMENT_SERVICE_UNAVAILABLE', message);
+    super('INVALID_REFRESH_TOKEN', 'Refresh token is invalid, expired or revoked');
   }
 }

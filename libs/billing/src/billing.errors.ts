@@ -1,12 +1,6 @@
-import { DomainError, ServiceUnavailableError } from '@app/core/errors/domain-error';
+import { DomainError } from '@app/core/errors/domain-error';
 
-export class PaymentServiceUnavailableError extends ServiceUnavailableError {
-  constructor(message = 'The payment service is unavailable; try again later') {
-    super('PAYMENT_SERVICE_UNAVAILABLE', message);
-  }
-}
-
-export class WebhookNotConfiguredError extends ServiceUnavailableError {
+export class WebhookNotConfiguredError extends DomainError {
   constructor() {
     super('WEBHOOK_NOT_CONFIGURED', 'Payment webhooks are not configured (CHECKOUT_WEBHOOK_SECRET is unset)');
   }
@@ -14,18 +8,18 @@ export class WebhookNotConfiguredError extends ServiceUnavailableError {
 
 export class InvalidSignatureError extends DomainError {
   constructor() {
-    super(401, 'INVALID_SIGNATURE', 'Webhook signature missing or invalid');
+    super('INVALID_SIGNATURE', 'Webhook signature missing or invalid');
   }
 }
 
 export class AlreadyProError extends DomainError {
   constructor() {
-    super(409, 'ALREADY_PRO', 'You already have an active Pro subscription');
+    super('ALREADY_PRO', 'You already have an active Pro subscription');
   }
 }
 
 export class NoActiveSubscriptionError extends DomainError {
   constructor(message: string) {
-    super(409, 'NO_ACTIVE_SUBSCRIPTION', message);
+    super('NO_ACTIVE_SUBSCRIPTION', message);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@app/core/config/app-config';
-import { PaymentServiceUnavailableError } from './billing.errors';
+import { PaymentServiceUnavailableError } from '@app/core/errors/domain-error';
 import { field, stringField } from './json-fields';
 
 export interface HostedPaymentRequest {

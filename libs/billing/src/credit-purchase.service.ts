@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '@app/core/clock/clock';
 import { AppConfig } from '@app/core/config/app-config';
 import { UserEntity } from '@app/core/database/entities';
-import { LimitExceededError } from '@app/core/errors/domain-error';
+import { assertWithinLimit } from '@app/limits/limit-check';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
+import { PaymentServiceUnavailableError } from '@app/core/errors/domain-error';
 import { CreditLedgerService } from '@app/credits/credit-ledger.service';
-import { PaymentServiceUnavailableError } from './billing.errors';
 import { CheckoutClient } from './checkout-client';
 import { PurchaseCreditsDto } from './dto/purchase-credits.dto';
 import { PurchaseCreditsResponseDto } from './dto/purchase-credits-response.dto';
@@ -46,9 +46,7 @@ export class CreditPurchaseService {
       await this.subscriptions.lockUser(tx.manager, userId);
       const current = await this.sessions.purchaseUsage(userId, now, tx.manager);
       const held = current.purchased + current.pending;
-      if (held + dto.amount > cap) {
-        throw new LimitExceededError(`At most ${cap} credits can be bought per calendar month (UTC)`, cap, held);
-      }
+      assertWithinLimit(held, dto.amount, cap, `At most ${cap} credits can be bought per calendar month (UTC)`);
       const created = await this.sessions.create(tx.manager, {
         userId,
         purpose: 'credit_purchase',

@@ -1,9 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { generateRefreshToken, hashRefreshToken } from '@app/auth/refresh-token';
-import { DomainError, NotFoundError } from '@app/core/errors/domain-error';
+import { NotFoundError, RateLimitWindow } from '@app/core/errors/domain-error';
 import type { DeletedDto } from '@app/core/http/envelope';
-import { RateLimitGuard } from '@app/core/http/rate-limit.guard';
+import { rateLimitHeaders } from '@app/core/http/error-response';
+import { RateLimitExceededError, RateLimitGuard } from '@app/core/http/rate-limit.guard';
 import type { RateLimitBucketName } from '@app/core/http/rate-limit-bucket.decorator';
 import { MetricsService } from '@app/core/metrics/metrics.service';
 import { renderCalendar } from './calendar-rules';
@@ -67,10 +68,11 @@ export class CalendarFeedService {
     const hash = hashRefreshToken(request.token);
     const found = TOKEN_PATTERN.test(request.token) ? await this.feeds.findByTokenHash(hash) : null;
     const feed = found && sameDigest(found.tokenHash, hash) ? found : null;
-    const limits = feed
+    const window = feed
       ? await this.limit('general', `calendar-feed:${feed.id}`)
       : await this.limit('auth', `calendar-feed-miss:${request.clientIp}`);
-    if (!feed) throw new DomainError(404, 'NOT_FOUND', 'Calendar feed not found', {}, undefined, limits);
+    if (!feed) throw new NotFoundError('Calendar feed', { rateLimit: window });
+    const limits = rateLimitHeaders(window);
 
     // Cheap path: the stored stamp still describes the data → the stored ETag is current, and a
     // client holding it gets 304 without anything being rendered.
@@ -106,21 +108,12 @@ export class CalendarFeedService {
     };
   }
 
-  /** Counts one request; the rate-limit headers of docs/api.md §1.12, or a 429 carrying them. */
-  private async limit(bucket: RateLimitBucketName, identity: string): Promise<Record<string, string>> {
-    const { allowed, limit, remaining, resetAt } = await this.rateLimit.hit(bucket, identity);
-    const headers = {
-      'X-RateLimit-Limit': String(limit),
-      'X-RateLimit-Remaining': String(remaining),
-      'X-RateLimit-Reset': String(Math.ceil(resetAt / 1000)),
-    };
-    if (allowed) return headers;
+  /** Counts one request: the window of docs/api.md §1.12 it was counted in, or a 429 carrying it. */
+  private async limit(bucket: RateLimitBucketName, identity: string): Promise<RateLimitWindow> {
+    const { allowed, ...window } = await this.rateLimit.hit(bucket, identity);
+    if (allowed) return window;
     this.metrics.rateLimitHits.inc({ bucket });
-    const retryAfter = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
-    throw new DomainError(429, 'RATE_LIMIT_EXCEEDED', 'Rate limit exceeded', { retry_after: retryAfter }, undefined, {
-      ...headers,
-      'Retry-After': String(retryAfter),
-    });
+    throw new RateLimitExceededError(Math.max(1, Math.ceil((window.resetAt - Date.now()) / 1000)), window);
   }
 }
 

@@ -9,8 +9,8 @@ export class InvalidStreamTicketError extends UnauthorizedError {
 
 export class StreamLimitError extends DomainError {
   constructor() {
-    super(429, 'STREAM_LIMIT_REACHED', `At most ${MAX_STREAMS_PER_USER} event streams per user are open at once`, {
-      limit: MAX_STREAMS_PER_USER,
+    super('STREAM_LIMIT_REACHED', `At most ${MAX_STREAMS_PER_USER} event streams per user are open at once`, {
+      extra: { limit: MAX_STREAMS_PER_USER },
     });
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { FocusSessionEntity, TaskEntity } from '@app/core/database/entities';
+import type { FocusSessionEntity } from '@app/core/database/entities';
 import type { ActivitySource } from '@app/core/database/enums';
-import { ArchivedError, ConflictError, ForbiddenError, NotFoundError } from '@app/core/errors/domain-error';
+import { ArchivedError, ConflictError, NotFoundError } from '@app/core/errors/domain-error';
+import { owned } from '@app/core/errors/owned';
 import type { Transaction } from '@app/core/events/transaction';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
 import type { EndFocusDto } from './dto/end-focus.dto';
@@ -38,7 +39,7 @@ export class FocusService {
   start(userId: string, taskId: string): Promise<FocusStartResult> {
     return this.uow.run(async (tx) => {
       await this.sessions.lockUserSessions(tx.manager, userId);
-      const task = ownTask(await this.sessions.lockTask(tx.manager, taskId), userId);
+      const task = owned(await this.sessions.lockTask(tx.manager, taskId), userId, 'Task');
       if (task.archived) throw new ArchivedError('Task');
       if (task.completed) throw new ConflictError('Focus cannot start on a completed task');
       const now = new Date();
@@ -84,15 +85,13 @@ export class FocusService {
   }
 
   private async activeSessionById(tx: Transaction, userId: string, sessionId: string): Promise<FocusSessionEntity> {
-    const session = await this.sessions.findById(tx.manager, sessionId);
-    if (!session) throw new NotFoundError('Focus session');
-    if (session.userId !== userId) throw new ForbiddenError();
+    const session = owned(await this.sessions.findById(tx.manager, sessionId), userId, 'Focus session');
     if (session.endedAt) throw new NotFoundError('Active focus session');
     return session;
   }
 
   private async activeSessionOnTask(tx: Transaction, userId: string, taskId: string): Promise<FocusSessionEntity> {
-    ownTask(await this.sessions.findTask(tx.manager, taskId), userId);
+    owned(await this.sessions.findTask(tx.manager, taskId), userId, 'Task');
     const session = await this.sessions.findActiveOnTask(tx.manager, userId, taskId);
     if (!session) throw new NotFoundError('Active focus session');
     return session;
@@ -121,10 +120,4 @@ export class FocusService {
     );
     return { session: ended, focusTimeSeconds };
   }
-}
-
-function ownTask(task: TaskEntity | null, userId: string): TaskEntity {
-  if (!task) throw new NotFoundError('Task');
-  if (task.userId !== userId) throw new ForbiddenError();
-  return task;
 }

@@ -4,7 +4,7 @@ import { DomainError, ValidationError } from '@app/core/errors/domain-error';
 
 export class NotAcceptableError extends DomainError {
   constructor() {
-    super(406, 'NOT_ACCEPTABLE', 'Accept must list both application/json and text/event-stream (MCP Streamable HTTP)');
+    super('NOT_ACCEPTABLE', 'Accept must list both application/json and text/event-stream (MCP Streamable HTTP)');
   }
 }
 

@@ -1,15 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { EffectiveLimitsService } from '@app/limits/effective-limits.service';
+import { assertWithinLimit } from '@app/limits/limit-check';
 import type { NoteEntity } from '@app/core/database/entities';
-import {
-  ArchivedError,
-  ForbiddenError,
-  LimitExceededError,
-  NotFoundError,
-  TierRequiredError,
-  ValidationError,
-} from '@app/core/errors/domain-error';
+import { ArchivedError, TierRequiredError, ValidationError } from '@app/core/errors/domain-error';
+import { owned } from '@app/core/errors/owned';
 import type { Transaction } from '@app/core/events/transaction';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
 import type { ListEnvelope } from '@app/core/http/envelope';
@@ -46,9 +41,7 @@ export class NotesService {
   async findOwned(userId: string, noteId: string, manager?: EntityManager, lock = false): Promise<NoteEntity> {
     const note =
       manager && lock ? await this.notes.lockById(manager, noteId) : await this.notes.findById(noteId, manager);
-    if (!note) throw new NotFoundError('Note');
-    if (note.userId !== userId) throw new ForbiddenError();
-    return note;
+    return owned(note, userId, 'Note');
   }
 
   create(userId: string, dto: CreateNoteDto): Promise<NoteResponseDto> {
@@ -65,9 +58,7 @@ export class NotesService {
       if (voiceUrl !== null && !limits.voiceAllowed)
         throw new TierRequiredError(limits.tier, 'Voice notes require Pro');
       const current = await this.notes.countActive(tx.manager, userId);
-      if (current + 1 > limits.maxActiveNotes) {
-        throw new LimitExceededError(`Note limit of ${limits.maxActiveNotes} reached`, limits.maxActiveNotes, current);
-      }
+      assertWithinLimit(current, 1, limits.maxActiveNotes, `Note limit of ${limits.maxActiveNotes} reached`);
       const note = await this.notes.insert(tx.manager, {
         userId,
         content: dto.content,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { NotificationType } from '@app/core/database/enums';
 import type { NotificationEntity } from '@app/core/database/entities/notification.entity';
-import { ForbiddenError, NotFoundError } from '@app/core/errors/domain-error';
+import { owned } from '@app/core/errors/owned';
 import type { Transaction } from '@app/core/events/transaction';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
 import { JobQueue } from '@app/core/jobs/job-queue.service';
@@ -149,8 +149,6 @@ export class NotificationsService {
   }
 
   private async findOwned(tx: Transaction, userId: string, id: string): Promise<void> {
-    const notification = await this.notifications.findById(id, tx.manager);
-    if (!notification) throw new NotFoundError('Notification');
-    if (notification.userId !== userId) throw new ForbiddenError();
+    owned(await this.notifications.findById(id, tx.manager), userId, 'Notification');
   }
 }

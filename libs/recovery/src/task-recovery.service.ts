@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError, ForbiddenError, NotFoundError } from '@app/core/errors/domain-error';
+import { ConflictError } from '@app/core/errors/domain-error';
+import { owned } from '@app/core/errors/owned';
 import type { Transaction } from '@app/core/events/transaction';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
 import { MetricsService } from '@app/core/metrics/metrics.service';
@@ -40,11 +41,9 @@ export class TaskRecoveryService {
   recover(userId: string, tombstoneId: string): Promise<TaskDetailResponseDto> {
     return this.uow.run(async (tx) => {
       const now = new Date();
-      const tombstone = await this.tombstones.lockById(tx.manager, tombstoneId);
-      if (!tombstone || tombstone.entityType !== 'task' || tombstone.recoverableUntil.getTime() <= now.getTime()) {
-        throw new NotFoundError('Tombstone');
-      }
-      if (tombstone.userId !== userId) throw new ForbiddenError();
+      const found = await this.tombstones.lockById(tx.manager, tombstoneId);
+      const recoverable = found?.entityType === 'task' && found.recoverableUntil.getTime() > now.getTime();
+      const tombstone = owned(recoverable ? found : null, userId, 'Tombstone');
       const restored = restoreSnapshot(tombstone.entityData as unknown as TaskSnapshot);
       if (await this.tasks.findById(restored.task.id, tx.manager)) {
         throw new ConflictError('A task with the original id exists; it cannot be recovered twice');

@@ -1,35 +1,10 @@
 import type { ReminderEntity, SubtaskEntity, TaskEntity } from '@app/core/database/entities';
-import type {
-  ReminderMethod,
-  ReminderType,
-  SubtaskSource,
-  TaskCompletionMode,
-  TaskPriority,
-} from '@app/core/database/enums';
+import type { ReminderMethod, ReminderType, SubtaskSource } from '@app/core/database/enums';
+import { fromTaskJson, TaskJson, toTaskJson } from '@app/tasks/task-columns';
 
 /** Every column of the task, its subtasks and reminders (docs/data-model.md §9), timestamps as ISO strings. */
 export interface TaskSnapshot {
-  task: {
-    id: string;
-    user_id: string;
-    template_id: string | null;
-    generated_from_task_id: string | null;
-    title: string;
-    description: string;
-    priority: TaskPriority;
-    due_date: string | null;
-    estimated_duration: number | null;
-    focus_time_seconds: number;
-    completed: boolean;
-    completed_at: string | null;
-    completed_by: TaskCompletionMode | null;
-    stats_counted: boolean;
-    hidden: boolean;
-    archived: boolean;
-    version: number;
-    created_at: string;
-    updated_at: string;
-  };
+  task: TaskJson;
   subtasks: Array<{
     id: string;
     task_id: string;
@@ -68,27 +43,7 @@ const date = (value: string | null): Date | null => (value === null ? null : new
 
 export function snapshotOf(task: TaskEntity, subtasks: SubtaskEntity[], reminders: ReminderEntity[]): TaskSnapshot {
   return {
-    task: {
-      id: task.id,
-      user_id: task.userId,
-      template_id: task.templateId,
-      generated_from_task_id: task.generatedFromTaskId,
-      title: task.title,
-      description: task.description,
-      priority: task.priority,
-      due_date: iso(task.dueDate),
-      estimated_duration: task.estimatedDuration,
-      focus_time_seconds: task.focusTimeSeconds,
-      completed: task.completed,
-      completed_at: iso(task.completedAt),
-      completed_by: task.completedBy,
-      stats_counted: task.statsCounted,
-      hidden: task.hidden,
-      archived: task.archived,
-      version: task.version,
-      created_at: task.createdAt.toISOString(),
-      updated_at: task.updatedAt.toISOString(),
-    },
+    task: toTaskJson(task),
     subtasks: subtasks.map((subtask) => ({
       id: subtask.id,
       task_id: subtask.taskId,
@@ -119,29 +74,8 @@ export function snapshotOf(task: TaskEntity, subtasks: SubtaskEntity[], reminder
 
 /** The rows exactly as deleted (ids, timestamps, version and flags included). */
 export function restoreSnapshot(snapshot: TaskSnapshot): RestoredTask {
-  const { task } = snapshot;
   return {
-    task: {
-      id: task.id,
-      userId: task.user_id,
-      templateId: task.template_id,
-      generatedFromTaskId: task.generated_from_task_id,
-      title: task.title,
-      description: task.description,
-      priority: task.priority,
-      dueDate: date(task.due_date),
-      estimatedDuration: task.estimated_duration,
-      focusTimeSeconds: task.focus_time_seconds,
-      completed: task.completed,
-      completedAt: date(task.completed_at),
-      completedBy: task.completed_by,
-      statsCounted: task.stats_counted,
-      hidden: task.hidden,
-      archived: task.archived,
-      version: task.version,
-      createdAt: new Date(task.created_at),
-      updatedAt: new Date(task.updated_at),
-    },
+    task: fromTaskJson(snapshot.task),
     subtasks: snapshot.subtasks.map((subtask) => ({
       id: subtask.id,
       taskId: subtask.task_id,

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { NotFoundError } from '@app/core/errors/domain-error';
+import { owned } from '@app/core/errors/owned';
 import type { TaskDetailView } from './dto/task-detail-response.dto';
 import type { TaskView } from './dto/task-response.dto';
-import { owned, userChecked } from './ownership';
+import { userChecked } from './ownership';
 import { TasksRepository } from './tasks.repository';
 
 /**

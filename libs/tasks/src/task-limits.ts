@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { EffectiveLimitsService, UserLimits } from '@app/limits/effective-limits.service';
+import { assertWithinLimit } from '@app/limits/limit-check';
 import type { TaskEntity } from '@app/core/database/entities';
 import { LimitExceededError, NotFoundError } from '@app/core/errors/domain-error';
 import type { ActivityRow } from '@app/core/events/domain-event';
@@ -36,7 +37,7 @@ export class TaskLimits {
   /** `current + count > limit` is refused with `current` = active tasks before the request. */
   async assertActiveRoom(manager: EntityManager, userId: string, limits: UserLimits, count = 1): Promise<void> {
     const current = await this.tasks.countActive(manager, userId);
-    if (current + count > limits.maxActiveTasks) throw exceeded(limits, current);
+    assertWithinLimit(current, count, limits.maxActiveTasks, activeTaskLimitMessage(limits));
   }
 
   /** Inserts one active task and its activity entry if there is room (count and insert in one statement). */
@@ -47,14 +48,11 @@ export class TaskLimits {
     activity: ActivityRow,
   ): Promise<void> {
     const { inserted, active } = await this.tasks.insertIfRoom(manager, task, limits.maxActiveTasks, activity);
-    if (!inserted) throw exceeded(limits, active);
+    // The statement compared `active + 1` with the limit itself: only the refusal is left to raise.
+    if (!inserted) throw new LimitExceededError(activeTaskLimitMessage(limits), limits.maxActiveTasks, active);
   }
 }
 
-function exceeded(limits: UserLimits, current: number): LimitExceededError {
-  return new LimitExceededError(
-    `Active task limit reached (${limits.maxActiveTasks}); complete, hide or archive tasks first`,
-    limits.maxActiveTasks,
-    current,
-  );
+function activeTaskLimitMessage(limits: UserLimits): string {
+  return `Active task limit reached (${limits.maxActiveTasks}); complete, hide or archive tasks first`;
 }

@@ -16,6 +16,6 @@ export class TaskVersionConflictError extends ConflictError {
 
 export class AlreadyCompletedError extends DomainError {
   constructor() {
-    super(409, 'ALREADY_COMPLETED', 'The task is already completed');
+    super('ALREADY_COMPLETED', 'The task is already completed');
   }
 }

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { TaskEntity } from '@app/core/database/entities';
-import type { TaskCompletionMode, TaskPriority } from '@app/core/database/enums';
+import type { TaskPriority } from '@app/core/database/enums';
 import { NamedStatement, namedStatement, runNamed } from '@app/core/database/named-statement';
 import type { ActivityRow } from '@app/core/events/domain-event';
 import type { TaskDetailView } from './dto/task-detail-response.dto';
 import type { TaskView } from './dto/task-response.dto';
 import { ReminderJson, reminderFromJson } from './reminders/reminders.repository';
 import { SubtaskJson, subtaskFromJson } from './subtasks/subtasks.repository';
+import { fromTaskRow, TASK_COLUMN_COUNT, taskColumns, taskPlaceholders, TaskRow, taskValues } from './task-columns';
 
 export interface TaskListFilters {
   completed?: boolean;
@@ -27,37 +28,6 @@ export interface Page {
   limit: number;
 }
 
-/**
- * The task columns, named one by one: a named statement's result columns must not change under a
- * running API when a migration adds a column (`*` would fail with "cached plan must not change
- * result type").
- */
-const TASK_COLUMNS = [
-  'id',
-  'user_id',
-  'template_id',
-  'generated_from_task_id',
-  'title',
-  'description',
-  'priority',
-  'due_date',
-  'estimated_duration',
-  'focus_time_seconds',
-  'completed',
-  'completed_at',
-  'completed_by',
-  'stats_counted',
-  'hidden',
-  'archived',
-  'version',
-  'created_at',
-  'updated_at',
-];
-
-function columns(alias?: string): string {
-  return TASK_COLUMNS.map((column) => (alias ? `${alias}.${column}` : column)).join(', ');
-}
-
 /** Subtask counts of the task row `t` (one aggregate over its subtasks). */
 const WITH_COUNTS = `CROSS JOIN LATERAL (
   SELECT count(*)::int AS subtask_count, (count(*) FILTER (WHERE s.completed))::int AS subtask_completed_count
@@ -68,7 +38,7 @@ const CHILDREN = `(SELECT COALESCE(json_agg(s ORDER BY s.order_index), '[]') FRO
   (SELECT COALESCE(json_agg(r ORDER BY r.scheduled_at, r.id), '[]') FROM reminders r WHERE r.task_id = t.id) AS reminders`;
 
 /** The written row `t` with the subtask counts a statement taken after the task lock sees. */
-const VIEW_OF_WRITTEN = `SELECT ${columns('t')},
+const VIEW_OF_WRITTEN = `SELECT ${taskColumns('t')},
   (SELECT count(*)::int FROM subtasks s WHERE s.task_id = t.id) AS subtask_count,
   (SELECT count(*)::int FROM subtasks s WHERE s.task_id = t.id AND s.completed) AS subtask_completed_count
   FROM t`;
@@ -98,38 +68,41 @@ const SQL = {
   /** The caller's user row (the route's user check) and the task locked only if the caller owns it. */
   lockOwned: namedStatement(
     'task_lock_owned',
-    `SELECT u.id AS caller_id, ${columns('t')} FROM users u
-     LEFT JOIN LATERAL (SELECT ${columns()} FROM task_instances WHERE id = $2 AND user_id = u.id FOR UPDATE) t ON true
+    `SELECT u.id AS caller_id, ${taskColumns('t')} FROM users u
+     LEFT JOIN LATERAL (SELECT ${taskColumns()} FROM task_instances WHERE id = $2 AND user_id = u.id FOR UPDATE) t ON true
      WHERE u.id = $1`,
   ),
   /** Who owns a task (no lock): tells a 403 from a 404 after the owned lock found nothing. */
   owner: namedStatement('task_owner', 'SELECT user_id FROM task_instances WHERE id = $1'),
-  view: namedStatement('task_view', `SELECT ${columns('t')}, c.* FROM task_instances t ${WITH_COUNTS} WHERE t.id = $1`),
+  view: namedStatement(
+    'task_view',
+    `SELECT ${taskColumns('t')}, c.* FROM task_instances t ${WITH_COUNTS} WHERE t.id = $1`,
+  ),
   detail: namedStatement(
     'task_detail',
-    `SELECT ${columns('t')}, c.*, ${CHILDREN} FROM task_instances t ${WITH_COUNTS} WHERE t.id = $1`,
+    `SELECT ${taskColumns('t')}, c.*, ${CHILDREN} FROM task_instances t ${WITH_COUNTS} WHERE t.id = $1`,
   ),
   /** The user check and the task's detail in one statement (no task row: unknown task). */
   detailOwned: namedStatement(
     'task_detail_owned',
-    `SELECT u.id AS caller_id, ${columns('t')}, c.*, ${CHILDREN}
+    `SELECT u.id AS caller_id, ${taskColumns('t')}, c.*, ${CHILDREN}
      FROM users u LEFT JOIN task_instances t ON t.id = $2 ${WITH_COUNTS}
      WHERE u.id = $1`,
   ),
-  /** The active count under the locked user row; the task and its activity entry only if there is room. */
+  /**
+   * The active count of user `$2` under the locked user row; the task (from `$3`) and its activity
+   * entry only if there is room under the limit `$1`.
+   */
   insertIfRoom: namedStatement(
     'task_insert_if_room',
     `WITH active AS (
        SELECT count(*)::int AS n FROM task_instances
        WHERE user_id = $2 AND completed = false AND archived = false AND hidden = false),
      inserted AS (
-       INSERT INTO task_instances (id, user_id, template_id, generated_from_task_id, title, description, priority,
-         due_date, estimated_duration, focus_time_seconds, completed, completed_at, completed_by, stats_counted,
-         hidden, archived, version, created_at, updated_at)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19
-       FROM active WHERE active.n + 1 <= $20
+       INSERT INTO task_instances (${taskColumns()})
+       SELECT ${taskPlaceholders(3)} FROM active WHERE active.n + 1 <= $1
        RETURNING id),
-     activity AS (${activityInsert('inserted', 21)})
+     activity AS (${activityInsert('inserted', TASK_COLUMN_COUNT + 3)})
      SELECT active.n AS active, EXISTS (SELECT 1 FROM inserted) AS inserted FROM active`,
   ),
   /**
@@ -142,7 +115,7 @@ const SQL = {
        UPDATE task_instances SET title = $2, description = $3, priority = $4, due_date = $5,
          estimated_duration = $6, completed = $7, completed_at = $8, completed_by = $9, hidden = $10,
          archived = $11, stats_counted = $12, version = $13, updated_at = $14
-       WHERE id = $1 RETURNING ${columns()}),
+       WHERE id = $1 RETURNING ${taskColumns()}),
      activity AS (${activityInsert('t', 15)})
      ${VIEW_OF_WRITTEN}`,
   ),
@@ -163,28 +136,6 @@ function listStatement(text: string): NamedStatement {
 /** The caller's id on the rows of a statement that also checks the user (none: the user is gone). */
 interface CallerRow {
   caller_id: string;
-}
-
-interface TaskRow {
-  id: string;
-  user_id: string;
-  template_id: string | null;
-  generated_from_task_id: string | null;
-  title: string;
-  description: string;
-  priority: TaskPriority;
-  due_date: Date | null;
-  estimated_duration: number | null;
-  focus_time_seconds: number;
-  completed: boolean;
-  completed_at: Date | null;
-  completed_by: TaskCompletionMode | null;
-  stats_counted: boolean;
-  hidden: boolean;
-  archived: boolean;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
 }
 
 interface TaskViewRow extends TaskRow {
@@ -220,7 +171,7 @@ export class TasksRepository {
   async lockOwned(manager: EntityManager, userId: string, id: string): Promise<Checked<OwnedLock>> {
     const rows = await runNamed<CallerRow & TaskRow>(manager, SQL.lockOwned, [userId, id]);
     if (rows.length === 0) return { userFound: false };
-    if (rows[0].id !== null) return { userFound: true, found: { kind: 'locked', task: toTask(rows[0]) } };
+    if (rows[0].id !== null) return { userFound: true, found: { kind: 'locked', task: fromTaskRow(rows[0]) } };
     const [owner] = await runNamed<{ user_id: string }>(manager, SQL.owner, [id]);
     return { userFound: true, found: owner ? { kind: 'forbidden' } : { kind: 'missing' } };
   }
@@ -252,26 +203,9 @@ export class TasksRepository {
     activity: ActivityRow,
   ): Promise<{ inserted: boolean; active: number }> {
     const [row] = await runNamed<{ active: number; inserted: boolean }>(manager, SQL.insertIfRoom, [
-      task.id,
-      task.userId,
-      task.templateId,
-      task.generatedFromTaskId,
-      task.title,
-      task.description,
-      task.priority,
-      task.dueDate,
-      task.estimatedDuration,
-      task.focusTimeSeconds,
-      task.completed,
-      task.completedAt,
-      task.completedBy,
-      task.statsCounted,
-      task.hidden,
-      task.archived,
-      task.version,
-      task.createdAt,
-      task.updatedAt,
       limit,
+      task.userId,
+      ...taskValues(task),
       ...activityValues(activity),
     ]);
     return row;
@@ -351,9 +285,9 @@ export class TasksRepository {
     const params: unknown[] = [userId];
     const where = ['t.user_id = u.id', ...filterConditions(filters, params)].join(' AND ');
     const statement = listStatement(
-      `SELECT u.id AS caller_id, ${columns('t')}, t.total_count, c.* FROM users u
+      `SELECT u.id AS caller_id, ${taskColumns('t')}, t.total_count, c.* FROM users u
        LEFT JOIN LATERAL (
-         SELECT ${columns('t')}, count(*) OVER () AS total_count FROM task_instances t WHERE ${where}
+         SELECT ${taskColumns('t')}, count(*) OVER () AS total_count FROM task_instances t WHERE ${where}
          ORDER BY t.created_at DESC, t.id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}
        ) t ON true ${WITH_COUNTS}
        WHERE u.id = $1
@@ -389,31 +323,11 @@ function toDetail(row: TaskDetailRow): TaskDetailView {
 }
 
 function toView(row: TaskViewRow): TaskView {
-  return { task: toTask(row), subtaskCount: row.subtask_count, subtaskCompletedCount: row.subtask_completed_count };
-}
-
-function toTask(row: TaskRow): TaskEntity {
-  return Object.assign(new TaskEntity(), {
-    id: row.id,
-    userId: row.user_id,
-    templateId: row.template_id,
-    generatedFromTaskId: row.generated_from_task_id,
-    title: row.title,
-    description: row.description,
-    priority: row.priority,
-    dueDate: row.due_date,
-    estimatedDuration: row.estimated_duration,
-    focusTimeSeconds: row.focus_time_seconds,
-    completed: row.completed,
-    completedAt: row.completed_at,
-    completedBy: row.completed_by,
-    statsCounted: row.stats_counted,
-    hidden: row.hidden,
-    archived: row.archived,
-    version: row.version,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  });
+  return {
+    task: fromTaskRow(row),
+    subtaskCount: row.subtask_count,
+    subtaskCompletedCount: row.subtask_completed_count,
+  };
 }
 
 /** SQL conditions on `t` for the filters, their values appended to `params` ($2, $3, …). */

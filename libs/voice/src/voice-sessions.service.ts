@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { VoiceSessionEntity } from '@app/core/database/entities';
-import { ForbiddenError, NotFoundError } from '@app/core/errors/domain-error';
+import { owned } from '@app/core/errors/owned';
 import type { Transaction } from '@app/core/events/transaction';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
 import { MetricsService } from '@app/core/metrics/metrics.service';
@@ -31,10 +31,7 @@ export class VoiceSessionsService {
   ) {}
 
   async get(userId: string, id: string): Promise<VoiceSessionResponseDto> {
-    const session = await this.sessions.findById(id);
-    if (!session) throw new NotFoundError('Voice session');
-    if (session.userId !== userId) throw new ForbiddenError();
-    return toVoiceSessionResponse(session);
+    return toVoiceSessionResponse(owned(await this.sessions.findById(id), userId, 'Voice session'));
   }
 
   /** Check 4 of docs/realtime.md §1.1: closes stale sessions as aborted, then tells whether one is still active. */

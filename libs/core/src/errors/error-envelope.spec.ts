@@ -31,7 +31,7 @@ describe('error envelope', () => {
   });
 
   it('should keep domain errors and translate Nest HTTP exceptions', () => {
-    const domain = new DomainError(402, 'INSUFFICIENT_CREDITS', 'Not enough credits');
+    const domain = new DomainError('INSUFFICIENT_CREDITS', 'Not enough credits');
     expect(toDomainError(domain)).toBe(domain);
     expect(toDomainError(new NotFoundException())).toMatchObject({ status: 404, code: 'NOT_FOUND' });
   });

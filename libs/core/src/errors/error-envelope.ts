@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { DomainError, ErrorDetail } from './domain-error';
+import type { ErrorCode } from './error-codes';
 
 export interface ErrorEnvelope {
   error: {
@@ -27,15 +28,13 @@ const DATABASE_DOWN_CODES = new Set([
 
 export class DatabaseUnavailableError extends DomainError {
   constructor() {
-    super(503, 'SERVICE_UNAVAILABLE', 'The database is unavailable; retry shortly', {}, undefined, {
-      'Retry-After': '5',
-    });
+    super('SERVICE_UNAVAILABLE', 'The database is unavailable; retry shortly', { retryAfter: 5 });
   }
 }
 
 export class InternalError extends DomainError {
   constructor() {
-    super(500, 'INTERNAL_ERROR', 'An unexpected error occurred');
+    super('INTERNAL_ERROR', 'An unexpected error occurred');
   }
 }
 
@@ -61,20 +60,24 @@ export function toDomainError(error: unknown): DomainError {
   return new InternalError();
 }
 
+/** The code of a Nest HTTP exception's status (routing and the framework's own refusals). */
+const HTTP_EXCEPTION_CODES: Record<number, ErrorCode> = {
+  400: 'VALIDATION_ERROR',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMIT_EXCEEDED',
+};
+
 function fromHttpException(error: HttpException): DomainError {
   const status = error.getStatus();
-  const codes: Record<number, string> = {
-    400: 'VALIDATION_ERROR',
-    401: 'UNAUTHORIZED',
-    403: 'FORBIDDEN',
-    404: 'NOT_FOUND',
-    405: 'METHOD_NOT_ALLOWED',
-    413: 'PAYLOAD_TOO_LARGE',
-    415: 'UNSUPPORTED_MEDIA_TYPE',
-    429: 'RATE_LIMIT_EXCEEDED',
-  };
   if (status >= 500) return new InternalError();
-  return new DomainError(status, codes[status] ?? 'CONFLICT', error.message, {}, status === 400 ? [] : undefined);
+  // No Nest exception of another 4xx status is thrown: CONFLICT is the neutral fallback.
+  const code = HTTP_EXCEPTION_CODES[status] ?? 'CONFLICT';
+  return new DomainError(code, error.message, status === 400 ? { details: [] } : {});
 }
 
 export function toErrorEnvelope(error: DomainError, requestId: string): ErrorEnvelope {

@@ -64,6 +64,6 @@ export function admissionGate(limit: number, maxWaiting: number): RequestHandler
 
 class QueueFullError extends DomainError {
   constructor() {
-    super(503, 'SERVICE_UNAVAILABLE', 'The server is busy, retry shortly', {}, undefined, { 'Retry-After': '1' });
+    super('SERVICE_UNAVAILABLE', 'The server is busy, retry shortly', { retryAfter: 1 });
   }
 }

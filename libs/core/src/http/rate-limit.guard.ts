@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { AppConfig } from '../config/app-config';
-import { DomainError } from '../errors/domain-error';
+import { DomainError, RateLimitWindow } from '../errors/domain-error';
 import { MetricsService } from '../metrics/metrics.service';
 import type { AuthenticatedRequest } from './auth-user';
 import { IS_PUBLIC } from './auth-user';
@@ -12,10 +12,8 @@ import { RATE_LIMIT_BUCKET, RateLimitBucketName, SKIP_RATE_LIMIT } from './rate-
 const WINDOW_MS = 60_000;
 
 export class RateLimitExceededError extends DomainError {
-  constructor(retryAfter: number) {
-    super(429, 'RATE_LIMIT_EXCEEDED', 'Rate limit exceeded', { retry_after: retryAfter }, undefined, {
-      'Retry-After': String(retryAfter),
-    });
+  constructor(retryAfter: number, rateLimit?: RateLimitWindow) {
+    super('RATE_LIMIT_EXCEEDED', 'Rate limit exceeded', { extra: { retry_after: retryAfter }, retryAfter, rateLimit });
   }
 }
 

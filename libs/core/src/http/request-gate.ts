@@ -85,14 +85,14 @@ export function routeGate(getRouterStack: () => RouteLayer[]): RequestHandler {
       index.staticMounts.some((layer) => layer.match(request.path))
     )
       return next();
-    if (methods.size === 0) return sendError(request, response, new DomainError(404, 'NOT_FOUND', 'Route not found'));
+    if (methods.size === 0) return sendError(request, response, new DomainError('NOT_FOUND', 'Route not found'));
     if (methods.has('GET')) methods.add('HEAD');
     if (methods.has(request.method)) return next();
     response.setHeader('Allow', [...methods].sort().join(', '));
     return sendError(
       request,
       response,
-      new DomainError(405, 'METHOD_NOT_ALLOWED', `${request.method} is not supported on this path`),
+      new DomainError('METHOD_NOT_ALLOWED', `${request.method} is not supported on this path`),
     );
   };
 }
@@ -121,7 +121,7 @@ export function jsonBodyGate(timeoutMs: number): RequestHandler {
     const timer = setTimeout(() => {
       aborted = true;
       response.setHeader('Connection', 'close');
-      sendError(request, response, new DomainError(408, 'REQUEST_TIMEOUT', 'Request body not received in time'));
+      sendError(request, response, new DomainError('REQUEST_TIMEOUT', 'Request body not received in time'));
     }, timeoutMs);
     response.once('close', () => clearTimeout(timer));
     request.on('data', (chunk: Buffer) => {
@@ -157,7 +157,7 @@ export function jsonBodyGate(timeoutMs: number): RequestHandler {
 
 function tooLarge(request: Request, response: Response): void {
   response.setHeader('Connection', 'close');
-  sendError(request, response, new DomainError(413, 'PAYLOAD_TOO_LARGE', 'Request body exceeds 1 MiB'));
+  sendError(request, response, new DomainError('PAYLOAD_TOO_LARGE', 'Request body exceeds 1 MiB'));
 }
 
 /** Parses a request body under the rules of docs/api.md §1.2. */
@@ -165,7 +165,7 @@ export function parseBody(body: Buffer, contentType: string | undefined): Record
   const text = body.toString('utf8');
   if (text.trim().length === 0) return {};
   if (!contentType || !/^application\/(.+\+)?json\s*(;|$)/i.test(contentType.trim())) {
-    return new DomainError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be application/json');
+    return new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be application/json');
   }
   let parsed: unknown;
   try {

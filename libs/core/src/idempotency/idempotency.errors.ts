@@ -2,21 +2,14 @@ import { DomainError } from '../errors/domain-error';
 
 export class IdempotencyConflictError extends DomainError {
   constructor() {
-    super(409, 'IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was already used with a different request');
+    super('IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was already used with a different request');
   }
 }
 
 export class IdempotencyInProgressError extends DomainError {
   constructor() {
-    super(
-      409,
-      'IDEMPOTENCY_IN_PROGRESS',
-      'The original request with this Idempotency-Key is still running',
-      {},
-      undefined,
-      {
-        'Retry-After': '1',
-      },
-    );
+    super('IDEMPOTENCY_IN_PROGRESS', 'The original request with this Idempotency-Key is still running', {
+      retryAfter: 1,
+    });
   }
 }

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ReminderEntity } from '@app/core/database/entities';
 import type { ActivitySource } from '@app/core/database/enums';
-import { LimitExceededError } from '@app/core/errors/domain-error';
+import { assertWithinLimit } from '@app/limits/limit-check';
 import type { Transaction } from '@app/core/events/transaction';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
 import { ListEnvelope, paginated } from '@app/core/http/envelope';
-import { owned } from '../ownership';
+import { owned } from '@app/core/errors/owned';
 import { TaskAccess } from '../task-access';
 import { TaskLimits } from '../task-limits';
 import type { CreateReminderDto } from './dto/create-reminder.dto';
@@ -62,13 +62,7 @@ export class RemindersService {
     const schedule = resolveNewReminder(dto, task.dueDate);
     const { maxRemindersPerTask } = await this.limits.readFor(tx.manager, userId);
     const current = await this.reminders.countByTask(tx.manager, taskId);
-    if (current + 1 > maxRemindersPerTask) {
-      throw new LimitExceededError(
-        `A task can have at most ${maxRemindersPerTask} reminders`,
-        maxRemindersPerTask,
-        current,
-      );
-    }
+    assertWithinLimit(current, 1, maxRemindersPerTask, `A task can have at most ${maxRemindersPerTask} reminders`);
     const now = new Date();
     const reminder = await this.reminders.insert(
       tx.manager,

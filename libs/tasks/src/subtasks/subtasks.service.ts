@@ -3,7 +3,8 @@ import { Injectable } from '@nestjs/common';
 import type { UnlockedAchievementDto } from '@app/achievements/dto/unlocked-achievement.dto';
 import { SubtaskEntity, TaskEntity } from '@app/core/database/entities';
 import type { ActivitySource, SubtaskSource } from '@app/core/database/enums';
-import { ForbiddenError, LimitExceededError, NotFoundError, ValidationError } from '@app/core/errors/domain-error';
+import { ForbiddenError, NotFoundError, ValidationError } from '@app/core/errors/domain-error';
+import { assertWithinLimit } from '@app/limits/limit-check';
 import type { Transaction } from '@app/core/events/transaction';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
 import { TaskAccess } from '../task-access';
@@ -51,13 +52,8 @@ export class SubtasksService {
     await this.access.lockWritable(tx.manager, userId, taskId);
     const { maxSubtasksPerTask } = await this.limits.readFor(tx.manager, userId);
     const current = await this.subtasks.count(tx.manager, taskId);
-    if (current + titles.length > maxSubtasksPerTask) {
-      throw new LimitExceededError(
-        `A task can have at most ${maxSubtasksPerTask} subtasks on your plan`,
-        maxSubtasksPerTask,
-        current,
-      );
-    }
+    const message = `A task can have at most ${maxSubtasksPerTask} subtasks on your plan`;
+    assertWithinLimit(current, titles.length, maxSubtasksPerTask, message);
     const now = new Date();
     const created = await this.subtasks.insert(
       tx.manager,

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { TaskTemplateEntity } from '@app/core/database/entities';
 import type { ActivitySource } from '@app/core/database/enums';
+import { owned } from '@app/core/errors/owned';
 import type { Transaction } from '@app/core/events/transaction';
-import { LimitExceededError } from '@app/core/errors/domain-error';
+import { assertWithinLimit } from '@app/limits/limit-check';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
 import { ListEnvelope, paginated } from '@app/core/http/envelope';
 import { toTaskResponse } from '../dto/task-response.dto';
-import { owned } from '../ownership';
 import { TaskUpdated } from '../task.events';
 import { TaskLimits } from '../task-limits';
 import { assertDescriptionLength, planTaskPatch } from '../task-rules';
@@ -72,13 +72,8 @@ export class TemplatesService {
     assertDescriptionLength(description, limits.maxDescriptionLength);
     const dtstart = dto.dtstart ?? new Date(Math.floor(now.getTime() / 1000) * 1000);
     const templates = await this.templates.countForUser(tx.manager, userId);
-    if (templates >= MAX_TEMPLATES_PER_USER) {
-      throw new LimitExceededError(
-        `Template limit reached (${MAX_TEMPLATES_PER_USER}); delete templates first`,
-        MAX_TEMPLATES_PER_USER,
-        templates,
-      );
-    }
+    const message = `Template limit reached (${MAX_TEMPLATES_PER_USER}); delete templates first`;
+    assertWithinLimit(templates, 1, MAX_TEMPLATES_PER_USER, message);
     if (occurrenceAfter(rrule, dtstart, now)) await this.limits.assertActiveRoom(tx.manager, userId, limits);
     const template = await this.templates.insert(
       tx.manager,
