@@ -1,9 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EffectiveLimitsModule } from '@app/limits/effective-limits.module';
 import { FocusModule } from '@app/focus/focus.module';
-import { ReminderScheduleHandlers } from './reminders/reminder-schedule.handlers';
-import { RemindersRepository } from './reminders/reminders.repository';
-import { RemindersService } from './reminders/reminders.service';
 import { StreakReader } from './streak-reader';
 import { SubtasksRepository } from './subtasks/subtasks.repository';
 import { SubtasksService } from './subtasks/subtasks.service';
@@ -21,7 +18,7 @@ import { TemplatesRepository } from './templates/templates.repository';
 import { TemplatesService } from './templates/templates.service';
 
 /**
- * Tasks, subtasks, reminders and recurring templates (no controllers: the worker imports this for
+ * Tasks, subtasks and recurring templates (no controllers: the worker imports this for
  * `recurring_task_generate`). The services take a source (`user`/`ai`/`system`) or a transaction
  * so confirmed AI actions reuse them.
  */
@@ -30,7 +27,6 @@ import { TemplatesService } from './templates/templates.service';
   providers: [
     TasksRepository,
     SubtasksRepository,
-    RemindersRepository,
     TemplatesRepository,
     TaskAccess,
     TaskDetails,
@@ -39,8 +35,6 @@ import { TemplatesService } from './templates/templates.service';
     TaskCompletion,
     TasksService,
     SubtasksService,
-    RemindersService,
-    ReminderScheduleHandlers,
     RecurringGenerator,
     RecurringJobs,
     RecurringInlineAttempt,
@@ -50,14 +44,12 @@ import { TemplatesService } from './templates/templates.service';
   exports: [
     TasksRepository,
     SubtasksRepository,
-    RemindersRepository,
     TemplatesRepository,
     TaskAccess,
     TaskDetails,
     TaskCompletion,
     TasksService,
     SubtasksService,
-    RemindersService,
     TemplatesService,
   ],
 })

@@ -2,8 +2,8 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { DomainEvent } from '@app/core/events/domain-event';
 import { EventBus } from '@app/core/events/event-bus';
 import type { Transaction } from '@app/core/events/transaction';
-import { TaskRecovered, TaskTombstonePayload, TaskUpdated, TaskUpdatedPayload } from '../task.events';
-import { TasksRepository } from '../tasks.repository';
+import { TaskRecovered, TaskTombstonePayload, TaskUpdated, TaskUpdatedPayload } from '@app/tasks/task.events';
+import { TasksRepository } from '@app/tasks/tasks.repository';
 import { ReminderSkipped } from './reminder.events';
 import { recomputedForDueDate } from './reminder-rules';
 import { RemindersRepository } from './reminders.repository';
@@ -13,7 +13,7 @@ import { RemindersRepository } from './reminders.repository';
  * a changed due date; a recovered task's past reminders are skipped, never fired late.
  */
 @Injectable()
-export class ReminderScheduleHandlers implements OnModuleInit {
+export class ReminderScheduleListener implements OnModuleInit {
   constructor(
     private readonly bus: EventBus,
     private readonly tasks: TasksRepository,
