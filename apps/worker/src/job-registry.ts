@@ -68,10 +68,12 @@ export class JobRegistry implements OnModuleInit {
   }
 
   private registerBatchedJobs(): void {
+    const sizes = new Map(this.marked<JobName>(RUN_SIZE).map(({ metadata, fn }) => [metadata, fn]));
     const batches = new Map(this.marked<JobName>(RUN_BATCH).map(({ metadata, fn }) => [metadata, fn]));
-    for (const { metadata: name, fn: size } of this.marked<JobName>(RUN_SIZE)) {
+    for (const name of new Set([...sizes.keys(), ...batches.keys()])) {
+      const size = sizes.get(name);
       const batch = batches.get(name);
-      if (!batch) throw new Error(`Batched job ${name} has a @RunSize but no @RunBatch`);
+      if (!size || !batch) throw new Error(`Batched job ${name} needs both a @RunSize and a @RunBatch`);
       this.runs.register(name, { size, batch } as BatchedJob);
     }
   }
