@@ -47,6 +47,7 @@ import { TemplatesService } from './templates/templates.service';
     TemplatesRepository,
     TaskAccess,
     TaskDetails,
+    TaskLimits,
     TaskCompletion,
     TasksService,
     SubtasksService,
