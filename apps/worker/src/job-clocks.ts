@@ -61,7 +61,10 @@ class ClockLoop {
   async start(): Promise<void> {
     this.running = true;
     await this.listen();
-    this.schedule.addInterval(this.intervalName, setInterval(() => this.idle.wake(), POLL_MS));
+    this.schedule.addInterval(
+      this.intervalName,
+      setInterval(() => this.idle.wake(), POLL_MS),
+    );
     this.loopDone = this.loop();
   }
 
@@ -104,7 +107,10 @@ class ClockLoop {
   /** LISTEN on a connection of its own; losing it only degrades the clock to its 1-s poll. */
   private async listen(): Promise<void> {
     this.lastConnectAttempt = Date.now();
-    const client = new Client({ connectionString: this.databaseUrl, application_name: `perpetua-clock-${this.clock.job}` });
+    const client = new Client({
+      connectionString: this.databaseUrl,
+      application_name: `perpetua-clock-${this.clock.job}`,
+    });
     client.on('notification', () => this.idle.wake());
     client.on('error', (error: Error) => {
       this.logger.warn({ err: error }, 'clock notifications lost; polling until reconnected');

@@ -44,7 +44,10 @@ export class JobScheduler {
 
   start(names: JobName[]): void {
     this.plan(names);
-    this.schedule.addInterval(TICK_INTERVAL, setInterval(() => this.tickOnDatabaseClock(), TICK_MS));
+    this.schedule.addInterval(
+      TICK_INTERVAL,
+      setInterval(() => this.tickOnDatabaseClock(), TICK_MS),
+    );
     this.tickOnDatabaseClock();
   }
 

@@ -21,9 +21,10 @@ export class RefreshTokenRetention {
   @MaintenanceStep(10)
   async deleteOld(now: Date): Promise<Record<string, number>> {
     const cutoff = new Date(now.getTime() - RETENTION_MS);
-    const batch = this.config.JOB_BATCH_SIZE;
-    const expired = await deleteBefore(this.dataSource, { table: 'refresh_tokens', key: 'id', column: 'expires_at' }, cutoff, batch);
-    const revoked = await deleteBefore(this.dataSource, { table: 'refresh_tokens', key: 'id', column: 'revoked_at' }, cutoff, batch);
+    const before = (column: string): Promise<number> =>
+      deleteBefore(this.dataSource, { table: 'refresh_tokens', key: 'id', column }, cutoff, this.config.JOB_BATCH_SIZE);
+    const expired = await before('expires_at');
+    const revoked = await before('revoked_at');
     return { refresh_tokens_deleted: expired + revoked };
   }
 }
