@@ -10,7 +10,8 @@ import { RemindersRepository } from './reminders.repository';
 
 /**
  * Keeps reminders consistent with their task (docs/jobs.md §5 `tx` handlers): relative reminders follow
- * a changed due date; a recovered task's past reminders are skipped, never fired late.
+ * a changed due date; a recovered task's past reminders are skipped, never fired late. Tasks (a lower
+ * lib) only emits its events and never waits on this reaction; it runs in the change's transaction.
  */
 @Injectable()
 export class ReminderScheduleListener implements OnModuleInit {
