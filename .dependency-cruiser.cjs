@@ -11,11 +11,11 @@ const LAYERS = [
   ['activity', 'users', 'focus', 'notifications', 'credits'],
   ['auth', 'achievements'],
   ['tasks'],
-  ['notes', 'reminders', 'quick-add', 'calendar', 'recovery'],
+  ['reminders'],
+  ['notes', 'quick-add', 'calendar', 'recovery'],
   ['ai', 'sync'],
   ['voice', 'billing', 'events', 'access-tokens'],
-  // `jobs` is being dissolved into the features whose jobs it runs (issue #14 item 3).
-  ['account', 'mcp', 'jobs'],
+  ['account', 'mcp'],
 ];
 
 const alternatives = (names) => `(${names.join('|')})`;

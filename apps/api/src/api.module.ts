@@ -24,8 +24,10 @@ import { McpHttpModule } from '@app/mcp/mcp-http.module';
 import { NotificationsHttpModule } from '@app/notifications/notifications-http.module';
 import { QuickAddHttpModule } from '@app/quick-add/quick-add-http.module';
 import { RecoveryHttpModule } from '@app/recovery/recovery-http.module';
+import { RemindersHttpModule } from '@app/reminders/reminders-http.module';
 import { SyncHttpModule } from '@app/sync/sync-http.module';
 import { TasksHttpModule } from '@app/tasks/tasks-http.module';
+import { TemplatesHttpModule } from '@app/tasks/templates-http.module';
 import { UsersHttpModule } from '@app/users/users-http.module';
 import { VoiceHttpModule } from '@app/voice/voice-http.module';
 import { OpsModule } from './ops/ops.module';
@@ -52,6 +54,8 @@ export class ApiModule {
         VoiceHttpModule,
         QuickAddHttpModule,
         TasksHttpModule,
+        RemindersHttpModule,
+        TemplatesHttpModule,
         RecoveryHttpModule,
         FocusHttpModule,
         ActivityHttpModule,

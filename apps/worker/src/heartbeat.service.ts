@@ -1,29 +1,34 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
 
 const HEARTBEAT_MS = 15_000;
+const HEARTBEAT_INTERVAL = 'heartbeat';
 
 /** Writes `job_runner_heartbeats` every 15 s (docs/jobs.md §1); `/health/ready` reads it. */
 @Injectable()
 export class HeartbeatService implements OnModuleDestroy {
   readonly runnerId = `${hostname()}:${process.pid}`;
-  private timer?: NodeJS.Timeout;
   private readonly logger = new Logger(HeartbeatService.name);
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly schedule: SchedulerRegistry,
+  ) {}
 
   async start(): Promise<void> {
     await this.beat();
-    this.timer = setInterval(
+    const timer = setInterval(
       () => void this.beat().catch((error: unknown) => this.logger.warn({ err: error }, 'heartbeat failed')),
       HEARTBEAT_MS,
     );
-    this.timer.unref();
+    timer.unref();
+    this.schedule.addInterval(HEARTBEAT_INTERVAL, timer);
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.timer);
+    if (this.schedule.doesExist('interval', HEARTBEAT_INTERVAL)) this.schedule.deleteInterval(HEARTBEAT_INTERVAL);
   }
 
   private async beat(): Promise<void> {

@@ -1,33 +1,53 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { RUN_BATCH, RUN_SIZE } from '@app/core/jobs/batched-job.decorator';
+import { BatchedJob, BatchedRuns } from '@app/core/jobs/batched-runs';
 import { JobName } from '@app/core/jobs/job-catalogue';
+import { JOB_CLOCK, JobClockFn, JobClockOptions } from '@app/core/jobs/job-clock.decorator';
 import { JOB_HANDLER, JobHandlerFn } from '@app/core/jobs/job-handler.decorator';
+import { MAINTENANCE_STEP, MaintenanceStepFn } from '@app/core/jobs/maintenance-step.decorator';
 
-/** Finds every `@JobHandler(name)` method of the worker's providers: the job name → handler table. */
+/** A job's clock as declared with `@JobClock`. */
+export interface DeclaredJobClock extends JobClockOptions {
+  nextDueAt: JobClockFn;
+}
+
+interface Marked<M> {
+  metadata: M;
+  fn: (...args: never[]) => unknown;
+}
+
+/**
+ * Finds the job parts declared on the worker's providers: every `@JobHandler(name)` method (the job
+ * name → handler table), the batched jobs' `@RunSize`/`@RunBatch` (registered with `BatchedRuns`),
+ * the `@MaintenanceStep`s and the `@JobClock`s.
+ */
 @Injectable()
 export class JobRegistry implements OnModuleInit {
   private readonly handlers = new Map<JobName, JobHandlerFn>();
+  private steps: MaintenanceStepFn[] = [];
+  private jobClocks: DeclaredJobClock[] = [];
 
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
+    private readonly runs: BatchedRuns,
   ) {}
 
   onModuleInit(): void {
-    for (const wrapper of this.discovery.getProviders()) {
-      const instance = wrapper.instance as Record<string, unknown> | undefined;
-      if (!instance || typeof instance !== 'object' || wrapper.isAlias) continue;
-      const prototype = Object.getPrototypeOf(instance) as object;
-      for (const method of this.scanner.getAllMethodNames(prototype)) {
-        const fn = instance[method];
-        if (typeof fn !== 'function') continue;
-        const name = this.reflector.get<JobName | undefined>(JOB_HANDLER, fn);
-        if (!name) continue;
-        if (this.handlers.has(name)) throw new Error(`Two handlers registered for job ${name}`);
-        this.handlers.set(name, (fn as JobHandlerFn).bind(instance));
-      }
+    for (const { metadata: name, fn } of this.marked<JobName>(JOB_HANDLER)) {
+      if (this.handlers.has(name)) throw new Error(`Two handlers registered for job ${name}`);
+      this.handlers.set(name, fn as JobHandlerFn);
     }
+    this.registerBatchedJobs();
+    this.steps = this.marked<number>(MAINTENANCE_STEP)
+      .sort((a, b) => a.metadata - b.metadata)
+      .map(({ fn }) => fn as MaintenanceStepFn);
+    this.jobClocks = this.marked<JobClockOptions>(JOB_CLOCK).map(({ metadata, fn }) => ({
+      ...metadata,
+      nextDueAt: fn as JobClockFn,
+    }));
   }
 
   get(name: JobName): JobHandlerFn | undefined {
@@ -36,5 +56,43 @@ export class JobRegistry implements OnModuleInit {
 
   names(): JobName[] {
     return [...this.handlers.keys()];
+  }
+
+  /** The steps of `maintenance_cleanup`, in their order. */
+  maintenanceSteps(): MaintenanceStepFn[] {
+    return this.steps;
+  }
+
+  clocks(): DeclaredJobClock[] {
+    return this.jobClocks;
+  }
+
+  private registerBatchedJobs(): void {
+    const sizes = new Map(this.marked<JobName>(RUN_SIZE).map(({ metadata, fn }) => [metadata, fn]));
+    const batches = new Map(this.marked<JobName>(RUN_BATCH).map(({ metadata, fn }) => [metadata, fn]));
+    for (const name of new Set([...sizes.keys(), ...batches.keys()])) {
+      const size = sizes.get(name);
+      const batch = batches.get(name);
+      if (!size || !batch) throw new Error(`Batched job ${name} needs both a @RunSize and a @RunBatch`);
+      this.runs.register(name, { size, batch } as BatchedJob);
+    }
+  }
+
+  /** Every provider method marked with `key`, bound to its instance. */
+  private marked<M>(key: string): Array<Marked<M>> {
+    const found: Array<Marked<M>> = [];
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object' || wrapper.isAlias) continue;
+      const prototype = Object.getPrototypeOf(instance) as object;
+      for (const method of this.scanner.getAllMethodNames(prototype)) {
+        const fn = instance[method];
+        if (typeof fn !== 'function') continue;
+        const metadata = this.reflector.get<M | undefined>(key, fn);
+        if (metadata === undefined) continue;
+        found.push({ metadata, fn: (fn as (...args: never[]) => unknown).bind(instance) });
+      }
+    }
+    return found;
   }
 }

@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { JOB_NAMES } from '@app/core/jobs/job-catalogue';
 import { BatchAssistant } from './batch-assistant';
+import { JobClocks } from './job-clocks';
 import { JobRegistry } from './job-registry';
 import { JobScheduler } from './job-scheduler';
 import { QueueConsumer } from './queue-consumer';
-import { ReminderClock } from './reminder-clock';
 import { withTimeout } from './timing';
 
 /** Time running jobs get to finish at shutdown before their claims are released (the process exits within 10 s). */
@@ -12,8 +12,8 @@ export const SHUTDOWN_GRACE_MS = 6000;
 
 /**
  * The runner (docs/jobs.md §1): the scheduler (one job per schedule slot across all runners), the
- * queue consumer (claims and executes jobs, 4 at a time), the reminder clock (reminders within
- * 2 s) and the batch assistant (helps with other runners' batched jobs). Stopping takes no new work, lets running jobs finish within the grace period and gives
+ * queue consumer (claims and executes jobs, 4 at a time), the job clocks (the reminder clock: reminders
+ * within 2 s) and the batch assistant (helps with other runners' batched jobs). Stopping takes no new work, lets running jobs finish within the grace period and gives
  * the unfinished ones back to the queue.
  */
 @Injectable()
@@ -25,7 +25,7 @@ export class JobRunner {
     private readonly registry: JobRegistry,
     private readonly scheduler: JobScheduler,
     private readonly consumer: QueueConsumer,
-    private readonly reminderClock: ReminderClock,
+    private readonly clocks: JobClocks,
     private readonly batchAssistant: BatchAssistant,
   ) {}
 
@@ -36,7 +36,7 @@ export class JobRunner {
       this.logger.warn({ jobs: missing }, 'jobs without a handler are neither scheduled nor consumed');
     this.scheduler.start(names);
     this.consumer.start(names);
-    if (names.includes('reminder_fire')) await this.reminderClock.start();
+    await this.clocks.start(this.registry.clocks().filter((clock) => names.includes(clock.job)));
     this.batchAssistant.start();
     this.started = true;
     this.logger.log({ jobs: names }, 'job runner started');
@@ -50,7 +50,7 @@ export class JobRunner {
     await Promise.all([
       this.consumer.stop(Math.max(0, deadline - Date.now())),
       // A reminder run cut short is harmless: each reminder is its own transaction.
-      withTimeout(this.reminderClock.stop(), Math.max(0, deadline - Date.now())),
+      withTimeout(this.clocks.stop(), Math.max(0, deadline - Date.now())),
       // An unfinished batch rolls back and stays free for the runner that started the run.
       withTimeout(this.batchAssistant.stop(), Math.max(0, deadline - Date.now())),
     ]);

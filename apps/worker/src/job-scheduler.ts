@@ -1,11 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import { JOB_CATALOGUE, JobName } from '@app/core/jobs/job-catalogue';
 import { JobQueue } from '@app/core/jobs/job-queue.service';
 import { JobSchedule, parseSchedule } from '@app/core/jobs/job-schedule';
-import { Wakeable } from './timing';
 
 const TICK_MS = 1000;
+const TICK_INTERVAL = 'job scheduler';
 
 interface ScheduleEntry {
   name: JobName;
@@ -24,14 +25,14 @@ interface ScheduleEntry {
 @Injectable()
 export class JobScheduler {
   private readonly logger = new Logger(JobScheduler.name);
-  private readonly idle = new Wakeable();
   private entries: ScheduleEntry[] = [];
-  private running = false;
-  private loopDone: Promise<void> = Promise.resolve();
+  /** The tick in progress: a second's tick that finds it still running is skipped. */
+  private ticking?: Promise<void>;
 
   constructor(
     private readonly queue: JobQueue,
     private readonly dataSource: DataSource,
+    private readonly schedule: SchedulerRegistry,
   ) {}
 
   /** The schedules of these jobs are the ones `tick` enqueues. */
@@ -43,14 +44,16 @@ export class JobScheduler {
 
   start(names: JobName[]): void {
     this.plan(names);
-    this.running = true;
-    this.loopDone = this.loop();
+    this.schedule.addInterval(
+      TICK_INTERVAL,
+      setInterval(() => this.tickOnDatabaseClock(), TICK_MS),
+    );
+    this.tickOnDatabaseClock();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.idle.wake();
-    await this.loopDone;
+    if (this.schedule.doesExist('interval', TICK_INTERVAL)) this.schedule.deleteInterval(TICK_INTERVAL);
+    await this.ticking;
   }
 
   /** Enqueues every schedule's latest slot at `now` that is not enqueued yet; returns the new dedupe keys. */
@@ -73,15 +76,15 @@ export class JobScheduler {
     return enqueued;
   }
 
-  private async loop(): Promise<void> {
-    while (this.running) {
+  private tickOnDatabaseClock(): void {
+    if (this.ticking) return;
+    this.ticking = (async () => {
       try {
         const [{ now }]: Array<{ now: Date }> = await this.dataSource.query('SELECT now() AS now');
         await this.tick(now);
       } catch (error) {
         this.logger.error({ err: error }, 'scheduling periodic jobs failed');
       }
-      await this.idle.sleep(TICK_MS - (Date.now() % TICK_MS));
-    }
+    })().finally(() => (this.ticking = undefined));
   }
 }

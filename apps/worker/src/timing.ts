@@ -3,13 +3,14 @@ export class Wakeable {
   private pending = false;
   private finish?: () => void;
 
-  sleep(ms: number): Promise<void> {
+  /** Without `ms`, sleeps until woken. */
+  sleep(ms?: number): Promise<void> {
     if (this.pending) {
       this.pending = false;
       return Promise.resolve();
     }
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(() => this.finish?.(), Math.max(0, ms));
+      const timer = ms === undefined ? undefined : setTimeout(() => this.finish?.(), Math.max(0, ms));
       this.finish = () => {
         clearTimeout(timer);
         this.finish = undefined;

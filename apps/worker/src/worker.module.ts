@@ -1,29 +1,33 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { AccountModule } from '@app/account/account.module';
 import { AchievementsModule } from '@app/achievements/achievements.module';
-import { AuthModule } from '@app/auth/auth.module';
 import { ActivityModule } from '@app/activity/activity.module';
+import { RefreshTokenRetentionModule } from '@app/auth/refresh-token-retention.module';
 import { BillingModule } from '@app/billing/billing.module';
 import { CoreModule, CoreModuleOptions } from '@app/core/core.module';
 import { CreditsModule } from '@app/credits/credits.module';
-import { JobsModule } from '@app/jobs/jobs.module';
 import { NotificationsModule } from '@app/notifications/notifications.module';
 import { RecoveryModule } from '@app/recovery/recovery.module';
+import { RemindersModule } from '@app/reminders/reminders.module';
 import { SyncModule } from '@app/sync/sync.module';
 import { TasksModule } from '@app/tasks/tasks.module';
 import { UsersModule } from '@app/users/users.module';
+import { VoiceSessionsModule } from '@app/voice/voice-sessions.module';
+import { BatchAssistant } from './batch-assistant';
 import { HeartbeatService } from './heartbeat.service';
+import { JobClocks } from './job-clocks';
 import { JobExecutor } from './job-executor';
 import { JobLocks } from './job-lock';
 import { JobRegistry } from './job-registry';
 import { JobRunner } from './job-runner.service';
 import { JobScheduler } from './job-scheduler';
+import { MaintenanceCleanupJobs } from './maintenance-cleanup.jobs';
 import { QueueConsumer } from './queue-consumer';
 import { QueuedJobProcessor } from './queued-job-processor';
-import { ReminderClock } from './reminder-clock';
-import { BatchAssistant } from './batch-assistant';
 import { RunnerOpsServer } from './runner-ops-server';
+import { RunnerRetention } from './runner-retention';
 
 const RUNNER_PROVIDERS = [
   JobRegistry,
@@ -32,14 +36,17 @@ const RUNNER_PROVIDERS = [
   QueuedJobProcessor,
   QueueConsumer,
   JobScheduler,
-  ReminderClock,
+  JobClocks,
   BatchAssistant,
   JobRunner,
   HeartbeatService,
   RunnerOpsServer,
 ];
 
-/** The job runner: the same feature modules as the API (never their controllers) plus the queue loop. */
+/**
+ * The job runner: the feature modules whose jobs it runs (never their controllers, nor auth, guards or
+ * the voice relay) plus the queue loop; the runner's periodic ticks are @nestjs/schedule intervals.
+ */
 @Module({})
 export class WorkerModule {
   static register(options: Omit<CoreModuleOptions, 'role'>): DynamicModule {
@@ -48,20 +55,22 @@ export class WorkerModule {
       imports: [
         CoreModule.forRoot({ ...options, role: 'worker' }),
         DiscoveryModule,
-        JobsModule,
+        ScheduleModule.forRoot(),
         ActivityModule,
-        AuthModule,
         UsersModule,
         CreditsModule,
         AchievementsModule,
         BillingModule,
         NotificationsModule,
         TasksModule,
+        RemindersModule,
         RecoveryModule,
         AccountModule,
         SyncModule,
+        RefreshTokenRetentionModule,
+        VoiceSessionsModule,
       ],
-      providers: [...RUNNER_PROVIDERS],
+      providers: [...RUNNER_PROVIDERS, MaintenanceCleanupJobs, RunnerRetention],
       exports: [...RUNNER_PROVIDERS],
     };
   }

@@ -1,6 +1,10 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
-import { BatchedRuns } from '@app/core/jobs/batched-runs';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Transaction } from '@app/core/events/transaction';
+import { RunBatch, RunSize } from '@app/core/jobs/batched-job.decorator';
+import { BatchCounts, BatchedRuns } from '@app/core/jobs/batched-runs';
 import { JobContext, JobHandler, JobResult } from '@app/core/jobs/job-handler.decorator';
+import type { KeyRange } from '@app/core/jobs/key-ranges';
 import { StreakReset } from './achievement.events';
 import { addDays, utcDate } from './achievement-rules';
 import { AchievementsRepository } from './achievements.repository';
@@ -9,27 +13,28 @@ import { AchievementsRepository } from './achievements.repository';
 const brokenBefore = (now: Date): string => addDays(utcDate(now), -1);
 
 @Injectable()
-export class StreakJobs implements OnModuleInit {
+export class StreakJobs {
   constructor(
     private readonly runs: BatchedRuns,
     private readonly achievements: AchievementsRepository,
   ) {}
 
-  onModuleInit(): void {
-    this.runs.register('streak_calculate', {
-      size: (manager, now) => this.achievements.brokenStreakCount(manager, brokenBefore(now)),
-      batch: async (tx, range, now) => {
-        const reset = await this.achievements.resetStreaksEndedBefore(tx.manager, range, brokenBefore(now), now);
-        await tx.emitAll(
-          StreakReset,
-          reset.map(({ userId, previousStreak }) => ({
-            payload: { previous_streak: previousStreak },
-            options: { userId, source: 'system' as const, occurredAt: now },
-          })),
-        );
-        return { users_checked: reset.length, streaks_reset: reset.length };
-      },
-    });
+  @RunSize('streak_calculate')
+  brokenStreaks(manager: EntityManager, now: Date): Promise<number> {
+    return this.achievements.brokenStreakCount(manager, brokenBefore(now));
+  }
+
+  @RunBatch('streak_calculate')
+  async resetBatch(tx: Transaction, range: KeyRange, now: Date): Promise<BatchCounts> {
+    const reset = await this.achievements.resetStreaksEndedBefore(tx.manager, range, brokenBefore(now), now);
+    await tx.emitAll(
+      StreakReset,
+      reset.map(({ userId, previousStreak }) => ({
+        payload: { previous_streak: previousStreak },
+        options: { userId, source: 'system' as const, occurredAt: now },
+      })),
+    );
+    return { users_checked: reset.length, streaks_reset: reset.length };
   }
 
   /**

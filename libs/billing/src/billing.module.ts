@@ -12,6 +12,7 @@ import { SubscriptionNotifier } from './subscription-notifier';
 import { SubscriptionService } from './subscription.service';
 import { SubscriptionJobs } from './subscription.jobs';
 import { SubscriptionsRepository } from './subscriptions.repository';
+import { WebhookEventRetention } from './webhook-event-retention';
 import { WebhookEventsRepository } from './webhook-events.repository';
 
 /** Pro subscriptions and payments (docs/rules.md §10, docs/integrations.md §4) and their jobs. */
@@ -22,6 +23,7 @@ import { WebhookEventsRepository } from './webhook-events.repository';
     SubscriptionsRepository,
     PaymentSessionsRepository,
     WebhookEventsRepository,
+    WebhookEventRetention,
     SubscriptionLifecycle,
     SubscriptionNotifier,
     HostedPaymentsService,

@@ -1,8 +1,9 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
 import type { SubscriptionEntity } from '@app/core/database/entities';
 import type { Transaction } from '@app/core/events/transaction';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
+import { RunBatch, RunSize } from '@app/core/jobs/batched-job.decorator';
 import { BatchedRuns } from '@app/core/jobs/batched-runs';
 import { JobContext, JobHandler, JobResult } from '@app/core/jobs/job-handler.decorator';
 import type { KeyRange } from '@app/core/jobs/key-ranges';
@@ -27,7 +28,7 @@ const EXPIRY_ORDER: ExpiryReason[] = ['grace', 'cancelled', 'lapsed'];
 type RenewalOutcome = 'renewed' | 'declined' | 'error' | 'skipped';
 
 @Injectable()
-export class SubscriptionJobs implements OnModuleInit {
+export class SubscriptionJobs {
   private readonly logger = new Logger(SubscriptionJobs.name);
 
   constructor(
@@ -40,13 +41,6 @@ export class SubscriptionJobs implements OnModuleInit {
     private readonly runs: BatchedRuns,
     private readonly dataSource: DataSource,
   ) {}
-
-  onModuleInit(): void {
-    this.runs.register('subscription_check', {
-      size: (manager) => this.subscriptions.checkCandidateCount(manager),
-      batch: (tx, range, now) => this.checkBatch(tx, range, now),
-    });
-  }
 
   /**
    * docs/jobs.md §4 `subscription_check`: time-based expiries (grace, cancelled, lapsed) and grace
@@ -76,7 +70,13 @@ export class SubscriptionJobs implements OnModuleInit {
     };
   }
 
-  private async checkBatch(tx: Transaction, range: KeyRange, now: Date): Promise<Record<string, number>> {
+  @RunSize('subscription_check')
+  checkCandidates(manager: EntityManager): Promise<number> {
+    return this.subscriptions.checkCandidateCount(manager);
+  }
+
+  @RunBatch('subscription_check')
+  async checkBatch(tx: Transaction, range: KeyRange, now: Date): Promise<Record<string, number>> {
     const counts = { expired_grace: 0, expired_cancelled: 0, expired_lapsed: 0, warnings_sent: 0, errors: 0 };
     const tally = (done: boolean | null, key: keyof typeof counts): void => {
       if (done === null) counts.errors++;

@@ -1,7 +1,11 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { AppConfig } from '@app/core/config/app-config';
-import { BatchedRuns } from '@app/core/jobs/batched-runs';
+import type { Transaction } from '@app/core/events/transaction';
+import { RunBatch, RunSize } from '@app/core/jobs/batched-job.decorator';
+import { BatchCounts, BatchedRuns } from '@app/core/jobs/batched-runs';
 import { JobContext, JobHandler, JobResult } from '@app/core/jobs/job-handler.decorator';
+import type { KeyRange } from '@app/core/jobs/key-ranges';
 import { CreditExpired, CreditGranted } from './credit.events';
 import { CreditBatchRepository } from './credit-batch.repository';
 import { nextUtcMidnight, utcDate } from './credit-rules';
@@ -16,60 +20,69 @@ const staleBefore = (now: Date): Date => new Date(now.getTime() - STALE_RESERVAT
  * transaction of a few statements (docs/jobs-batches.md), all on the job clock.
  */
 @Injectable()
-export class CreditsJobs implements OnModuleInit {
+export class CreditsJobs {
   constructor(
     private readonly batches: CreditBatchRepository,
     private readonly runs: BatchedRuns,
     private readonly config: AppConfig,
   ) {}
 
-  onModuleInit(): void {
-    this.runs.register('credit_expire', {
-      size: (manager, now) => this.batches.expirySize(manager, now),
-      batch: async (tx, range, now) => {
-        const lots = await this.batches.expireDaily(tx.manager, range, now);
-        const unused = lots.filter((lot) => lot.remainder > 0);
-        await tx.emitAll(
-          CreditExpired,
-          unused.map((lot) => ({
-            payload: { amount: lot.remainder, lot_id: lot.lotId },
-            options: { userId: lot.userId, source: 'system' as const, occurredAt: now },
-          })),
-        );
-        return { lots_expired: lots.length, credits_expired: sum(unused.map((lot) => lot.remainder)) };
-      },
+  @RunSize('credit_expire')
+  expirySize(manager: EntityManager, now: Date): Promise<number> {
+    return this.batches.expirySize(manager, now);
+  }
+
+  @RunBatch('credit_expire')
+  async expireBatch(tx: Transaction, range: KeyRange, now: Date): Promise<BatchCounts> {
+    const lots = await this.batches.expireDaily(tx.manager, range, now);
+    const unused = lots.filter((lot) => lot.remainder > 0);
+    await tx.emitAll(
+      CreditExpired,
+      unused.map((lot) => ({
+        payload: { amount: lot.remainder, lot_id: lot.lotId },
+        options: { userId: lot.userId, source: 'system' as const, occurredAt: now },
+      })),
+    );
+    return { lots_expired: lots.length, credits_expired: sum(unused.map((lot) => lot.remainder)) };
+  }
+
+  @RunSize('credit_daily_grant')
+  dailyGrantSize(manager: EntityManager): Promise<number> {
+    return this.batches.dailyGrantSize(manager, this.config.PRO_DAILY_CREDITS);
+  }
+
+  @RunBatch('credit_daily_grant')
+  async dailyGrantBatch(tx: Transaction, range: KeyRange, now: Date): Promise<BatchCounts> {
+    const lots = await this.batches.grantDaily(tx.manager, range, {
+      grantDate: utcDate(now),
+      expiresAt: nextUtcMidnight(now),
+      proDailyCredits: this.config.PRO_DAILY_CREDITS,
+      now,
     });
-    this.runs.register('credit_daily_grant', {
-      size: (manager) => this.batches.dailyGrantSize(manager, this.config.PRO_DAILY_CREDITS),
-      batch: async (tx, range, now) => {
-        const lots = await this.batches.grantDaily(tx.manager, range, {
-          grantDate: utcDate(now),
-          expiresAt: nextUtcMidnight(now),
-          proDailyCredits: this.config.PRO_DAILY_CREDITS,
-          now,
-        });
-        await tx.emitAll(
-          CreditGranted,
-          lots.map((lot) => ({
-            payload: { credit_type: 'daily' as const, amount: lot.amount, lot_id: lot.lotId, reason: 'daily' },
-            options: { userId: lot.userId, source: 'system' as const, occurredAt: now },
-          })),
-        );
-        return { users_granted: lots.length, credits_granted: sum(lots.map((lot) => lot.amount)) };
-      },
-    });
-    this.runs.register('credit_reservation_release', {
-      size: (manager, now) => this.batches.staleReservationSize(manager, staleBefore(now)),
-      batch: async (tx, range, now) => {
-        const released = (await this.batches.releaseStale(tx.manager, range, staleBefore(now), now)).filter(
-          (reservation) => reservation.credits > 0,
-        );
-        return {
-          reservations_released: released.length,
-          credits_restored: sum(released.map((reservation) => reservation.credits)),
-        };
-      },
-    });
+    await tx.emitAll(
+      CreditGranted,
+      lots.map((lot) => ({
+        payload: { credit_type: 'daily' as const, amount: lot.amount, lot_id: lot.lotId, reason: 'daily' },
+        options: { userId: lot.userId, source: 'system' as const, occurredAt: now },
+      })),
+    );
+    return { users_granted: lots.length, credits_granted: sum(lots.map((lot) => lot.amount)) };
+  }
+
+  @RunSize('credit_reservation_release')
+  staleReservationSize(manager: EntityManager, now: Date): Promise<number> {
+    return this.batches.staleReservationSize(manager, staleBefore(now));
+  }
+
+  @RunBatch('credit_reservation_release')
+  async releaseBatch(tx: Transaction, range: KeyRange, now: Date): Promise<BatchCounts> {
+    const released = (await this.batches.releaseStale(tx.manager, range, staleBefore(now), now)).filter(
+      (reservation) => reservation.credits > 0,
+    );
+    return {
+      reservations_released: released.length,
+      credits_restored: sum(released.map((reservation) => reservation.credits)),
+    };
   }
 
   /** Marks daily lots whose `expires_at` passed and writes an `expire` entry for each unused remainder. */

@@ -4,7 +4,7 @@ import { DeletionTombstoneEntity } from '@app/core/database/entities';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
 import { MetricsService } from '@app/core/metrics/metrics.service';
 import { FocusService } from '@app/focus/focus.service';
-import { RemindersRepository } from '@app/tasks/reminders/reminders.repository';
+import { RemindersRepository } from '@app/reminders/reminders.repository';
 import { SubtasksRepository } from '@app/tasks/subtasks/subtasks.repository';
 import { TaskAccess } from '@app/tasks/task-access';
 import { TaskDeleted } from '@app/tasks/task.events';

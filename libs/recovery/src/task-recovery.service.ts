@@ -5,7 +5,7 @@ import type { Transaction } from '@app/core/events/transaction';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
 import { MetricsService } from '@app/core/metrics/metrics.service';
 import { TaskDetailResponseDto, toTaskDetailResponse } from '@app/tasks/dto/task-detail-response.dto';
-import { RemindersRepository } from '@app/tasks/reminders/reminders.repository';
+import { RemindersRepository } from '@app/reminders/reminders.repository';
 import { SubtasksRepository } from '@app/tasks/subtasks/subtasks.repository';
 import { TaskDetails } from '@app/tasks/task-details';
 import { TaskRecovered } from '@app/tasks/task.events';

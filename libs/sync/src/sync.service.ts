@@ -4,7 +4,7 @@ import type { SyncEntityType } from '@app/core/database/entities/sync-change.ent
 import { ValidationError } from '@app/core/errors/domain-error';
 import { toNoteResponse } from '@app/notes/dto/note-response.dto';
 import { toTaskResponse } from '@app/tasks/dto/task-response.dto';
-import { toReminderResponse } from '@app/tasks/reminders/dto/reminder-response.dto';
+import { toReminderResponse } from '@app/tasks/dto/reminder-response.dto';
 import { toSubtaskResponse } from '@app/tasks/subtasks/dto/subtask-response.dto';
 import { toTemplateResponse } from '@app/tasks/templates/dto/template-response.dto';
 import type { SyncQueryDto } from './dto/sync-query.dto';

@@ -3,9 +3,6 @@ import { AchievementsModule } from '@app/achievements/achievements.module';
 import { EffectiveLimitsModule } from '@app/limits/effective-limits.module';
 import { FocusModule } from '@app/focus/focus.module';
 import { NotificationsModule } from '@app/notifications/notifications.module';
-import { ReminderScheduleHandlers } from './reminders/reminder-schedule.handlers';
-import { RemindersRepository } from './reminders/reminders.repository';
-import { RemindersService } from './reminders/reminders.service';
 import { SubtasksRepository } from './subtasks/subtasks.repository';
 import { SubtasksService } from './subtasks/subtasks.service';
 import { TaskAccess } from './task-access';
@@ -23,7 +20,7 @@ import { TemplatesRepository } from './templates/templates.repository';
 import { TemplatesService } from './templates/templates.service';
 
 /**
- * Tasks, subtasks, reminders and recurring templates (no controllers: the worker imports this for
+ * Tasks, subtasks and recurring templates (no controllers: the worker imports this for
  * `recurring_task_generate`). The services take a source (`user`/`ai`/`system`) or a transaction
  * so confirmed AI actions reuse them.
  */
@@ -32,7 +29,6 @@ import { TemplatesService } from './templates/templates.service';
   providers: [
     TasksRepository,
     SubtasksRepository,
-    RemindersRepository,
     TemplatesRepository,
     TaskAccess,
     TaskDetails,
@@ -40,8 +36,6 @@ import { TemplatesService } from './templates/templates.service';
     TaskCompletion,
     TasksService,
     SubtasksService,
-    RemindersService,
-    ReminderScheduleHandlers,
     RecurringGenerator,
     RecurringFailureReport,
     RecurringJobs,
@@ -52,14 +46,13 @@ import { TemplatesService } from './templates/templates.service';
   exports: [
     TasksRepository,
     SubtasksRepository,
-    RemindersRepository,
     TemplatesRepository,
     TaskAccess,
     TaskDetails,
+    TaskLimits,
     TaskCompletion,
     TasksService,
     SubtasksService,
-    RemindersService,
     TemplatesService,
   ],
 })

@@ -6,7 +6,7 @@ import { NamedStatement, namedStatement, runNamed } from '@app/core/database/nam
 import type { ActivityRow } from '@app/core/events/domain-event';
 import type { TaskDetailView } from './dto/task-detail-response.dto';
 import type { TaskView } from './dto/task-response.dto';
-import { ReminderJson, reminderFromJson } from './reminders/reminders.repository';
+import { ReminderJson, reminderFromJson } from './reminder-rows';
 import { SubtaskJson, subtaskFromJson } from './subtasks/subtasks.repository';
 import { fromTaskRow, TASK_COLUMN_COUNT, taskColumns, taskPlaceholders, TaskRow, taskValues } from './task-columns';
 

@@ -7,18 +7,15 @@ import { NotesModule } from '@app/notes/notes.module';
 import { DeepgramGateway } from './deepgram.client';
 import { TranscriptionService } from './transcription.service';
 import { VoiceRelayService } from './voice-relay.service';
-import { VoiceSessionsRepository } from './voice-sessions.repository';
-import { VoiceSessionsService } from './voice-sessions.service';
+import { VoiceSessionsModule } from './voice-sessions.module';
 import { VoiceTiming } from './voice-timing';
 import { WsAccessTokenVerifier } from './ws-access-token.verifier';
 
 /** Voice transcription (docs/realtime.md §1, docs/api.md §10.4/§10.7): Deepgram, sessions, the relay. */
 @Module({
-  imports: [AiProviderModule, EffectiveLimitsModule, NotesModule, AuthModule],
+  imports: [AiProviderModule, EffectiveLimitsModule, NotesModule, AuthModule, VoiceSessionsModule],
   providers: [
     DeepgramGateway,
-    VoiceSessionsRepository,
-    VoiceSessionsService,
     TranscriptionService,
     VoiceTiming,
     WsAccessTokenVerifier,
@@ -26,6 +23,6 @@ import { WsAccessTokenVerifier } from './ws-access-token.verifier';
     RateLimitGuard,
     VoiceRelayService,
   ],
-  exports: [VoiceSessionsService, TranscriptionService, VoiceRelayService, VoiceTiming],
+  exports: [VoiceSessionsModule, TranscriptionService, VoiceRelayService, VoiceTiming],
 })
 export class VoiceModule {}

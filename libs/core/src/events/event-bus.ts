@@ -54,7 +54,7 @@ export class EventBus implements EventDispatcher, OnModuleInit {
     }
   }
 
-  on<P>(definition: EventDefinition<P>, mode: HandlerMode, name: string, handler: EventHandler<P>): void {
+  private on<P>(definition: EventDefinition<P>, mode: HandlerMode, name: string, handler: EventHandler<P>): void {
     const list = this.handlers.get(definition.type) ?? [];
     list.push({ mode, name, handler: handler as EventHandler<unknown> });
     this.handlers.set(definition.type, list);

@@ -50,6 +50,7 @@ export class BatchedRuns {
     private readonly config: AppConfig,
   ) {}
 
+  /** Called at boot for each job declared with `@RunSize`/`@RunBatch` (batched-job.decorator.ts). */
   register(name: JobName, job: BatchedJob): void {
     this.jobs.set(name, job);
   }

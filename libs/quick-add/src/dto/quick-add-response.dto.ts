@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ReminderResponseDto } from '@app/tasks/reminders/dto/reminder-response.dto';
+import { ReminderResponseDto } from '@app/tasks/dto/reminder-response.dto';
 import { TaskResponseDto } from '@app/tasks/dto/task-response.dto';
 import { TemplateResponseDto } from '@app/tasks/templates/dto/template-response.dto';
 import { QuickAddSpanDto } from './quick-add-span.dto';

@@ -1,7 +1,7 @@
 import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { SYNC_ENTITY_TYPES, SyncEntityType } from '@app/core/database/entities/sync-change.entity';
 import { NoteResponseDto } from '@app/notes/dto/note-response.dto';
-import { ReminderResponseDto } from '@app/tasks/reminders/dto/reminder-response.dto';
+import { ReminderResponseDto } from '@app/tasks/dto/reminder-response.dto';
 import { SubtaskResponseDto } from '@app/tasks/subtasks/dto/subtask-response.dto';
 import { TaskResponseDto } from '@app/tasks/dto/task-response.dto';
 import { TemplateResponseDto } from '@app/tasks/templates/dto/template-response.dto';

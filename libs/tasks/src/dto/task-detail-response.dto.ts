@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { ReminderEntity, SubtaskEntity } from '@app/core/database/entities';
-import { ReminderResponseDto, toReminderResponse } from '../reminders/dto/reminder-response.dto';
+import { ReminderResponseDto, toReminderResponse } from './reminder-response.dto';
 import { SubtaskResponseDto, toSubtaskResponse } from '../subtasks/dto/subtask-response.dto';
 import { TaskResponseDto, TaskView, toTaskResponse } from './task-response.dto';
 

@@ -1,32 +1,28 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { DomainEvent } from '@app/core/events/domain-event';
-import { EventBus } from '@app/core/events/event-bus';
+import { OnDomainEvent } from '@app/core/events/on-domain-event.decorator';
 import type { Transaction } from '@app/core/events/transaction';
-import { TaskRecovered, TaskTombstonePayload, TaskUpdated, TaskUpdatedPayload } from '../task.events';
-import { TasksRepository } from '../tasks.repository';
+import { TaskRecovered, TaskTombstonePayload, TaskUpdated, TaskUpdatedPayload } from '@app/tasks/task.events';
+import { TasksRepository } from '@app/tasks/tasks.repository';
 import { ReminderSkipped } from './reminder.events';
 import { recomputedForDueDate } from './reminder-rules';
 import { RemindersRepository } from './reminders.repository';
 
 /**
  * Keeps reminders consistent with their task (docs/jobs.md §5 `tx` handlers): relative reminders follow
- * a changed due date; a recovered task's past reminders are skipped, never fired late.
+ * a changed due date; a recovered task's past reminders are skipped, never fired late. Tasks (a lower
+ * lib) only emits its events and never waits on this reaction; it runs in the change's transaction.
  */
 @Injectable()
-export class ReminderScheduleHandlers implements OnModuleInit {
+export class ReminderScheduleListener {
   constructor(
-    private readonly bus: EventBus,
     private readonly tasks: TasksRepository,
     private readonly reminders: RemindersRepository,
   ) {}
 
-  onModuleInit(): void {
-    this.bus.on(TaskUpdated, 'tx', 'reminders.followDueDate', (event, tx) => this.followDueDate(event, tx));
-    this.bus.on(TaskRecovered, 'tx', 'reminders.skipPast', (event, tx) => this.skipPast(event, tx));
-  }
-
   /** docs/rules.md §7: clearing the due date leaves reminders unchanged; absolute ones never move. */
-  private async followDueDate(event: DomainEvent<TaskUpdatedPayload>, tx: Transaction): Promise<void> {
+  @OnDomainEvent(TaskUpdated, 'tx')
+  async followDueDate(event: DomainEvent<TaskUpdatedPayload>, tx: Transaction): Promise<void> {
     if (!event.payload.due_date_changed) return;
     const task = await this.tasks.findById(event.payload.task_id, tx.manager);
     if (!task?.dueDate) return;
@@ -37,7 +33,8 @@ export class ReminderScheduleHandlers implements OnModuleInit {
   }
 
   /** docs/rules.md §9: pending reminders due before the recovery instant are marked skipped. */
-  private async skipPast(event: DomainEvent<TaskTombstonePayload>, tx: Transaction): Promise<void> {
+  @OnDomainEvent(TaskRecovered, 'tx')
+  async skipPast(event: DomainEvent<TaskTombstonePayload>, tx: Transaction): Promise<void> {
     const now = event.occurredAt;
     for (const reminder of await this.reminders.pendingBefore(tx.manager, event.payload.task_id, now)) {
       await this.reminders.update(tx.manager, reminder, { fired: true, skipped: true, updatedAt: now });

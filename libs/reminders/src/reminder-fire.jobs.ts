@@ -6,7 +6,7 @@ import { UnitOfWork } from '@app/core/events/unit-of-work';
 import { JobContext, JobHandler, JobResult } from '@app/core/jobs/job-handler.decorator';
 import { MetricsService } from '@app/core/metrics/metrics.service';
 import { NotificationsService } from '@app/notifications/notifications.service';
-import { ReminderFired, ReminderSkipped } from '@app/tasks/reminders/reminder.events';
+import { ReminderFired, ReminderSkipped } from './reminder.events';
 import { LockedReminder, ReminderFiringRepository } from './reminder-firing.repository';
 import { REMINDER_NOTIFICATION_TITLE, reminderBody } from './reminder-message';
 

@@ -3,9 +3,9 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '@app/core/http/auth-user';
 import { ApiCollectionResponse, ApiDataResponse, DataEnvelope, ok } from '@app/core/http/envelope';
 import { ApiErrors } from '@app/core/http/error-response.dto';
-import { TaskIdParamDto } from '../dto/id-param.dto';
+import { TaskIdParamDto } from '@app/tasks/dto/id-param.dto';
 import { CreateReminderDto } from './dto/create-reminder.dto';
-import { ReminderResponseDto } from './dto/reminder-response.dto';
+import { ReminderResponseDto } from '@app/tasks/dto/reminder-response.dto';
 import { RemindersService } from './reminders.service';
 
 @ApiTags('reminders')

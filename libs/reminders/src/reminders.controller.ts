@@ -3,10 +3,10 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '@app/core/http/auth-user';
 import { ApiDataResponse, ApiListResponse, DataEnvelope, DeletedDto, ListEnvelope, ok } from '@app/core/http/envelope';
 import { ApiErrors } from '@app/core/http/error-response.dto';
-import { IdParamDto } from '../dto/id-param.dto';
+import { IdParamDto } from '@app/tasks/dto/id-param.dto';
 import { CreateTaskReminderDto } from './dto/create-task-reminder.dto';
 import { ListRemindersQueryDto } from './dto/list-reminders-query.dto';
-import { ReminderResponseDto } from './dto/reminder-response.dto';
+import { ReminderResponseDto } from '@app/tasks/dto/reminder-response.dto';
 import { UpdateReminderDto } from './dto/update-reminder.dto';
 import { RemindersService } from './reminders.service';
 
