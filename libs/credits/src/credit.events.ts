@@ -23,19 +23,35 @@ export interface CreditLotChangePayload {
   lot_id: string;
 }
 
-export const CreditGranted = defineEvent<CreditGrantedPayload>('credit.granted', (payload) => ({
-  entityType: 'credit',
-  entityId: payload.lot_id,
-  action: 'credits_granted',
-  metadata: { credit_type: payload.credit_type, amount: payload.amount, reason: payload.reason },
-}));
+export const CreditGranted = defineEvent<CreditGrantedPayload>(
+  'credit.granted',
+  (payload) => ({
+    entityType: 'credit',
+    entityId: payload.lot_id,
+    action: 'credits_granted',
+    metadata: { credit_type: payload.credit_type, amount: payload.amount, reason: payload.reason },
+  }),
+  (payload) => ({
+    metric: 'credits_granted_total',
+    labels: { credit_type: payload.credit_type },
+    value: payload.amount,
+  }),
+);
 
-export const CreditConsumed = defineEvent<CreditConsumedPayload>('credit.consumed', (payload) => ({
-  entityType: 'credit',
-  entityId: payload.reservation_id,
-  action: 'credits_consumed',
-  metadata: { amount: payload.amount, operation_ref: payload.operation_ref, by_type: payload.by_type },
-}));
+export const CreditConsumed = defineEvent<CreditConsumedPayload>(
+  'credit.consumed',
+  (payload) => ({
+    entityType: 'credit',
+    entityId: payload.reservation_id,
+    action: 'credits_consumed',
+    metadata: { amount: payload.amount, operation_ref: payload.operation_ref, by_type: payload.by_type },
+  }),
+  (payload) => ({
+    metric: 'ai_credits_consumed_total',
+    labels: { operation: payload.operation_ref.split(':')[0] },
+    value: payload.amount,
+  }),
+);
 
 export const CreditExpired = defineEvent<CreditLotChangePayload>('credit.expired', (payload) => ({
   entityType: 'credit',

@@ -9,7 +9,7 @@ import { recomputedForDueDate } from './reminder-rules';
 import { RemindersRepository } from './reminders.repository';
 
 /**
- * Keeps reminders consistent with their task (docs/jobs.md §5 `tx` handlers): relative reminders follow
+ * Keeps reminders consistent with their task (docs/jobs.md §5 handlers): relative reminders follow
  * a changed due date; a recovered task's past reminders are skipped, never fired late. Tasks (a lower
  * lib) only emits its events and never waits on this reaction; it runs in the change's transaction.
  */
@@ -21,7 +21,7 @@ export class ReminderScheduleListener {
   ) {}
 
   /** docs/rules.md §7: clearing the due date leaves reminders unchanged; absolute ones never move. */
-  @OnDomainEvent(TaskUpdated, 'tx')
+  @OnDomainEvent(TaskUpdated)
   async followDueDate(event: DomainEvent<TaskUpdatedPayload>, tx: Transaction): Promise<void> {
     if (!event.payload.due_date_changed) return;
     const task = await this.tasks.findById(event.payload.task_id, tx.manager);
@@ -33,7 +33,7 @@ export class ReminderScheduleListener {
   }
 
   /** docs/rules.md §9: pending reminders due before the recovery instant are marked skipped. */
-  @OnDomainEvent(TaskRecovered, 'tx')
+  @OnDomainEvent(TaskRecovered)
   async skipPast(event: DomainEvent<TaskTombstonePayload>, tx: Transaction): Promise<void> {
     const now = event.occurredAt;
     for (const reminder of await this.reminders.pendingBefore(tx.manager, event.payload.task_id, now)) {

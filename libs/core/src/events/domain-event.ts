@@ -7,13 +7,22 @@ export interface ActivityDescriptor {
   metadata?: Record<string, unknown>;
 }
 
+/** A counter of docs/api.md §17 an event adds to once its transaction committed. */
+export interface CountedMetric {
+  metric: 'credits_granted_total' | 'ai_credits_consumed_total';
+  labels: Record<string, string>;
+  value: number;
+}
+
 /**
  * A typed event of docs/jobs.md §5. `activity` maps it to its activity-log entry (docs/rules.md §12);
- * events without one (e.g. `notification.created`) are not logged.
+ * events without one (e.g. `notification.created`) are not logged. `counted` names the metric the
+ * event adds to after the commit.
  */
 export interface EventDefinition<P> {
   readonly type: string;
   readonly activity?: (payload: P, event: DomainEvent<P>) => ActivityDescriptor;
+  readonly counted?: (payload: P) => CountedMetric;
   /** Phantom marker that carries the payload type. */
   readonly payloadType?: P;
 }
@@ -60,6 +69,7 @@ export function activityRowOf<P>(definition: EventDefinition<P>, event: DomainEv
 export function defineEvent<P>(
   type: string,
   activity?: (payload: P, event: DomainEvent<P>) => ActivityDescriptor,
+  counted?: (payload: P) => CountedMetric,
 ): EventDefinition<P> {
-  return { type, activity };
+  return { type, activity, counted };
 }

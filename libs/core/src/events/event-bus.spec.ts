@@ -1,12 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
+import { MetricsService } from '../metrics/metrics.service';
 import { defineEvent, DomainEvent, EventDefinition } from './domain-event';
 import { EventBus } from './event-bus';
 import { OnDomainEvent, OnEveryDomainEvent } from './on-domain-event.decorator';
 import type { Transaction } from './transaction';
 
-const Pinged = defineEvent<{ n: number }>('test.pinged');
+const Pinged = defineEvent<{ n: number }>('test.pinged', undefined, (payload) => ({
+  metric: 'credits_granted_total',
+  labels: { credit_type: 'daily' },
+  value: payload.n,
+}));
 const Other = defineEvent<{ n: number }>('test.other');
 
 @Injectable()
@@ -18,14 +23,9 @@ class Listener {
     this.seen.push(`every:${definition.type}:${events.length}`);
   }
 
-  @OnDomainEvent(Pinged, 'tx')
+  @OnDomainEvent(Pinged)
   async pinged(event: DomainEvent<{ n: number }>): Promise<void> {
-    this.seen.push(`tx:${event.payload.n}`);
-  }
-
-  @OnDomainEvent(Pinged, 'after-commit')
-  async pingedLater(event: DomainEvent<{ n: number }>): Promise<void> {
-    this.seen.push(`after-commit:${event.payload.n}`);
+    this.seen.push(`pinged:${event.payload.n}`);
   }
 }
 
@@ -34,23 +34,25 @@ function eventOf(n: number): DomainEvent<{ n: number }> {
 }
 
 describe(EventBus.name, () => {
-  it('should run the decorated handlers it discovered at boot: every-event ones first, then by type and mode', async () => {
+  it('should run the decorated handlers it discovered at boot (every-event ones first) and count declared metrics after the commit', async () => {
     const module = await Test.createTestingModule({
       imports: [DiscoveryModule],
-      providers: [EventBus, Listener],
+      providers: [EventBus, Listener, MetricsService],
     }).compile();
     await module.init();
     const sut = module.get(EventBus);
     const listener = module.get(Listener);
+    const granted = module.get(MetricsService).creditsGranted;
     const afterCommit: Array<() => Promise<unknown>> = [];
     const tx = { afterCommit: (work: () => Promise<unknown>) => afterCommit.push(work) } as unknown as Transaction;
 
     await sut.dispatch(Pinged, [eventOf(1), eventOf(2)], tx);
     await sut.dispatch(Other, [{ ...eventOf(3), type: Other.type }], tx);
-    expect(listener.seen).toEqual(['every:test.pinged:2', 'tx:1', 'tx:2', 'every:test.other:1']);
+    expect(listener.seen).toEqual(['every:test.pinged:2', 'pinged:1', 'pinged:2', 'every:test.other:1']);
+    expect((await granted.get()).values).toEqual([]);
 
     for (const work of afterCommit) await work();
-    expect(listener.seen.slice(4)).toEqual(['after-commit:1', 'after-commit:2']);
+    expect((await granted.get()).values).toEqual([{ labels: { credit_type: 'daily' }, value: 3 }]);
     await module.close();
   });
 });

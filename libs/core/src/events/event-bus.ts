@@ -7,16 +7,9 @@ import {
   DomainEventHandlerMetadata,
   EVERY_DOMAIN_EVENT_HANDLER,
   EventHandler,
-  HandlerMode,
 } from './on-domain-event.decorator';
+import { MetricsService } from '../metrics/metrics.service';
 import type { EventDispatcher, Transaction } from './transaction';
-import { logReactionFailure, runTxSafe } from './tx-safe';
-
-interface Registration {
-  mode: HandlerMode;
-  name: string;
-  handler: EventHandler<unknown>;
-}
 
 /**
  * Dispatches the events a transaction emits to the handlers declared with `@OnDomainEvent` and
@@ -24,13 +17,14 @@ interface Registration {
  */
 @Injectable()
 export class EventBus implements EventDispatcher, OnModuleInit {
-  private readonly handlers = new Map<string, Registration[]>();
+  private readonly handlers = new Map<string, Array<EventHandler<unknown>>>();
   private readonly everyEventHandlers: AnyEventHandler[] = [];
 
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
+    private readonly metrics: MetricsService,
   ) {}
 
   onModuleInit(): void {
@@ -46,23 +40,21 @@ export class EventBus implements EventDispatcher, OnModuleInit {
           this.everyEventHandlers.push(fn.bind(instance) as AnyEventHandler);
         }
         const metadata = this.reflector.get<DomainEventHandlerMetadata | undefined>(DOMAIN_EVENT_HANDLER, fn);
-        if (metadata) {
-          const name = `${prototype.constructor.name}.${method}`;
-          this.on(metadata.definition, metadata.mode, name, fn.bind(instance) as EventHandler<unknown>);
-        }
+        if (metadata) this.on(metadata.definition, fn.bind(instance) as EventHandler<unknown>);
       }
     }
   }
 
-  private on<P>(definition: EventDefinition<P>, mode: HandlerMode, name: string, handler: EventHandler<P>): void {
+  private on<P>(definition: EventDefinition<P>, handler: EventHandler<P>): void {
     const list = this.handlers.get(definition.type) ?? [];
-    list.push({ mode, name, handler: handler as EventHandler<unknown> });
+    list.push(handler as EventHandler<unknown>);
     this.handlers.set(definition.type, list);
   }
 
   /**
    * Dispatches events of one type emitted together: every-event handlers see them all in one call,
-   * then each event goes through the type's handlers, in order.
+   * then each event goes through the type's handlers, in order; the metrics they add to are counted
+   * once the transaction committed.
    */
   async dispatch<P>(
     definition: EventDefinition<P>,
@@ -73,25 +65,14 @@ export class EventBus implements EventDispatcher, OnModuleInit {
     for (const handler of this.everyEventHandlers) {
       await handler(events as ReadonlyArray<DomainEvent<unknown>>, definition as EventDefinition<unknown>, tx);
     }
-    const registrations = this.handlers.get(definition.type) ?? [];
+    const handlers = this.handlers.get(definition.type) ?? [];
     for (const event of events) {
-      for (const registration of registrations) await this.runHandler(registration, event, tx);
+      for (const handler of handlers) await handler(event as DomainEvent<unknown>, tx);
     }
-  }
-
-  private async runHandler<P>(registration: Registration, event: DomainEvent<P>, tx: Transaction): Promise<void> {
-    const { name } = registration;
-    const run = (): Promise<void> => registration.handler(event as DomainEvent<unknown>, tx);
-    switch (registration.mode) {
-      case 'tx':
-        await run();
-        break;
-      case 'tx-safe':
-        await runTxSafe(tx, name, event, run);
-        break;
-      case 'after-commit':
-        tx.afterCommit(() => run().catch((error: unknown) => logReactionFailure(name, event, error)));
-        break;
+    const { counted } = definition;
+    if (counted) {
+      const counts = events.map((event) => counted(event.payload));
+      tx.afterCommit(async () => counts.forEach((count) => this.metrics.count(count)));
     }
   }
 }

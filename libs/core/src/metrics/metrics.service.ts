@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { CountedMetric } from '../events/domain-event';
 
 /** Every metric of docs/api.md §17 in one registry; features increment these, `/metrics` exposes them. */
 @Injectable()
@@ -116,5 +117,14 @@ export class MetricsService {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Adds what an event definition says it counts (`EventDefinition.counted`). */
+  count({ metric, labels, value }: CountedMetric): void {
+    const counter: Counter = {
+      credits_granted_total: this.creditsGranted,
+      ai_credits_consumed_total: this.aiCreditsConsumed,
+    }[metric];
+    counter.inc(labels, value);
   }
 }
