@@ -14,7 +14,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '../libs/core/src/errors/domain-error';
-import { RateLimitExceededError } from '../libs/core/src/http/rate-limit.guard';
+import { RateLimitExceededError } from '../libs/core/src/rate-limit/rate-limiter';
 import { IdempotencyService } from '../libs/core/src/idempotency/idempotency.service';
 import type { TaskResponseDto } from '../libs/tasks/src/dto/task-response.dto';
 import { TaskVersionConflictError } from '../libs/tasks/src/tasks.errors';

@@ -3,9 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { generateRefreshToken, hashRefreshToken } from '@app/auth/refresh-token';
 import { DomainError, NotFoundError } from '@app/core/errors/domain-error';
 import type { DeletedDto } from '@app/core/http/envelope';
-import { RateLimitGuard } from '@app/core/http/rate-limit.guard';
-import type { RateLimitBucketName } from '@app/core/http/rate-limit-bucket.decorator';
 import { MetricsService } from '@app/core/metrics/metrics.service';
+import { RateLimiter, RateLimitExceededError, RateLimitBucketName } from '@app/core/rate-limit/rate-limiter';
 import { renderCalendar } from './calendar-rules';
 import { CalendarFeedsRepository } from './calendar-feeds.repository';
 import type { CalendarFeedDto } from './dto/calendar-feed.dto';
@@ -33,7 +32,7 @@ export interface FeedResponse {
 export class CalendarFeedService {
   constructor(
     private readonly feeds: CalendarFeedsRepository,
-    private readonly rateLimit: RateLimitGuard,
+    private readonly rateLimiter: RateLimiter,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -107,20 +106,11 @@ export class CalendarFeedService {
   }
 
   /** Counts one request; the rate-limit headers of docs/api.md §1.12, or a 429 carrying them. */
-  private async limit(bucket: RateLimitBucketName, identity: string): Promise<Record<string, string>> {
-    const { allowed, limit, remaining, resetAt } = await this.rateLimit.hit(bucket, identity);
-    const headers = {
-      'X-RateLimit-Limit': String(limit),
-      'X-RateLimit-Remaining': String(remaining),
-      'X-RateLimit-Reset': String(Math.ceil(resetAt / 1000)),
-    };
+  private async limit(bucket: RateLimitBucketName, key: string): Promise<Record<string, string>> {
+    const { allowed, headers, retryAfter } = await this.rateLimiter.consume(bucket, key);
     if (allowed) return headers;
     this.metrics.rateLimitHits.inc({ bucket });
-    const retryAfter = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
-    throw new DomainError(429, 'RATE_LIMIT_EXCEEDED', 'Rate limit exceeded', { retry_after: retryAfter }, undefined, {
-      ...headers,
-      'Retry-After': String(retryAfter),
-    });
+    throw new RateLimitExceededError(retryAfter, headers);
   }
 }
 

@@ -1,35 +1,21 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ThrottlerStorage } from '@nestjs/throttler';
 import type { Response } from 'express';
-import { AppConfig } from '../config/app-config';
-import { DomainError } from '../errors/domain-error';
 import { MetricsService } from '../metrics/metrics.service';
+import { RateLimiter, RateLimitExceededError, RateLimitBucketName } from '../rate-limit/rate-limiter';
 import type { AuthenticatedRequest } from './auth-user';
 import { IS_PUBLIC } from './auth-user';
-import { RATE_LIMIT_BUCKET, RateLimitBucketName, SKIP_RATE_LIMIT } from './rate-limit-bucket.decorator';
-
-const WINDOW_MS = 60_000;
-
-export class RateLimitExceededError extends DomainError {
-  constructor(retryAfter: number) {
-    super(429, 'RATE_LIMIT_EXCEEDED', 'Rate limit exceeded', { retry_after: retryAfter }, undefined, {
-      'Retry-After': String(retryAfter),
-    });
-  }
-}
+import { RATE_LIMIT_BUCKET, SKIP_RATE_LIMIT } from './rate-limit-bucket.decorator';
 
 /**
- * Fixed 60-second windows per bucket and key (docs/api.md §1.12). Counting is delegated to the
- * throttler storage (in memory, or Redis when `REDIS_URL` is set, shared by every instance); the
- * window index is part of the key, so every instance agrees on where windows start.
+ * Counts every HTTP request in its route's bucket (docs/api.md §1.12): the client IP for `auth`,
+ * the user otherwise; sets the rate-limit headers and answers 429 when the bucket is exhausted.
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    @Inject(ThrottlerStorage) private readonly storage: ThrottlerStorage,
-    private readonly config: AppConfig,
+    private readonly rateLimiter: RateLimiter,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -44,50 +30,13 @@ export class RateLimitGuard implements CanActivate {
       if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
       throw new Error(`Rate-limit bucket ${bucket} needs an authenticated user`);
     }
-    const { allowed, limit, remaining, resetAt } = await this.hit(bucket, identity);
+    const { allowed, headers, retryAfter } = await this.rateLimiter.consume(bucket, identity);
     const response = context.switchToHttp().getResponse<Response>();
-    response.setHeader('X-RateLimit-Limit', String(limit));
-    response.setHeader('X-RateLimit-Remaining', String(remaining));
-    response.setHeader('X-RateLimit-Reset', String(Math.ceil(resetAt / 1000)));
+    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
     if (!allowed) {
       this.metrics.rateLimitHits.inc({ bucket });
-      throw new RateLimitExceededError(Math.max(1, Math.ceil((resetAt - Date.now()) / 1000)));
+      throw new RateLimitExceededError(retryAfter);
     }
     return true;
-  }
-
-  /** Counts one request of `identity` in `bucket`; also used by the voice WebSocket gateway. */
-  async hit(
-    bucket: RateLimitBucketName,
-    identity: string,
-  ): Promise<{ allowed: boolean; limit: number; remaining: number; resetAt: number }> {
-    const limit = this.limitOf(bucket);
-    const now = Date.now();
-    const window = Math.floor(now / WINDOW_MS);
-    const resetAt = (window + 1) * WINDOW_MS;
-    const record = await this.storage.increment(
-      `rl:${bucket}:${identity}:${window}`,
-      resetAt - now,
-      Number.MAX_SAFE_INTEGER,
-      0,
-      bucket,
-    );
-    return {
-      allowed: record.totalHits <= limit,
-      limit,
-      remaining: Math.max(0, limit - record.totalHits),
-      resetAt,
-    };
-  }
-
-  private limitOf(bucket: RateLimitBucketName): number {
-    switch (bucket) {
-      case 'auth':
-        return this.config.RATE_LIMIT_AUTH;
-      case 'ai':
-        return this.config.RATE_LIMIT_AI;
-      case 'general':
-        return this.config.RATE_LIMIT_GENERAL;
-    }
   }
 }
