@@ -3,7 +3,6 @@ import { Injectable } from '@nestjs/common';
 import type { WebSocket } from 'ws';
 import { AccessTokenVerifier } from '@app/auth/access-token.verifier';
 import { AppConfig } from '@app/core/config/app-config';
-import { clientIpResolver } from '@app/core/http/client-ip';
 import { VoiceChecks } from './voice-checks';
 import { VoiceConnection, VoiceConnectionDeps } from './voice-connection';
 import { VoiceSettlement } from './voice-settlement';
@@ -15,7 +14,6 @@ import { VoiceTiming } from './voice-timing';
 export class VoiceRelayService {
   private readonly deps: VoiceConnectionDeps;
   private readonly unauthenticated = new UnauthenticatedSockets();
-  private readonly clientIp: (request: IncomingMessage) => string;
 
   constructor(
     verifier: AccessTokenVerifier,
@@ -25,12 +23,11 @@ export class VoiceRelayService {
     timing: VoiceTiming,
   ) {
     this.deps = { verifier, checks, settlement, config, timing };
-    this.clientIp = clientIpResolver(config.trustProxy);
   }
 
   /** Starts the connection with a place among its client IP's unauthenticated sockets (none: refused). */
-  accept(socket: WebSocket, request: IncomingMessage): void {
-    const release = this.unauthenticated.admit(this.clientIp(request));
+  accept(socket: WebSocket, request: IncomingMessage, clientIp: string): void {
+    const release = this.unauthenticated.admit(clientIp);
     if (release) socket.once('close', release);
     new VoiceConnection(this.deps, socket, request, release).start();
   }
