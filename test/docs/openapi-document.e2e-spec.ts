@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { ERROR_CODES } from '@app/core/http/error-response.dto';
+import { ERROR_CODES } from '@app/http/error-response.dto';
 import { CLIENT_TYPES_FILE, clientTypes, OPENAPI_FILE, REGENERATE } from '../../scripts/openapi';
 import { loginAs } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';

@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DeprecatedRoute } from '@app/core/http/deprecated.decorator';
+import { DeprecatedRoute } from '@app/http/deprecated.decorator';
 import { AuthUser, CurrentUser } from '@app/core/http/auth-user';
 import { ApiDataResponse, ApiListResponse, DataEnvelope, DeletedDto, ListEnvelope, ok } from '@app/core/http/envelope';
-import { ApiErrors } from '@app/core/http/error-response.dto';
-import { RateLimitBucket } from '@app/core/http/rate-limit-bucket.decorator';
+import { ApiErrors } from '@app/http/error-response.dto';
+import { RateLimitBucket } from '@app/http/rate-limit-bucket.decorator';
 import { CreateNoteDto } from './dto/create-note.dto';
 import { NoteConversionResponseDto } from './dto/note-conversion-response.dto';
 import { NoteIdParam } from './dto/note-id.param';

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
 import { AppConfig } from '@app/core/config/app-config';
-import { clientIpResolver } from '@app/core/http/client-ip';
+import { clientIpResolver } from '@app/http/client-ip';
 import { VoiceRelayService } from './voice-relay.service';
 import { MAX_MESSAGE_BYTES } from './voice-rules';
 

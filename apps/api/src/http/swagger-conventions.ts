@@ -1,5 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { ErrorCode, errorResponseSchema } from '@app/core/http/error-response.dto';
+import { ErrorCode, errorResponseSchema } from '@app/http/error-response.dto';
 
 type Schema = Record<string, unknown>;
 type Response = { description: string; headers?: Record<string, Schema>; content?: Record<string, { schema: Schema }> };

@@ -1,8 +1,8 @@
 import { AsyncResource } from 'node:async_hooks';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { DomainError } from '../errors/domain-error';
+import { DomainError } from '@app/core/errors/domain-error';
 import { sendError } from './error-response';
-import { parseBody } from './json-body';
+import { parseBody } from '@app/core/http/json-body';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -1,10 +1,10 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
-import { MetricsService } from '../metrics/metrics.service';
-import { RateLimiter, RateLimitExceededError, RateLimitBucketName } from '../rate-limit/rate-limiter';
-import type { AuthenticatedRequest } from './auth-user';
-import { IS_PUBLIC } from './auth-user';
+import { MetricsService } from '@app/core/metrics/metrics.service';
+import { RateLimiter, RateLimitExceededError, RateLimitBucketName } from '@app/core/rate-limit/rate-limiter';
+import type { AuthenticatedRequest } from '@app/core/http/auth-user';
+import { IS_PUBLIC } from '@app/core/http/auth-user';
 import { RATE_LIMIT_BUCKET, SKIP_RATE_LIMIT } from './rate-limit-bucket.decorator';
 
 /**

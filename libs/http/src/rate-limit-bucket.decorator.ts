@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { RateLimitBucketName } from '../rate-limit/rate-limiter';
+import type { RateLimitBucketName } from '@app/core/rate-limit/rate-limiter';
 
 export const RATE_LIMIT_BUCKET = 'perpetua:rateLimitBucket';
 export const SKIP_RATE_LIMIT = 'perpetua:skipRateLimit';
