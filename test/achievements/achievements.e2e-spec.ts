@@ -1,7 +1,6 @@
 import { awayFromUtcMidnight } from '../support/clock-edges';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
-import { NoteConverted } from '@app/notes/note.events';
-import { randomUUID } from 'node:crypto';
+import { AchievementProgressService } from '@app/achievements/achievement-progress.service';
 import { as, expectError, loginAs } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 import { createTestWorker, TestWorker } from '../support/test-worker';
@@ -274,12 +273,10 @@ describe('Achievements and streaks', () => {
       await setState(id, { notes_converted: 9 });
       const convert = (first: boolean): Promise<unknown[]> =>
         t.app.get(UnitOfWork).run(async (tx) => {
-          await tx.emit(
-            NoteConverted,
-            { note_id: randomUUID(), task_id: randomUUID(), first_conversion: first },
-            { userId: id, source: 'ai' },
-          );
-          return tx.collected<{ id: string }>('unlocked_achievements').map((a) => a.id);
+          const unlocked = await t.app
+            .get(AchievementProgressService)
+            .recordNoteConversion(tx, id, { firstConversion: first, convertedAt: new Date() });
+          return unlocked.map((a) => a.id);
         });
       expect(await convert(false)).toEqual([]);
       expect(await stateOf(id)).toMatchObject({ notes_converted: 9 });

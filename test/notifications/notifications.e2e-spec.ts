@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
-import { RecurringGenerationFailed } from '@app/tasks/templates/template.events';
+import { RecurringFailureReport } from '@app/tasks/templates/recurring-failure-report';
 import { as, expectError, loginAs } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 import { notify } from './notification-fixtures';
@@ -210,7 +210,7 @@ describe('Notifications', () => {
       for (let i = 0; i < 2; i++) {
         await t.app
           .get(UnitOfWork)
-          .run((tx) => tx.emit(RecurringGenerationFailed, payload, { userId: user.id, source: 'system' }));
+          .run((tx) => t.app.get(RecurringFailureReport).report(tx, user.id, payload, new Date()));
       }
       const res = await as(t, accessToken).get('/api/v1/notifications');
       expect(res.body.data).toEqual([

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { StreakReader } from '@app/tasks/streak-reader';
+import { StreakReader } from '@app/achievements/streak-reader';
 import { expectError } from '../support/factories';
 import type { TestApp } from '../support/test-app';
 import { activity, createSubtask, createTask, createTasksTestApp, member, TASK_KEYS, taskRow } from './task-fixtures';

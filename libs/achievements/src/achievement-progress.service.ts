@@ -1,36 +1,59 @@
 import { Injectable } from '@nestjs/common';
 import type { Transaction } from '@app/core/events/transaction';
 import { AchievementUnlocked } from './achievement.events';
+import { AchievementNotifier } from './achievement-notifier';
 import {
   AchievementMetrics,
   applyCompletionToStreak,
   isFocusCompletion,
   reachedAchievements,
-  reportedCurrentStreak,
   utcDate,
 } from './achievement-rules';
 import { AchievementsRepository, AchievementState } from './achievements.repository';
+import { StreakReader } from './streak-reader';
 import { toUnlockedAchievement, UnlockedAchievementDto } from './dto/unlocked-achievement.dto';
 
-/** What a counted completion contributes (docs/rules.md §3.2 step 3, §3.3). */
-export interface CountedCompletion {
+/** What a task completion contributes (docs/rules.md §3.2 step 3, §3.3). */
+export interface TaskCompletionFacts {
+  /** The task's first counted completion (`stats_counted` flipped now); any other changes nothing. */
+  counted: boolean;
   completedAt: Date;
   /** The task's focus time after any active session was ended. */
   focusTimeSeconds: number;
   estimatedDuration: number | null;
 }
 
+/** What a completion's answer reports (docs/api.md §5): the achievements it unlocked and the streak after it. */
 export interface CompletionOutcome {
   unlocked: UnlockedAchievementDto[];
   currentStreak: number;
 }
 
-/** Metric changes and unlocks: only counted completions and first note conversions (docs/rules.md §4). */
+export interface NoteConversionFacts {
+  /** The note's first conversion; a note counts once. */
+  firstConversion: boolean;
+  convertedAt: Date;
+}
+
+/**
+ * Metric changes and unlocks: only counted completions and first note conversions (docs/rules.md §4),
+ * called in the transaction of the change that caused them, which returns the unlocks inline.
+ */
 @Injectable()
 export class AchievementProgressService {
-  constructor(private readonly achievements: AchievementsRepository) {}
+  constructor(
+    private readonly achievements: AchievementsRepository,
+    private readonly streaks: StreakReader,
+    private readonly notifier: AchievementNotifier,
+  ) {}
 
-  async recordCompletion(tx: Transaction, userId: string, completion: CountedCompletion): Promise<CompletionOutcome> {
+  async recordCompletion(tx: Transaction, userId: string, completion: TaskCompletionFacts): Promise<CompletionOutcome> {
+    if (!completion.counted) {
+      return {
+        unlocked: [],
+        currentStreak: await this.streaks.currentStreak(tx.manager, userId, completion.completedAt),
+      };
+    }
     const state = await this.achievements.lockState(tx.manager, userId);
     const streak = applyCompletionToStreak(state, utcDate(completion.completedAt));
     const focus = isFocusCompletion(completion.focusTimeSeconds, completion.estimatedDuration) ? 1 : 0;
@@ -45,19 +68,20 @@ export class AchievementProgressService {
     return { unlocked, currentStreak: next.currentStreak };
   }
 
-  async recordNoteConversion(tx: Transaction, userId: string, at: Date): Promise<UnlockedAchievementDto[]> {
+  async recordNoteConversion(
+    tx: Transaction,
+    userId: string,
+    conversion: NoteConversionFacts,
+  ): Promise<UnlockedAchievementDto[]> {
+    if (!conversion.firstConversion) return [];
+    const at = conversion.convertedAt;
     const state = await this.achievements.lockState(tx.manager, userId);
     const next: AchievementState = { ...state, notesConverted: state.notesConverted + 1 };
     await this.achievements.saveState(tx.manager, userId, next, at);
     return this.unlockReached(tx, userId, next, at);
   }
 
-  /** The streak a completion that does not count reports (nothing changes). */
-  async reportedStreak(tx: Transaction, userId: string, at: Date): Promise<number> {
-    return reportedCurrentStreak(await this.achievements.findState(userId, tx.manager), utcDate(at));
-  }
-
-  /** Unlocks every reached achievement not unlocked yet, in catalogue order, with its event. */
+  /** Unlocks every reached achievement not unlocked yet, in catalogue order, with its event and notification. */
   private async unlockReached(
     tx: Transaction,
     userId: string,
@@ -70,7 +94,7 @@ export class AchievementProgressService {
     );
     const unlocked: UnlockedAchievementDto[] = [];
     for (const definition of catalogue.filter((d) => inserted.has(d.id))) {
-      await tx.emit(
+      const event = await tx.emit(
         AchievementUnlocked,
         {
           achievement_id: definition.id,
@@ -81,6 +105,7 @@ export class AchievementProgressService {
         },
         { userId, source: 'system', occurredAt: at },
       );
+      await this.notifier.notify(tx, event);
       unlocked.push(toUnlockedAchievement(definition, at));
     }
     return unlocked;

@@ -2,20 +2,20 @@ import { Module } from '@nestjs/common';
 import { NotificationsModule } from '@app/notifications/notifications.module';
 import { AchievementNotifier } from './achievement-notifier';
 import { AchievementProgressService } from './achievement-progress.service';
-import { AchievementTriggers } from './achievement-triggers';
 import { AchievementsRepository } from './achievements.repository';
 import { AchievementsService } from './achievements.service';
 import { EffectiveLimitsModule } from '@app/limits/effective-limits.module';
 import { StreakJobs } from './streak.jobs';
+import { StreakReader } from './streak-reader';
 
-/** Metrics, streaks and unlocks (docs/rules.md §4–§5), driven by completion and conversion events. */
+/** Metrics, streaks and unlocks (docs/rules.md §4–§5), recorded by the completion and conversion use cases. */
 @Module({
   imports: [EffectiveLimitsModule, NotificationsModule],
   providers: [
     AchievementsRepository,
     AchievementsService,
     AchievementProgressService,
-    AchievementTriggers,
+    StreakReader,
     AchievementNotifier,
     StreakJobs,
   ],

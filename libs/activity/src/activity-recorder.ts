@@ -1,6 +1,6 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { activityRowOf, ActivityRow, DomainEvent, EventDefinition } from '@app/core/events/domain-event';
-import { EventBus } from '@app/core/events/event-bus';
+import { OnEveryDomainEvent } from '@app/core/events/on-domain-event.decorator';
 import { namedStatement, runNamed } from '@app/core/database/named-statement';
 import type { Transaction } from '@app/core/events/transaction';
 
@@ -18,15 +18,10 @@ const INSERT_ENTRIES = namedStatement(
  * change's own statement wrote it: docs/round-trips.md §4).
  */
 @Injectable()
-export class ActivityRecorder implements OnModuleInit {
-  constructor(private readonly bus: EventBus) {}
-
-  onModuleInit(): void {
-    this.bus.onEvery((events, definition, tx) => this.record(events, definition, tx));
-  }
-
+export class ActivityRecorder {
   /** One statement however many events were emitted together (a job's batch). */
-  private async record(
+  @OnEveryDomainEvent()
+  async record(
     events: ReadonlyArray<DomainEvent<unknown>>,
     definition: EventDefinition<unknown>,
     tx: Transaction,

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { NotFoundError } from '@app/core/errors/domain-error';
 import type { Transaction } from '@app/core/events/transaction';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
 import type { AuthUser } from '@app/core/http/auth-user';
+import { UserGoneError } from '@app/core/http/route-user-check';
 import { MetricsService } from '@app/core/metrics/metrics.service';
 import { CreditLedgerService, CreditReservation } from '@app/credits/credit-ledger.service';
 import { AI_TASK_WARNING_FROM, AiTaskCounter, AiTaskSlot } from './ai-task-counter';
@@ -63,7 +65,24 @@ export class AiCharges {
     const slot = request.countedTaskId ? await this.counter.take(request.user, request.countedTaskId) : null;
     const claim = this.uow.claim();
     try {
-      const reservation = await this.credits.reserve({
+      const reservation = await this.reserve(request, claim);
+      return { request, reservation, slot, warning: (slot?.count ?? 0) >= AI_TASK_WARNING_FROM };
+    } catch (error) {
+      if (slot) await this.counter.giveBack(slot);
+      throw error;
+    }
+  }
+
+  /**
+   * The reservation, committed with the claim in the claim's statement; the caller's user check
+   * (docs/round-trips.md §1): no user row is 401.
+   */
+  private async reserve(
+    request: AiChargeRequest,
+    claim: { id: string; takenOver: boolean } | undefined,
+  ): Promise<CreditReservation> {
+    try {
+      return await this.credits.reserveBeforeOutsideCall({
         userId: request.user.id,
         amount: request.cost,
         operationRef: request.operationRef,
@@ -71,11 +90,8 @@ export class AiCharges {
         id: claim?.id,
         replacesPending: claim?.takenOver,
       });
-      await this.uow.commitBeforeOutsideCall();
-      return { request, reservation, slot, warning: (slot?.count ?? 0) >= AI_TASK_WARNING_FROM };
     } catch (error) {
-      if (slot) await this.counter.giveBack(slot);
-      throw error;
+      throw error instanceof NotFoundError ? new UserGoneError() : error;
     }
   }
 
@@ -95,9 +111,8 @@ export class AiCharges {
     record: (tx: Transaction, charged: Charged) => Promise<R>,
   ): Promise<SettledCharge<R>> {
     const settled = await this.uow.run(async (tx) => {
-      const creditsUsed = await this.credits.commit(tx, charge.reservation);
+      const { charged: creditsUsed, balance } = await this.credits.charge(tx, charge.reservation);
       const result = await record(tx, { creditsUsed, reservationId: charge.reservation.id });
-      const balance = await this.credits.balance(charge.request.user.id, tx.manager);
       return { result, creditsUsed, creditsRemaining: balance.total, warning: charge.warning };
     });
     this.metrics.aiRequests.inc({ operation: charge.request.operation, outcome: 'success' });

@@ -3,6 +3,7 @@ import type { TaskEntity } from '@app/core/database/entities';
 import { AppConfig } from '@app/core/config/app-config';
 import { ForbiddenError, NotFoundError, ValidationError } from '@app/core/errors/domain-error';
 import type { AuthUser } from '@app/core/http/auth-user';
+import { UserGoneError } from '@app/core/http/route-user-check';
 import { UUID_PATTERN } from '@app/core/validation/validators';
 import { AiChat } from './ai.events';
 import { AiChargeRequest, AiCharges } from './ai-charges.service';
@@ -84,12 +85,16 @@ export class AiChatService {
     };
   }
 
-  /** The task a request is about: 404 when unknown, 403 when another user's (any state is fine). */
+  /**
+   * The task a request is about: 404 when unknown, 403 when another user's (any state is fine).
+   * Also the route's user check (docs/round-trips.md §1): the caller's own task proves the caller
+   * exists (tasks go with their user), otherwise a deleted caller is 401 before the 404 or 403.
+   */
   async ownedTask(userId: string, taskId: string): Promise<TaskEntity> {
     const task = await this.tasks.findTask(taskId);
-    if (!task) throw new NotFoundError('Task');
-    if (task.userId !== userId) throw new ForbiddenError();
-    return task;
+    if (task?.userId === userId) return task;
+    if (!(await this.tasks.userExists(userId))) throw new UserGoneError();
+    throw task ? new ForbiddenError() : new NotFoundError('Task');
   }
 
   private headerTaskId(header: string | undefined): string | null {

@@ -12,6 +12,11 @@ export class AiTaskContextRepository {
     return this.dataSource.manager.findOneBy(TaskEntity, { id });
   }
 
+  async userExists(userId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM users WHERE id = $1', [userId]);
+    return rows.length > 0;
+  }
+
   async subtasksOf(taskId: string): Promise<Array<{ title: string; completed: boolean }>> {
     const subtasks = await this.dataSource.manager.find(SubtaskEntity, {
       where: { taskId },

@@ -5,6 +5,7 @@ import { AuthUser, CurrentUser } from '@app/core/http/auth-user';
 import { ApiDataResponse, DataEnvelope, ok } from '@app/core/http/envelope';
 import { ApiErrors } from '@app/http/error-response.dto';
 import { RateLimitBucket } from '@app/http/rate-limit-bucket.decorator';
+import { UserCheckedByRoute } from '@app/core/http/route-user-check';
 import { TokenScope } from '@app/http/token-scope.decorator';
 import { AiChatService } from './ai-chat.service';
 import { AiChatStreamService } from './ai-chat-stream.service';
@@ -38,6 +39,7 @@ export class AiController {
   ) {}
 
   @Post('chat')
+  @UserCheckedByRoute()
   @HttpCode(200)
   @ApiOperation({ summary: 'Chat with the AI assistant (JSON answer with suggested actions); 1 credit' })
   @ApiHeader(TASK_HEADER)
@@ -52,6 +54,7 @@ export class AiController {
   }
 
   @Post('chat/stream')
+  @UserCheckedByRoute()
   @HttpCode(200)
   @UseFilters(SseReplayFilter)
   @ApiOperation({
@@ -78,6 +81,7 @@ export class AiController {
   }
 
   @Post('generate-subtasks')
+  @UserCheckedByRoute()
   @HttpCode(200)
   @ApiOperation({ summary: "Suggest subtasks for a task (at most the user's suggestion limit); 1 credit" })
   @ApiDataResponse(GenerateSubtasksResponseDto)

@@ -1,5 +1,5 @@
 import { Injectable, Type } from '@nestjs/common';
-import { STREAK } from '@app/achievements/achievement-triggers';
+import { AchievementProgressService } from '@app/achievements/achievement-progress.service';
 import { ArchivedError, ValidationError } from '@app/core/errors/domain-error';
 import type { Transaction } from '@app/core/events/transaction';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
@@ -13,7 +13,6 @@ import { toTaskResponse } from '@app/tasks/dto/task-response.dto';
 import { toSubtaskResponse } from '@app/tasks/subtasks/dto/subtask-response.dto';
 import { SubtasksService } from '@app/tasks/subtasks/subtasks.service';
 import { TaskAccess } from '@app/tasks/task-access';
-import { unlockedAchievements } from '@app/tasks/task-completion.service';
 import { TaskDetails } from '@app/tasks/task-details';
 import { AlreadyCompletedError } from '@app/tasks/tasks.errors';
 import { TasksService } from '@app/tasks/tasks.service';
@@ -50,6 +49,7 @@ export class ConfirmActionService {
     private readonly details: TaskDetails,
     private readonly notesService: NotesService,
     private readonly notes: NotesRepository,
+    private readonly achievements: AchievementProgressService,
   ) {}
 
   async confirm(userId: string, dto: ConfirmActionDto): Promise<ConfirmActionResponseDto> {
@@ -73,13 +73,9 @@ export class ConfirmActionService {
       case 'update_task': {
         const { task_id: taskId, ...patch } = await this.parse(ConfirmUpdateTaskData, dto.action_data);
         return this.run(userId, actionType, async (tx) => {
-          const { unlocked_achievements: unlocked, ...task } = await this.tasks.updateInTx(
-            tx,
-            userId,
-            taskId,
-            patch,
-            SOURCE,
-          );
+          const { unlocked_achievements: unlocked, ...task } = (
+            await this.tasks.updateInTx(tx, userId, taskId, patch, SOURCE)
+          ).response;
           return {
             response: { action_type: actionType, task, unlocked_achievements: unlocked },
             confirmed: { entity_id: taskId, task_id: taskId, note_id: null, subtask_ids: [] },
@@ -93,7 +89,7 @@ export class ConfirmActionService {
           await this.access.assertVersion(tx.manager, task, data.version);
           if (task.archived) throw new ArchivedError('Task');
           if (task.completed) throw new AlreadyCompletedError();
-          const { unlocked_achievements: unlocked } = await this.tasks.updateInTx(
+          const { response, progress } = await this.tasks.updateInTx(
             tx,
             userId,
             task.id,
@@ -104,8 +100,8 @@ export class ConfirmActionService {
             response: {
               action_type: actionType,
               task: toTaskDetailResponse(await this.details.load(task.id, tx.manager)),
-              unlocked_achievements: unlocked,
-              streak: tx.collected<number>(STREAK).at(-1) ?? 0,
+              unlocked_achievements: response.unlocked_achievements,
+              streak: progress?.currentStreak ?? 0,
             },
             confirmed: { entity_id: task.id, task_id: task.id, note_id: null, subtask_ids: [] },
           };
@@ -170,13 +166,14 @@ export class ConfirmActionService {
     );
     const options = { userId, source: SOURCE, occurredAt: now };
     await tx.emit(NoteConverted, { note_id: note.id, task_id: task.id, first_conversion: firstConversion }, options);
+    const unlocked = await this.achievements.recordNoteConversion(tx, userId, { firstConversion, convertedAt: now });
     if (archive) await tx.emit(NoteArchived, { note_id: note.id }, options);
     return {
       response: {
         action_type: 'convert_note',
         task: toTaskDetailResponse(await this.details.load(task.id, tx.manager)),
         note: toNoteResponse(updated),
-        unlocked_achievements: unlockedAchievements(tx),
+        unlocked_achievements: unlocked,
       },
       confirmed: { entity_id: task.id, task_id: task.id, note_id: note.id, subtask_ids: created.map((s) => s.id) },
     };

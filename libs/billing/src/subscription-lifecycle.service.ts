@@ -6,6 +6,7 @@ import type { SubscriptionPaymentReporter } from '@app/core/database/enums';
 import type { Transaction } from '@app/core/events/transaction';
 import { CreditLedgerService } from '@app/credits/credit-ledger.service';
 import { CheckoutClient } from './checkout-client';
+import { SubscriptionNotifier } from './subscription-notifier';
 import {
   SubscriptionActivated,
   SubscriptionCancelled,
@@ -68,12 +69,13 @@ export class SubscriptionLifecycle {
     private readonly subscriptions: SubscriptionsRepository,
     private readonly credits: CreditLedgerService,
     private readonly checkout: CheckoutClient,
+    private readonly notifier: SubscriptionNotifier,
   ) {}
 
   /**
    * Activation (no row, or expired) or renewal (any other status): new period, failures and grace
    * cleared, Pro; carry-over (renewals only), the monthly grant keyed by payment, today's daily
-   * lot raised; `subscription.activated` / `subscription.renewed`.
+   * lot raised; `subscription.activated` / `subscription.renewed` and its notification.
    */
   async applyCapture(tx: Transaction, payment: CapturedPayment): Promise<CaptureResult> {
     const { manager } = tx;
@@ -134,11 +136,12 @@ export class SubscriptionLifecycle {
       now: payment.now,
     });
     await this.credits.raiseDailyGrant(tx, payment.userId, payment.now);
-    await tx.emit(
+    const paid = await tx.emit(
       activation ? SubscriptionActivated : SubscriptionRenewed,
       { subscription_id: subscription.id, period_end: periodEnd.toISOString(), payment_id: payment.paymentId },
       { userId: payment.userId, source: 'system', occurredAt: payment.now },
     );
+    await (activation ? this.notifier.activated(tx, paid) : this.notifier.renewed(tx, paid));
     if (!subscription.paymentInstrumentId && payment.reportedBy === 'webhook') {
       tx.afterCommit(() => this.lookUpInstrument(subscription.id, payment.paymentId, payment.now));
     }
@@ -184,17 +187,19 @@ export class SubscriptionLifecycle {
     });
     const options = { userId: subscription.userId, source: 'system' as const, occurredAt: now };
     if (outcome.event === 'grace_started') {
-      await tx.emit(
+      const graceStarted = await tx.emit(
         SubscriptionGraceStarted,
         { subscription_id: subscription.id, grace_period_end: (outcome.gracePeriodEnd as Date).toISOString() },
         options,
       );
+      await this.notifier.graceStarted(tx, graceStarted);
     } else {
-      await tx.emit(
+      const failed = await tx.emit(
         SubscriptionPaymentFailed,
         { subscription_id: subscription.id, failed_payment_count: outcome.failedPaymentCount, payment_id: paymentId },
         options,
       );
+      await this.notifier.paymentFailed(tx, failed);
     }
     return 'applied';
   }
@@ -254,11 +259,12 @@ export class SubscriptionLifecycle {
     Object.assign(subscription, { status: 'expired', updatedAt: now });
     await this.subscriptions.save(tx.manager, subscription);
     await this.subscriptions.setTier(tx.manager, subscription.userId, 'free', now);
-    await tx.emit(
+    const expired = await tx.emit(
       SubscriptionExpired,
       { subscription_id: subscription.id, reason },
       { userId: subscription.userId, source: 'system', occurredAt: now },
     );
+    await this.notifier.expired(tx, expired);
   }
 
   /**

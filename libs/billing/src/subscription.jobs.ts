@@ -10,6 +10,7 @@ import { CheckoutClient, RenewalAnswer } from './checkout-client';
 import { PaymentSessionsRepository } from './payment-sessions.repository';
 import { SubscriptionGraceWarning } from './subscription.events';
 import { SubscriptionLifecycle } from './subscription-lifecycle.service';
+import { SubscriptionNotifier } from './subscription-notifier';
 import {
   CURRENCY,
   ExpiryReason,
@@ -34,6 +35,7 @@ export class SubscriptionJobs implements OnModuleInit {
     private readonly subscriptions: SubscriptionsRepository,
     private readonly sessions: PaymentSessionsRepository,
     private readonly lifecycle: SubscriptionLifecycle,
+    private readonly notifier: SubscriptionNotifier,
     private readonly checkout: CheckoutClient,
     private readonly runs: BatchedRuns,
     private readonly dataSource: DataSource,
@@ -96,11 +98,12 @@ export class SubscriptionJobs implements OnModuleInit {
         subscription.graceWarningSent = true;
         subscription.updatedAt = now;
         await this.subscriptions.save(tx.manager, subscription);
-        await tx.emit(
+        const warning = await tx.emit(
           SubscriptionGraceWarning,
           { subscription_id: subscription.id, grace_period_end: (subscription.gracePeriodEnd as Date).toISOString() },
           { userId: subscription.userId, source: 'system', occurredAt: now },
         );
+        await this.notifier.graceWarning(tx, warning);
         return true;
       });
       tally(done, 'warnings_sent');

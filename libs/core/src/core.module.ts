@@ -1,4 +1,5 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
@@ -48,6 +49,8 @@ export class CoreModule implements OnApplicationShutdown {
           }),
         }),
         LoggerModule.forRoot(loggerOptions(config, logDestination)),
+        // The event bus finds the `@OnDomainEvent` handlers among the app's providers.
+        DiscoveryModule,
       ],
       providers: [
         { provide: AppConfig, useValue: config },

@@ -2,6 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { EffectiveLimitsService } from '@app/limits/effective-limits.service';
+import { effectiveLimits, tierLimits } from '@app/limits/tier-limits';
+import { AppConfig } from '@app/core/config/app-config';
+import { runPart, StatementPart } from '@app/core/database/named-statement';
+import { NotFoundError } from '@app/core/errors/domain-error';
+import { activityRowOf } from '@app/core/events/domain-event';
 import type { Transaction } from '@app/core/events/transaction';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
 import { CreditCarryover, CreditConsumed, CreditGranted } from './credit.events';
@@ -13,6 +18,8 @@ import {
   BalanceByKind,
   byType,
   carryoverCuts,
+  CreditLot,
+  LotTake,
   nextUtcMidnight,
   runningBalances,
   utcDate,
@@ -25,6 +32,14 @@ export interface CreditReservation {
   userId: string;
   amount: number;
   operationRef: string;
+  /** The lots it holds credits of, FIFO: what `credit.consumed` reports once it is charged. */
+  takes: LotTake[];
+}
+
+/** A committed reservation: the credits charged and the balance after it. */
+export interface Charge {
+  charged: number;
+  balance: BalanceByKind;
 }
 
 export interface ReserveRequest {
@@ -59,6 +74,7 @@ export class CreditLedgerService {
     private readonly limits: EffectiveLimitsService,
     private readonly uow: UnitOfWork,
     private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
   ) {}
 
   /**
@@ -93,6 +109,10 @@ export class CreditLedgerService {
   async ensureDailyGrant(tx: Transaction, userId: string, now: Date): Promise<number> {
     if (await this.ledger.dailyLot(tx.manager, userId, utcDate(now))) return 0;
     const { dailyCredits } = await this.limits.forUser(userId, tx.manager);
+    return this.grantDaily(tx, userId, dailyCredits, now);
+  }
+
+  private async grantDaily(tx: Transaction, userId: string, dailyCredits: number, now: Date): Promise<number> {
     const lotId = await grantCredits(tx, {
       userId,
       creditType: 'daily',
@@ -164,77 +184,121 @@ export class CreditLedgerService {
   }
 
   /**
-   * Reserves `amount` credits FIFO (docs/rules.md §2.2, §2.6) before a provider call (in a request,
-   * committed with its idempotency claim, docs/api.md §1.10): the lots are locked, their `consumed` raised and one pending consume entry
-   * written per lot. Throws 402 INSUFFICIENT_CREDITS (nothing reserved) when the balance is short.
+   * Reserves `amount` credits FIFO (docs/rules.md §2.2, §2.6): the lots are locked, their `consumed`
+   * raised and one pending consume entry written per lot. Throws 402 INSUFFICIENT_CREDITS (nothing
+   * reserved) when the balance is short.
    */
-  async reserve(request: ReserveRequest): Promise<CreditReservation> {
+  reserve(request: ReserveRequest): Promise<CreditReservation> {
+    return this.uow.run(async (tx) => {
+      const { reservation, writes } = await this.prepareReservation(tx, request);
+      if (writes) await runPart(tx.manager, writes);
+      return reservation;
+    });
+  }
+
+  /**
+   * {@link reserve} right before an outside provider call: in a request, the reservation's writes
+   * go in the statement of its idempotency claim and commit with it (docs/api.md §1.10,
+   * docs/round-trips.md §6).
+   */
+  reserveBeforeOutsideCall(request: ReserveRequest): Promise<CreditReservation> {
+    return this.uow.run(async (tx) => {
+      const { reservation, writes } = await this.prepareReservation(tx, request);
+      await this.uow.commitBeforeOutsideCall(writes ? { tx, part: writes } : undefined);
+      return reservation;
+    });
+  }
+
+  /**
+   * Everything of a reservation up to its writes, in one statement on the usual path: the user's
+   * ledger lock, today's daily lot (granted first when missing, docs/rules.md §2.3) and the lots.
+   */
+  private async prepareReservation(
+    tx: Transaction,
+    request: ReserveRequest,
+  ): Promise<{ reservation: CreditReservation; writes: StatementPart | null }> {
     const now = request.now ?? new Date();
+    const { userId, amount } = request;
     const reservation: CreditReservation = {
       id: request.id ?? randomUUID(),
-      userId: request.userId,
-      amount: request.amount,
+      userId,
+      amount,
       operationRef: request.operationRef,
+      takes: [],
     };
-    await this.uow.run((tx) => this.ensureDailyGrant(tx, request.userId, now));
-    if (request.amount <= 0) return reservation;
-    await this.uow.run(async (tx) => {
-      await this.ledger.lockUser(tx.manager, request.userId);
-      if (request.replacesPending) await this.releaseIn(tx.manager, request.userId, reservation.id, now);
-      const lots = await this.ledger.openLots(tx.manager, request.userId, now, true);
-      const available = balanceOf(lots, now).total;
-      const takes = allocate(lots, request.amount, now);
-      if (!takes) throw new InsufficientCreditsError(request.amount, available);
-      const balances = runningBalances(
-        available,
-        takes.map((take) => -take.take),
-      );
-      for (const [index, take] of takes.entries()) {
-        await this.ledger.addConsumed(tx.manager, take.lotId, take.take, now);
-        await this.ledger.insert(tx.manager, {
-          userId: request.userId,
-          creditType: take.creditType,
-          operation: 'consume',
-          status: 'pending',
-          amount: -take.take,
-          balanceAfter: balances[index],
-          sourceId: take.lotId,
-          operationRef: request.operationRef,
-          reservationId: reservation.id,
-          description: request.description,
-          now,
-        });
-      }
-    });
-    return reservation;
+    let lots = await this.lockedLots(tx, userId, now);
+    if (amount <= 0) return { reservation, writes: null };
+    if (request.replacesPending) {
+      await this.releaseIn(tx.manager, userId, reservation.id, now);
+      lots = await this.ledger.openLots(tx.manager, userId, now, true);
+    }
+    const available = balanceOf(lots, now).total;
+    const takes = allocate(lots, amount, now);
+    if (!takes) throw new InsufficientCreditsError(amount, available);
+    const balances = runningBalances(
+      available,
+      takes.map((take) => -take.take),
+    );
+    reservation.takes = takes;
+    const reserved = takes.map((take, index) => ({ ...take, balanceAfter: balances[index] }));
+    return { reservation, writes: this.ledger.reservationWrites(reservation, reserved, request.description, now) };
+  }
+
+  /** The open lots under the user's ledger lock, today's daily lot ensured; 404 when the user is gone. */
+  private async lockedLots(tx: Transaction, userId: string, now: Date): Promise<CreditLot[]> {
+    const state = await this.ledger.lockedState(tx.manager, userId, utcDate(now), now);
+    if (!state) throw new NotFoundError('User');
+    if (state.dailyGranted) return state.lots;
+    const { dailyCredits } = effectiveLimits(tierLimits(state.tier, this.config.PRO_DAILY_CREDITS), state.perks);
+    if ((await this.grantDaily(tx, userId, dailyCredits, now)) === 0) return state.lots;
+    return this.ledger.openLots(tx.manager, userId, now, true);
   }
 
   /**
    * Commits a reservation inside the caller's transaction (with the use case's own event) and
-   * emits `credit.consumed`. Returns the credits charged: 0 when nothing was pending any more
-   * (e.g. released by `credit_reservation_release` after a very slow provider).
+   * emits `credit.consumed`, whose activity entry the commit's statement writes. Charges 0 when
+   * nothing was pending any more (e.g. released by `credit_reservation_release` after a very slow
+   * provider). The balance after it comes from the same statement.
    */
-  async commit(tx: Transaction, reservation: CreditReservation, now = new Date()): Promise<number> {
-    if (reservation.amount <= 0) return 0;
-    const entries = await this.ledger.commitReservation(tx.manager, reservation.userId, reservation.id, now);
+  async charge(tx: Transaction, reservation: CreditReservation, now = new Date()): Promise<Charge> {
+    const { userId } = reservation;
+    if (reservation.amount <= 0) return { charged: 0, balance: await this.balance(userId, tx.manager, now) };
+    const options = { userId, source: 'ai' as const, occurredAt: now };
+    const consumed = (entries: readonly LotTake[]) => ({
+      amount: entries.reduce((sum, entry) => sum + entry.take, 0),
+      operation_ref: reservation.operationRef,
+      by_type: byType(entries),
+      reservation_id: reservation.id,
+    });
+    const expected = tx.prepare(CreditConsumed, consumed(reservation.takes), options);
+    const { entries, lots } = await this.ledger.charge(
+      tx.manager,
+      reservation,
+      reservation.amount,
+      activityRowOf(CreditConsumed, expected),
+      now,
+    );
+    const balance = balanceOf(lots, now);
     const charged = entries.reduce((sum, entry) => sum + entry.credits, 0);
     if (charged === 0) {
       this.logger.warn(`reservation ${reservation.id} was no longer pending at commit; nothing charged`);
-      return 0;
+      return { charged: 0, balance };
     }
-    await tx.emit(
-      CreditConsumed,
-      {
-        amount: charged,
-        operation_ref: reservation.operationRef,
-        by_type: byType(
-          entries.map((entry) => ({ lotId: entry.sourceId, creditType: entry.creditType, take: entry.credits })),
-        ),
-        reservation_id: reservation.id,
-      },
-      { userId: reservation.userId, source: 'ai', occurredAt: now },
-    );
-    return charged;
+    if (charged === reservation.amount) await tx.emitWritten(CreditConsumed, expected);
+    else {
+      const takes = entries.map((entry) => ({
+        lotId: entry.sourceId,
+        creditType: entry.creditType,
+        take: entry.credits,
+      }));
+      await tx.emit(CreditConsumed, consumed(takes), options);
+    }
+    return { charged, balance };
+  }
+
+  /** {@link charge} for callers that read the balance themselves (a voice session's reservations). Returns the credits charged. */
+  async commit(tx: Transaction, reservation: CreditReservation, now = new Date()): Promise<number> {
+    return (await this.charge(tx, reservation, now)).charged;
   }
 
   /** Releases a reservation completely: lots restored, pending entries removed. Returns the credits restored. */

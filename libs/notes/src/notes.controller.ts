@@ -1,17 +1,14 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DeprecatedRoute } from '@app/http/deprecated.decorator';
 import { AuthUser, CurrentUser } from '@app/core/http/auth-user';
 import { ApiDataResponse, ApiListResponse, DataEnvelope, DeletedDto, ListEnvelope, ok } from '@app/core/http/envelope';
 import { ApiErrors } from '@app/http/error-response.dto';
-import { RateLimitBucket } from '@app/http/rate-limit-bucket.decorator';
 import { CreateNoteDto } from './dto/create-note.dto';
-import { NoteConversionResponseDto } from './dto/note-conversion-response.dto';
 import { NoteIdParam } from './dto/note-id.param';
 import { NoteResponseDto } from './dto/note-response.dto';
 import { NotesQueryDto } from './dto/notes-query.dto';
 import { UpdateNoteDto } from './dto/update-note.dto';
-import { NoteConversionService } from './note-conversion.service';
 import { NotesService } from './notes.service';
 
 @ApiTags('notes')
@@ -19,10 +16,7 @@ import { NotesService } from './notes.service';
 @ApiErrors(401, 429)
 @Controller('notes')
 export class NotesController {
-  constructor(
-    private readonly notes: NotesService,
-    private readonly conversion: NoteConversionService,
-  ) {}
+  constructor(private readonly notes: NotesService) {}
 
   @Get()
   @ApiOperation({ summary: "List the caller's notes, newest first" })
@@ -78,18 +72,5 @@ export class NotesController {
   @ApiErrors(400, 403, 404)
   async delete(@CurrentUser() user: AuthUser, @Param() { id }: NoteIdParam): Promise<DataEnvelope<DeletedDto>> {
     return ok(await this.notes.delete(user.id, id));
-  }
-
-  @Post(':id/convert')
-  @HttpCode(200)
-  @RateLimitBucket('ai')
-  @ApiOperation({ summary: 'Ask the AI for a task suggestion from a note (1 credit; creates nothing)' })
-  @ApiDataResponse(NoteConversionResponseDto)
-  @ApiErrors(400, 402, 403, 404, [409, 'ARCHIVED'], [503, 'AI_SERVICE_UNAVAILABLE'])
-  async convert(
-    @CurrentUser() user: AuthUser,
-    @Param() { id }: NoteIdParam,
-  ): Promise<DataEnvelope<NoteConversionResponseDto>> {
-    return ok(await this.conversion.suggest(user, id));
   }
 }

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { NotificationTriggers } from './notification-triggers';
 import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
 import { PushDeliveryJobs } from './push-delivery.jobs';
@@ -14,7 +13,6 @@ import { PushSubscriptionsService } from './push-subscriptions.service';
   providers: [
     NotificationsRepository,
     NotificationsService,
-    NotificationTriggers,
     PushSubscriptionsRepository,
     PushSubscriptionsService,
     PushEndpointPolicy,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { STREAK, UNLOCKED_ACHIEVEMENTS } from '@app/achievements/achievement-triggers';
+import { AchievementProgressService, CompletionOutcome } from '@app/achievements/achievement-progress.service';
 import type { TaskEntity } from '@app/core/database/entities';
 import type { ActivitySource, TaskCompletionMode } from '@app/core/database/enums';
 import { ArchivedError } from '@app/core/errors/domain-error';
@@ -10,8 +10,6 @@ import { FocusService } from '@app/focus/focus.service';
 import { ForceCompleteResponseDto } from './dto/force-complete-response.dto';
 import { toTaskDetailResponse } from './dto/task-detail-response.dto';
 import type { TaskView } from './dto/task-response.dto';
-import type { UnlockedAchievementDto } from '@app/achievements/dto/unlocked-achievement.dto';
-import { StreakReader } from './streak-reader';
 import { SubtaskCompleted } from './subtasks/subtask.events';
 import { SubtasksRepository } from './subtasks/subtasks.repository';
 import { TaskAccess } from './task-access';
@@ -22,8 +20,10 @@ import { AlreadyCompletedError } from './tasks.errors';
 import { TasksRepository } from './tasks.repository';
 import { RecurringTrigger } from './templates/recurring-trigger';
 
-export function unlockedAchievements(tx: Transaction): UnlockedAchievementDto[] {
-  return tx.collected<UnlockedAchievementDto>(UNLOCKED_ACHIEVEMENTS);
+/** A completed task with the achievements progress its completion made (returned inline, docs/rules.md §3.2). */
+export interface CompletedTask {
+  task: TaskEntity;
+  progress: CompletionOutcome;
 }
 
 /** Task completion with its side effects, in the order and transaction of docs/rules.md §3.2. */
@@ -37,7 +37,7 @@ export class TaskCompletion {
     private readonly details: TaskDetails,
     private readonly focus: FocusService,
     private readonly recurring: RecurringTrigger,
-    private readonly streaks: StreakReader,
+    private readonly achievements: AchievementProgressService,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -51,21 +51,21 @@ export class TaskCompletion {
     mode: TaskCompletionMode,
     source: ActivitySource,
     now: Date,
-  ): Promise<TaskView> {
+  ): Promise<{ view: TaskView; progress: CompletionOutcome }> {
     const written = await this.tasks.write(tx.manager, task, {
       ...completionFields(mode, now),
       statsCounted: true,
       version: task.version + 1,
       updatedAt: now,
     });
-    return { ...written, task: await this.afterCompleted(tx, written.task, !task.statsCounted, source, now) };
+    const completed = await this.afterCompleted(tx, written.task, !task.statsCounted, source, now);
+    return { view: { ...written, task: completed.task }, progress: completed.progress };
   }
 
   /**
    * Steps 2–5 for a task whose row was just written completed with `stats_counted` set (the same
    * write, step 3: `counted` says whether this flipped it): end its focus session, enqueue its
-   * successor, emit `task.completed` (whose `tx` handlers update statistics, streak and
-   * achievements).
+   * successor, emit `task.completed`, then update statistics, streak and achievements.
    */
   async afterCompleted(
     tx: Transaction,
@@ -73,7 +73,7 @@ export class TaskCompletion {
     counted: boolean,
     source: ActivitySource,
     now: Date,
-  ): Promise<TaskEntity> {
+  ): Promise<CompletedTask> {
     let current = task;
     const ended = await this.focus.endActiveOnTask(tx, task.userId, task.id, now, source);
     if (ended) current = { ...current, focusTimeSeconds: ended.focusTimeSeconds, updatedAt: now };
@@ -86,13 +86,17 @@ export class TaskCompletion {
         completed_at: now,
         template_id: current.templateId,
         counted,
-        focus_time_seconds: current.focusTimeSeconds,
-        estimated_duration: current.estimatedDuration,
       },
       { userId: current.userId, source, occurredAt: now },
     );
+    const progress = await this.achievements.recordCompletion(tx, current.userId, {
+      counted,
+      completedAt: now,
+      focusTimeSeconds: current.focusTimeSeconds,
+      estimatedDuration: current.estimatedDuration,
+    });
     this.metrics.taskOperations.inc({ operation: 'complete' });
-    return current;
+    return { task: current, progress };
   }
 
   /** `POST /tasks/{id}/force-complete`: every incomplete subtask and the task (no auto-completion). */
@@ -110,12 +114,11 @@ export class TaskCompletion {
           { userId, source: 'user', occurredAt: now },
         );
       }
-      await this.complete(tx, task, 'force', 'user', now);
-      const streak = tx.collected<number>(STREAK)[0] ?? (await this.streaks.currentStreak(tx.manager, userId, now));
+      const { progress } = await this.complete(tx, task, 'force', 'user', now);
       return {
         task: toTaskDetailResponse(await this.details.load(taskId, tx.manager)),
-        unlocked_achievements: unlockedAchievements(tx),
-        streak,
+        unlocked_achievements: progress.unlocked,
+        streak: progress.currentStreak,
       };
     });
   }

@@ -24,9 +24,6 @@ export interface TaskCompletedPayload {
   template_id: string | null;
   /** True when this is the task's first counted completion (`stats_counted` flipped now, docs/rules.md §3.2). */
   counted: boolean;
-  /** After the active focus session on the task was ended (step 2). */
-  focus_time_seconds: number;
-  estimated_duration: number | null;
 }
 
 export interface TaskTombstonePayload {
@@ -52,10 +49,7 @@ export const TaskUpdated = defineEvent<TaskUpdatedPayload>('task.updated', (payl
   metadata: { changed_fields: payload.changed_fields },
 }));
 
-/**
- * `tx` handlers of other features (statistics, streak, achievements) run on this event and hand
- * results back through `tx.collect('unlocked_achievements', …)` and `tx.collect('streak', n)`.
- */
+/** Statistics, streak and achievements are updated by a direct call, whose result the request returns. */
 export const TaskCompleted = defineEvent<TaskCompletedPayload>('task.completed', (payload) => ({
   entityType: 'task',
   entityId: payload.task_id,

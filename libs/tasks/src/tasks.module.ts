@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { AchievementsModule } from '@app/achievements/achievements.module';
 import { EffectiveLimitsModule } from '@app/limits/effective-limits.module';
 import { FocusModule } from '@app/focus/focus.module';
+import { NotificationsModule } from '@app/notifications/notifications.module';
 import { ReminderScheduleHandlers } from './reminders/reminder-schedule.handlers';
 import { RemindersRepository } from './reminders/reminders.repository';
 import { RemindersService } from './reminders/reminders.service';
-import { StreakReader } from './streak-reader';
 import { SubtasksRepository } from './subtasks/subtasks.repository';
 import { SubtasksService } from './subtasks/subtasks.service';
 import { TaskAccess } from './task-access';
@@ -13,6 +14,7 @@ import { TaskDetails } from './task-details';
 import { TaskLimits } from './task-limits';
 import { TasksRepository } from './tasks.repository';
 import { TasksService } from './tasks.service';
+import { RecurringFailureReport } from './templates/recurring-failure-report';
 import { RecurringGenerator } from './templates/recurring-generator';
 import { RecurringInlineAttempt } from './templates/recurring-inline-attempt';
 import { RecurringTrigger } from './templates/recurring-trigger';
@@ -26,7 +28,7 @@ import { TemplatesService } from './templates/templates.service';
  * so confirmed AI actions reuse them.
  */
 @Module({
-  imports: [EffectiveLimitsModule, FocusModule],
+  imports: [EffectiveLimitsModule, FocusModule, AchievementsModule, NotificationsModule],
   providers: [
     TasksRepository,
     SubtasksRepository,
@@ -35,13 +37,13 @@ import { TemplatesService } from './templates/templates.service';
     TaskAccess,
     TaskDetails,
     TaskLimits,
-    StreakReader,
     TaskCompletion,
     TasksService,
     SubtasksService,
     RemindersService,
     ReminderScheduleHandlers,
     RecurringGenerator,
+    RecurringFailureReport,
     RecurringJobs,
     RecurringInlineAttempt,
     RecurringTrigger,

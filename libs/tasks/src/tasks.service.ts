@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { CompletionOutcome } from '@app/achievements/achievement-progress.service';
 import { TaskEntity } from '@app/core/database/entities';
 import type { ActivitySource, TaskPriority } from '@app/core/database/enums';
 import { ArchivedError } from '@app/core/errors/domain-error';
@@ -13,7 +14,7 @@ import type { TaskWithAchievementsResponseDto } from './dto/task-with-achievemen
 import type { ListTasksQueryDto } from './dto/list-tasks-query.dto';
 import { TaskAccess } from './task-access';
 import type { TaskActor } from './task-actor';
-import { TaskCompletion, unlockedAchievements } from './task-completion.service';
+import { CompletedTask, TaskCompletion } from './task-completion.service';
 import { TaskDetails } from './task-details';
 import { newTaskRow } from './new-task-row';
 import { userChecked } from './ownership';
@@ -54,6 +55,12 @@ export interface CreateTaskInput {
 /** A PATCH body (docs/api.md §5), as validated by `UpdateTaskDto`. */
 export interface UpdateTaskInput extends TaskPatch {
   version?: number;
+}
+
+/** A PATCH's answer, and the achievements progress of the completion it made (null when it completed nothing). */
+export interface TaskPatchOutcome {
+  response: TaskWithAchievementsResponseDto;
+  progress: CompletionOutcome | null;
 }
 
 /**
@@ -151,7 +158,7 @@ export class TasksService {
     input: UpdateTaskInput,
     actor: TaskActor,
   ): Promise<TaskWithAchievementsResponseDto> {
-    return this.uow.run((tx) => this.updateInTx(tx, userId, taskId, input, actor.source));
+    return this.uow.run(async (tx) => (await this.updateInTx(tx, userId, taskId, input, actor.source)).response);
   }
 
   /**
@@ -165,7 +172,7 @@ export class TasksService {
     taskId: string,
     input: UpdateTaskInput,
     source: ActivitySource,
-  ): Promise<TaskWithAchievementsResponseDto> {
+  ): Promise<TaskPatchOutcome> {
     const task = await this.access.lockOwned(tx.manager, userId, taskId);
     await this.access.assertVersion(tx.manager, task, input.version);
     if (isBlockedByArchive(task, input)) throw new ArchivedError('Task');
@@ -195,11 +202,14 @@ export class TasksService {
       },
       updated && activityRowOf(TaskUpdated, updated),
     );
-    let current = written.task;
+    let patched: PatchedTask = { task: written.task, progress: null };
     if (updated) await tx.emitWritten(TaskUpdated, updated);
-    else current = await this.emitPatchEvents(tx, written.task, plan, !task.statsCounted, source, now);
+    else patched = await this.emitPatchEvents(tx, written.task, plan, !task.statsCounted, source, now);
     this.metrics.taskOperations.inc({ operation: 'update' });
-    return withAchievements(tx, { ...written, task: current });
+    return {
+      response: withAchievements({ ...written, task: patched.task }, patched.progress),
+      progress: patched.progress,
+    };
   }
 
   /** Manual completion for a confirmed `complete_task` action: a completed task is `ALREADY_COMPLETED`. */
@@ -214,7 +224,8 @@ export class TasksService {
       await this.access.assertVersion(tx.manager, task, options.version);
       if (task.archived) throw new ArchivedError('Task');
       if (task.completed) throw new AlreadyCompletedError();
-      return withAchievements(tx, await this.completion.complete(tx, task, 'manual', actor.source, new Date()));
+      const { view, progress } = await this.completion.complete(tx, task, 'manual', actor.source, new Date());
+      return withAchievements(view, progress);
     });
   }
 
@@ -225,19 +236,24 @@ export class TasksService {
     firstCount: boolean,
     source: ActivitySource,
     now: Date,
-  ): Promise<TaskEntity> {
+  ): Promise<PatchedTask> {
     const options = { userId: task.userId, source, occurredAt: now };
     const ref = { task_id: task.id };
     if (plan.unarchive) await tx.emit(TaskUnarchived, ref, options);
     if (plan.changedFields.length > 0) await tx.emit(TaskUpdated, updatedPayload(task.id, plan), options);
-    const current =
-      plan.completion === 'complete' ? await this.completion.afterCompleted(tx, task, firstCount, source, now) : task;
+    const patched: PatchedTask =
+      plan.completion === 'complete'
+        ? await this.completion.afterCompleted(tx, task, firstCount, source, now)
+        : { task, progress: null };
     if (plan.completion === 'reopen') await tx.emit(TaskReopened, ref, options);
     if (plan.hidden !== null) await tx.emit(plan.hidden ? TaskHidden : TaskUnhidden, ref, options);
     if (plan.archive) await tx.emit(TaskArchived, ref, options);
-    return current;
+    return patched;
   }
 }
+
+/** The task as its PATCH events left it, with the progress of a completion among them. */
+type PatchedTask = CompletedTask | { task: TaskEntity; progress: null };
 
 /** Whether the PATCH changes a flag (archived, completed, hidden), each with its own event. */
 function changesFlag(plan: TaskPatchPlan): boolean {
@@ -253,6 +269,6 @@ function updatedPayload(taskId: string, plan: TaskPatchPlan): TaskUpdatedPayload
 }
 
 /** The task as the request left it (its subtask counts from the write) with the achievements it unlocked. */
-function withAchievements(tx: Transaction, view: TaskView): TaskWithAchievementsResponseDto {
-  return { ...toTaskResponse(view), unlocked_achievements: unlockedAchievements(tx) };
+function withAchievements(view: TaskView, progress: CompletionOutcome | null): TaskWithAchievementsResponseDto {
+  return { ...toTaskResponse(view), unlocked_achievements: progress?.unlocked ?? [] };
 }

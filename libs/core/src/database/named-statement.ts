@@ -28,3 +28,19 @@ export async function runNamed<T>(manager: EntityManager, statement: NamedStatem
     if (!manager.queryRunner) await runner.release();
   }
 }
+
+/**
+ * Writes that another statement may carry as its leading CTE clauses (docs/round-trips.md §6):
+ * `ctes` is `name AS (…), …` over the parameters `$1`…`$n` of `values`; its text is the same for
+ * every call under one `name`, so the statement that carries it can be a named one too.
+ */
+export interface StatementPart {
+  readonly name: string;
+  readonly ctes: string;
+  readonly values: unknown[];
+}
+
+/** Runs a part on its own (outside a request, where no statement of the request carries it). */
+export async function runPart(manager: EntityManager, part: StatementPart): Promise<void> {
+  await runNamed(manager, namedStatement(part.name, `WITH ${part.ctes} SELECT 1`), part.values);
+}

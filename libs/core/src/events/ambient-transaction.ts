@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import type { StatementPart } from '../database/named-statement';
 
 /**
  * The transaction of a request whose idempotency outcome commits with its effects (docs/api.md
@@ -10,8 +11,11 @@ export interface AmbientTransaction {
   join(): Promise<EntityManager>;
   /** The open transaction, lent to code that asks the data source for a query runner; none between phases. */
   lentRunner(): QueryRunner | undefined;
-  /** Commits the phase before an outside provider call: the request stays claimed under a lease. */
-  commitBeforeOutsideCall(): Promise<void>;
+  /**
+   * Commits the phase before an outside provider call: the request stays claimed under a lease;
+   * `writes` go in the claim's own statement.
+   */
+  commitBeforeOutsideCall(writes?: StatementPart): Promise<void>;
   /** Stores the outcome with the effects and commits now, for a handler that writes its answer itself. */
   commitOutcome(body: unknown): Promise<void>;
   /** Settles a failure now (stored outcome or released key, with the compensations), for the same handlers. */

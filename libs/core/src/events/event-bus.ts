@@ -1,20 +1,16 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { DomainEvent, EventDefinition } from './domain-event';
-import type { Transaction } from './transaction';
-
-/**
- * Handler modes of docs/jobs.md §5: `tx` runs inside the transaction and aborts it on failure;
- * `tx-safe` runs under a savepoint and only logs a failure; `after-commit` runs once the
- * transaction committed and only logs a failure. (Jobs are enqueued by `tx` handlers.)
- */
-export type HandlerMode = 'tx' | 'tx-safe' | 'after-commit';
-export type EventHandler<P> = (event: DomainEvent<P>, tx: Transaction) => Promise<void>;
-/** Receives every event of one emission at once (a job's batch emits thousands of the same type). */
-export type AnyEventHandler = (
-  events: ReadonlyArray<DomainEvent<unknown>>,
-  definition: EventDefinition<unknown>,
-  tx: Transaction,
-) => Promise<void>;
+import {
+  AnyEventHandler,
+  DOMAIN_EVENT_HANDLER,
+  DomainEventHandlerMetadata,
+  EVERY_DOMAIN_EVENT_HANDLER,
+  EventHandler,
+  HandlerMode,
+} from './on-domain-event.decorator';
+import type { EventDispatcher, Transaction } from './transaction';
+import { logReactionFailure, runTxSafe } from './tx-safe';
 
 interface Registration {
   mode: HandlerMode;
@@ -22,21 +18,46 @@ interface Registration {
   handler: EventHandler<unknown>;
 }
 
+/**
+ * Dispatches the events a transaction emits to the handlers declared with `@OnDomainEvent` and
+ * `@OnEveryDomainEvent` on the providers of the app (found at boot, like `@JobHandler` methods).
+ */
 @Injectable()
-export class EventBus {
-  private readonly logger = new Logger(EventBus.name);
+export class EventBus implements EventDispatcher, OnModuleInit {
   private readonly handlers = new Map<string, Registration[]>();
   private readonly everyEventHandlers: AnyEventHandler[] = [];
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+  ) {}
+
+  onModuleInit(): void {
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object' || wrapper.isAlias) continue;
+      const prototype = Object.getPrototypeOf(instance) as object;
+      for (const method of this.scanner.getAllMethodNames(prototype)) {
+        const fn = instance[method];
+        if (typeof fn !== 'function') continue;
+        // The decorators checked the method's signature against the handler type they declare.
+        if (this.reflector.get<boolean | undefined>(EVERY_DOMAIN_EVENT_HANDLER, fn)) {
+          this.everyEventHandlers.push(fn.bind(instance) as AnyEventHandler);
+        }
+        const metadata = this.reflector.get<DomainEventHandlerMetadata | undefined>(DOMAIN_EVENT_HANDLER, fn);
+        if (metadata) {
+          const name = `${prototype.constructor.name}.${method}`;
+          this.on(metadata.definition, metadata.mode, name, fn.bind(instance) as EventHandler<unknown>);
+        }
+      }
+    }
+  }
 
   on<P>(definition: EventDefinition<P>, mode: HandlerMode, name: string, handler: EventHandler<P>): void {
     const list = this.handlers.get(definition.type) ?? [];
     list.push({ mode, name, handler: handler as EventHandler<unknown> });
     this.handlers.set(definition.type, list);
-  }
-
-  /** A `tx` handler for every event (the activity log). */
-  onEvery(handler: AnyEventHandler): void {
-    this.everyEventHandlers.push(handler);
   }
 
   /**
@@ -59,24 +80,18 @@ export class EventBus {
   }
 
   private async runHandler<P>(registration: Registration, event: DomainEvent<P>, tx: Transaction): Promise<void> {
+    const { name } = registration;
     const run = (): Promise<void> => registration.handler(event as DomainEvent<unknown>, tx);
     switch (registration.mode) {
       case 'tx':
         await run();
         break;
       case 'tx-safe':
-        await tx.savepoint(run).catch((error: unknown) => this.logFailure(registration, event, error));
+        await runTxSafe(tx, name, event, run);
         break;
       case 'after-commit':
-        tx.afterCommit(() => run().catch((error: unknown) => this.logFailure(registration, event, error)));
+        tx.afterCommit(() => run().catch((error: unknown) => logReactionFailure(name, event, error)));
         break;
     }
-  }
-
-  private logFailure<P>(registration: Registration, event: DomainEvent<P>, error: unknown): void {
-    this.logger.error(
-      { event: event.type, handler: registration.name, user_id: event.userId, err: error },
-      `event handler ${registration.name} failed for ${event.type}; the change itself stands`,
-    );
   }
 }

@@ -3,7 +3,6 @@ import type { EntityManager } from 'typeorm';
 import { RequestContext } from '../context/request-context';
 import type { ActivitySource } from '../database/enums';
 import type { DomainEvent, EventDefinition } from './domain-event';
-import type { EventBus } from './event-bus';
 
 export interface EmitOptions {
   userId: string;
@@ -14,14 +13,18 @@ export interface EmitOptions {
   occurredAt?: Date;
 }
 
+/** What a transaction needs of the event bus: running the handlers of the events it emits. */
+export interface EventDispatcher {
+  dispatch<P>(definition: EventDefinition<P>, events: ReadonlyArray<DomainEvent<P>>, tx: Transaction): Promise<void>;
+}
+
 /** A database transaction that also carries the events it emits and the work due after commit. */
 export class Transaction {
   private savepoints = 0;
-  private readonly collections = new Map<string, unknown[]>();
 
   constructor(
     readonly manager: EntityManager,
-    private readonly bus: EventBus,
+    private readonly bus: EventDispatcher,
     private readonly afterCommitQueue: Array<() => Promise<unknown>>,
   ) {}
 
@@ -58,18 +61,6 @@ export class Transaction {
   /** Dispatches a prepared event whose activity entry the change's statement already wrote. */
   async emitWritten<P>(definition: EventDefinition<P>, event: DomainEvent<P>): Promise<void> {
     await this.bus.dispatch(definition, [{ ...event, activityWritten: true }], this);
-  }
-
-  /**
-   * Lets an event handler hand results back to the use case that emitted the event, e.g. the
-   * achievements unlocked by a completion, which the request returns inline.
-   */
-  collect<T>(key: string, ...items: T[]): void {
-    this.collections.set(key, [...(this.collections.get(key) ?? []), ...items]);
-  }
-
-  collected<T>(key: string): T[] {
-    return (this.collections.get(key) ?? []) as T[];
   }
 
   afterCommit(work: () => Promise<unknown>): void {

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { runPart, StatementPart } from '../database/named-statement';
 import { AmbientTransactions } from './ambient-transaction';
 import { EventBus } from './event-bus';
 import { Transaction } from './transaction';
@@ -34,9 +35,13 @@ export class UnitOfWork {
    * Called right before an outside provider call (AI, payments, transcription): inside a request it
    * commits the claim with what ran so far (e.g. the credit reservation), so that no transaction
    * stays open during the call (docs/api.md §1.10 "Exactly once"); elsewhere it does nothing.
+   * `writes`, the use case's last writes before the call, go in the claim's own statement inside a
+   * request and run in `tx` elsewhere (docs/round-trips.md §6).
    */
-  async commitBeforeOutsideCall(): Promise<void> {
-    await AmbientTransactions.current()?.commitBeforeOutsideCall();
+  async commitBeforeOutsideCall(writes?: { tx: Transaction; part: StatementPart }): Promise<void> {
+    const ambient = AmbientTransactions.current();
+    if (ambient) await ambient.commitBeforeOutsideCall(writes?.part);
+    else if (writes) await runPart(writes.tx.manager, writes.part);
   }
 
   /**

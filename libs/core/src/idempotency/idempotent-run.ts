@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { NamedStatement, namedStatement, runNamed, StatementPart } from '../database/named-statement';
 import { toDomainError, toErrorEnvelope } from '../errors/error-envelope';
 import { AmbientTransaction, AmbientTransactions } from '../events/ambient-transaction';
 import { Transaction } from '../events/transaction';
@@ -35,9 +36,45 @@ interface KeyRow {
   response_body: string | null;
 }
 
-/** A row the request may write over: none yet, past its retention, or a claim whose process died. */
-const OVERWRITABLE = `idempotency_keys.expires_at <= now() OR idempotency_keys.id = $1 OR (idempotency_keys.state = 'in_progress'
+/**
+ * A row the request may write over: none yet, past its retention, its own claim (`id`, the
+ * parameter that holds the claim id), or a claim whose process died.
+ */
+function overwritable(id: string): string {
+  return `idempotency_keys.expires_at <= now() OR idempotency_keys.id = ${id} OR (idempotency_keys.state = 'in_progress'
   AND (idempotency_keys.locked_until IS NULL OR idempotency_keys.locked_until <= now()))`;
+}
+const OVERWRITABLE = overwritable('$1');
+
+/** The claim committed before an outside call, its eight values from `$first` on (named: every AI request). */
+function claimInsert(first: number): string {
+  const [id, user, key, method, path, hash, lease, retention] = Array.from({ length: 8 }, (_, i) => `$${first + i}`);
+  return `INSERT INTO idempotency_keys (id, user_id, key, request_method, request_path, request_hash, state, locked_until, created_at, expires_at)
+       VALUES (${id}::uuid, ${user}::uuid, ${key}::text, ${method}::text, ${path}::text, ${hash}::text, 'in_progress',
+               now() + make_interval(secs => ${lease}::int), now(), now() + make_interval(hours => ${retention}::int))
+       ON CONFLICT (user_id, key) DO UPDATE SET id = EXCLUDED.id, request_method = EXCLUDED.request_method,
+         request_path = EXCLUDED.request_path, request_hash = EXCLUDED.request_hash, state = 'in_progress',
+         locked_until = EXCLUDED.locked_until, response_status = NULL, response_headers = NULL, response_body = NULL,
+         created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
+       WHERE ${overwritable(id)}
+       RETURNING locked_until::text AS lease`;
+}
+
+const CLAIM = namedStatement('idempotency_claim', claimInsert(1));
+/** The claim carrying the writes of a part, one statement per part name. */
+const claimsWith = new Map<string, NamedStatement>();
+
+function claimWith(part: StatementPart): NamedStatement {
+  let statement = claimsWith.get(part.name);
+  if (!statement) {
+    statement = namedStatement(
+      `${part.name}_claim`,
+      `WITH ${part.ctes}, claimed AS (${claimInsert(part.values.length + 1)}) SELECT lease FROM claimed`,
+    );
+    claimsWith.set(part.name, statement);
+  }
+  return statement;
+}
 
 /**
  * One request run exactly once under its Idempotency-Key (docs/api.md §1.10 "Exactly once").
@@ -126,18 +163,18 @@ export class IdempotentRun implements AmbientTransaction {
     return this.lent;
   }
 
-  async commitBeforeOutsideCall(): Promise<void> {
-    if (!this.runner) return;
-    const [claimed]: Array<{ lease: string }> = await this.runner.manager.query(
-      `INSERT INTO idempotency_keys (id, user_id, key, request_method, request_path, request_hash, state, locked_until, created_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'in_progress', now() + make_interval(secs => $7), now(), now() + make_interval(hours => $8))
-       ON CONFLICT (user_id, key) DO UPDATE SET id = EXCLUDED.id, request_method = EXCLUDED.request_method,
-         request_path = EXCLUDED.request_path, request_hash = EXCLUDED.request_hash, state = 'in_progress',
-         locked_until = EXCLUDED.locked_until, response_status = NULL, response_headers = NULL, response_body = NULL,
-         created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
-       WHERE ${OVERWRITABLE}
-       RETURNING locked_until::text AS lease`,
-      [...this.keyParams(), LEASE_SECONDS, RETENTION_HOURS],
+  /**
+   * Commits the claim under its lease; `writes` (the request's last writes before the call, e.g.
+   * its credit reservation) go in the claim's own statement (docs/round-trips.md §6).
+   */
+  async commitBeforeOutsideCall(writes?: StatementPart): Promise<void> {
+    const manager = writes ? await this.join() : this.runner?.manager;
+    if (!manager) return;
+    const claimValues = [...this.keyParams(), LEASE_SECONDS, RETENTION_HOURS];
+    const [claimed] = await runNamed<{ lease: string }>(
+      manager,
+      writes ? claimWith(writes) : CLAIM,
+      writes ? [...writes.values, ...claimValues] : claimValues,
     );
     if (!claimed) throw new IdempotencyInProgressError();
     await this.commit();

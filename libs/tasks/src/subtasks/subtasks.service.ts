@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import type { UnlockedAchievementDto } from '@app/achievements/dto/unlocked-achievement.dto';
 import { SubtaskEntity, TaskEntity } from '@app/core/database/entities';
 import type { ActivitySource, SubtaskSource } from '@app/core/database/enums';
 import { ForbiddenError, LimitExceededError, NotFoundError, ValidationError } from '@app/core/errors/domain-error';
 import type { Transaction } from '@app/core/events/transaction';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
 import { TaskAccess } from '../task-access';
-import { TaskCompletion, unlockedAchievements } from '../task-completion.service';
+import { TaskCompletion } from '../task-completion.service';
 import { TaskLimits } from '../task-limits';
 import type { SubtaskOrderResponseDto } from './dto/subtask-order-response.dto';
 import { SubtaskResponseDto, toSubtaskResponse } from './dto/subtask-response.dto';
@@ -106,17 +107,18 @@ export class SubtasksService {
       const options = { userId, source: 'user' as ActivitySource, occurredAt: now };
       if (changedFields.length > 0) await tx.emit(SubtaskUpdated, { ...ref, changed_fields: changedFields }, options);
       let autoCompleted = false;
+      let unlocked: UnlockedAchievementDto[] = [];
       if (newlyCompleted) {
         await tx.emit(SubtaskCompleted, { ...ref, auto_check: true }, options);
         if (!task.completed && (await this.subtasks.countIncomplete(tx.manager, task.id)) === 0) {
-          await this.completion.complete(tx, task, 'auto', 'system', now);
+          unlocked = (await this.completion.complete(tx, task, 'auto', 'system', now)).progress.unlocked;
           autoCompleted = true;
         }
       }
       return {
         ...toSubtaskResponse(updated),
         task_auto_completed: autoCompleted,
-        unlocked_achievements: unlockedAchievements(tx),
+        unlocked_achievements: unlocked,
       };
     });
   }

@@ -3,8 +3,8 @@ import { UnitOfWork } from '@app/core/events/unit-of-work';
 import type { Transaction } from '@app/core/events/transaction';
 import { JOB_CATALOGUE } from '@app/core/jobs/job-catalogue';
 import { JobContext, JobHandler, JobResult } from '@app/core/jobs/job-handler.decorator';
+import { RecurringFailureReport } from './recurring-failure-report';
 import { RecurringGenerator } from './recurring-generator';
-import { RecurringGenerationFailed } from './template.events';
 import { TemplatesRepository } from './templates.repository';
 
 export interface RecurringJobData {
@@ -26,6 +26,7 @@ export class RecurringJobs {
     private readonly uow: UnitOfWork,
     private readonly templates: TemplatesRepository,
     private readonly generator: RecurringGenerator,
+    private readonly failures: RecurringFailureReport,
   ) {}
 
   @JobHandler('recurring_task_generate')
@@ -59,15 +60,16 @@ export class RecurringJobs {
       const template = await this.templates.findById(data.template_id, tx.manager);
       if (!template) return;
       const message = error instanceof Error ? error.message : String(error);
-      await tx.emit(
-        RecurringGenerationFailed,
+      await this.failures.report(
+        tx,
+        template.userId,
         {
           template_id: template.id,
           triggered_by_task_id: data.triggered_by_task_id,
           title: template.title,
           error: message.slice(0, 500),
         },
-        { userId: template.userId, source: 'system', occurredAt: now, requestId: null },
+        now,
       );
     });
   }

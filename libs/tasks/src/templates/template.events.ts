@@ -59,8 +59,8 @@ export const RecurringInstanceGenerated = defineEvent<RecurringInstanceGenerated
 );
 
 /**
- * The final failed attempt of `recurring_task_generate`; the notifications feature registers the
- * `system` notification on it. Logged against the completed instance (or the template when none).
+ * The final failed attempt of `recurring_task_generate` (its `system` notification is a direct call
+ * of `RecurringFailureReport`). Logged against the completed instance (or the template when none).
  */
 export const RecurringGenerationFailed = defineEvent<RecurringGenerationFailedPayload>(
   'recurring.generation_failed',

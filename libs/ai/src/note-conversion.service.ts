@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { EffectiveLimitsService } from '@app/limits/effective-limits.service';
-import { AiServiceUnavailableError } from '@app/ai/ai.errors';
-import { AiNoteConversion } from '@app/ai/ai.events';
-import { AiCharges } from '@app/ai/ai-charges.service';
-import { parseConversion } from '@app/ai/ai-output-rules';
-import { conversionMessages } from '@app/ai/ai-prompts';
-import { AiProviderClient } from '@app/ai/ai-provider.client';
 import { AppConfig } from '@app/core/config/app-config';
 import { ArchivedError } from '@app/core/errors/domain-error';
 import type { AuthUser } from '@app/core/http/auth-user';
+import { NotesService } from '@app/notes/notes.service';
+import { AiServiceUnavailableError } from './ai.errors';
+import { AiNoteConversion } from './ai.events';
+import { AiCharges } from './ai-charges.service';
+import { parseConversion } from './ai-output-rules';
+import { conversionMessages } from './ai-prompts';
+import { AiProviderClient } from './ai-provider.client';
 import type { NoteConversionResponseDto } from './dto/note-conversion-response.dto';
-import { NotesService } from './notes.service';
 
 /**
  * `POST /notes/{id}/convert` (docs/api.md §8, docs/integrations.md §2.4): asks the AI for a task suggestion
