@@ -14,8 +14,8 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '../libs/core/src/errors/domain-error';
-import { errorHeaders } from '../libs/core/src/http/error-response';
-import { RateLimitExceededError } from '../libs/core/src/http/rate-limit.guard';
+import { RateLimitExceededError } from '../libs/core/src/rate-limit/rate-limiter';
+import { errorHeaders } from '../libs/http/src/error-response';
 import { IdempotencyService } from '../libs/core/src/idempotency/idempotency.service';
 import type { TaskResponseDto } from '../libs/tasks/src/dto/task-response.dto';
 import { TaskVersionConflictError } from '../libs/tasks/src/tasks.errors';

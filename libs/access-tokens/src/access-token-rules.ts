@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AccessTokenScope } from '@app/core/database/enums';
-import type { TokenScopeRule } from '@app/core/http/token-scope.decorator';
+import type { TokenScopeRule } from '@app/http/token-scope.decorator';
 
 /** Every secret starts with it, so a leaked one is recognisable and the guard can route on it. */
 export const ACCESS_TOKEN_PREFIX = 'pf_pat_';

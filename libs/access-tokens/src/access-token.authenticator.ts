@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { UnauthorizedError } from '@app/core/errors/domain-error';
 import type { AuthUser } from '@app/core/http/auth-user';
-import { RateLimitExceededError, RateLimitGuard } from '@app/core/http/rate-limit.guard';
+import { RateLimiter, RateLimitExceededError } from '@app/core/rate-limit/rate-limiter';
 import { hashRefreshToken } from '@app/auth/refresh-token';
 import { aiSession, isAccessTokenSecret, LAST_USED_RESOLUTION_MS, lastUseIsStale } from './access-token-rules';
 import { AccessTokensRepository } from './access-tokens.repository';
@@ -15,15 +15,15 @@ import { AccessTokensRepository } from './access-tokens.repository';
 export class AccessTokenAuthenticator {
   constructor(
     private readonly tokens: AccessTokensRepository,
-    private readonly rateLimit: RateLimitGuard,
+    private readonly rateLimiter: RateLimiter,
   ) {}
 
   async authenticate(secret: string, clientIp: string): Promise<AuthUser> {
     const now = new Date();
     const token = isAccessTokenSecret(secret) ? await this.tokens.findIdentity(hashRefreshToken(secret)) : null;
     if (!token) {
-      const { allowed, resetAt } = await this.rateLimit.hit('auth', `access-token-miss:${clientIp}`);
-      if (!allowed) throw new RateLimitExceededError(Math.max(1, Math.ceil((resetAt - now.getTime()) / 1000)));
+      const { allowed, retryAfter } = await this.rateLimiter.consume('auth', `access-token-miss:${clientIp}`);
+      if (!allowed) throw new RateLimitExceededError(retryAfter);
       throw new UnauthorizedError('Invalid personal access token');
     }
     if (token.revokedAt) throw new UnauthorizedError('This personal access token was revoked');

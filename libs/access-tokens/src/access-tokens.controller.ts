@@ -2,8 +2,8 @@ import { Body, Controller, Delete, Get, HttpStatus, Param, Post } from '@nestjs/
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '@app/core/http/auth-user';
 import { ApiCollectionResponse, ApiDataResponse, DataEnvelope, DeletedDto, ok } from '@app/core/http/envelope';
-import { ApiErrors } from '@app/core/http/error-response.dto';
-import { TokenScope } from '@app/core/http/token-scope.decorator';
+import { ApiErrors } from '@app/http/error-response.dto';
+import { TokenScope } from '@app/http/token-scope.decorator';
 import { ReplayAs } from '@app/core/idempotency/idempotency-options.decorator';
 import { AccessTokensService } from './access-tokens.service';
 import { AccessTokenIdParamDto } from './dto/access-token-id-param.dto';

@@ -1,7 +1,7 @@
 import { DomainError } from '@app/core/errors/domain-error';
 import type { AccessTokenScope } from '@app/core/database/enums';
 import type { AuthUser } from '@app/core/http/auth-user';
-import type { TokenScopeRule } from '@app/core/http/token-scope.decorator';
+import type { TokenScopeRule } from '@app/http/token-scope.decorator';
 import { missingScope } from './access-token-rules';
 
 export class InsufficientScopeError extends DomainError {

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@app/auth/auth.module';
-import { RateLimitGuard } from '@app/core/http/rate-limit.guard';
 import { AccessTokenAuthenticator } from './access-token.authenticator';
 import { AccessTokensRepository } from './access-tokens.repository';
 import { AccessTokensService } from './access-tokens.service';
@@ -9,7 +8,7 @@ import { BearerAuthGuard } from './bearer-auth.guard';
 /** Personal access tokens (docs/access-tokens.md) and the bearer guard that accepts them. */
 @Module({
   imports: [AuthModule],
-  providers: [RateLimitGuard, AccessTokensRepository, AccessTokensService, AccessTokenAuthenticator, BearerAuthGuard],
+  providers: [AccessTokensRepository, AccessTokensService, AccessTokenAuthenticator, BearerAuthGuard],
   exports: [AccessTokensService, AccessTokenAuthenticator, BearerAuthGuard, AuthModule],
 })
 export class AccessTokensModule {}

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@app/auth/auth.guard';
 import { RequestContext } from '@app/core/context/request-context';
 import { AuthenticatedRequest, IS_PUBLIC } from '@app/core/http/auth-user';
-import { TOKEN_SCOPE, TokenScopeRule } from '@app/core/http/token-scope.decorator';
+import { TOKEN_SCOPE, TokenScopeRule } from '@app/http/token-scope.decorator';
 import { ACCESS_TOKEN_PREFIX, requiredScope } from './access-token-rules';
 import { AccessTokenAuthenticator } from './access-token.authenticator';
 import { assertTokenScope } from './access-tokens.errors';

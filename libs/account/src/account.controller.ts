@@ -2,8 +2,8 @@ import { Body, Controller, Delete } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '@app/core/http/auth-user';
 import { ApiDataResponse, DataEnvelope, DeletedDto, ok } from '@app/core/http/envelope';
-import { ApiErrors } from '@app/core/http/error-response.dto';
-import { TokenScope } from '@app/core/http/token-scope.decorator';
+import { ApiErrors } from '@app/http/error-response.dto';
+import { TokenScope } from '@app/http/token-scope.decorator';
 import { AccountDeletionService } from './account-deletion.service';
 import { DeleteAccountDto } from './dto/delete-account.dto';
 

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '
 import type { Response } from 'express';
 import { AuthUser, CurrentUser } from '@app/core/http/auth-user';
 import { ApiDataResponse, DataEnvelope, ok } from '@app/core/http/envelope';
-import { ApiErrors } from '@app/core/http/error-response.dto';
+import { ApiErrors } from '@app/http/error-response.dto';
 import { DataExportService } from './data-export.service';
 import { DataExportDto } from './dto/data-export.dto';
 import { ExportIdParam } from './dto/export-id.param';

@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '@app/core/http/auth-user';
 import { ApiCollectionResponse, ApiDataResponse, DataEnvelope, ok } from '@app/core/http/envelope';
-import { ApiErrors } from '@app/core/http/error-response.dto';
+import { ApiErrors } from '@app/http/error-response.dto';
 import { AchievementsService } from './achievements.service';
 import { AchievementDefinitionDto } from './dto/achievement-definition.dto';
 import { AchievementStatsResponseDto } from './dto/achievement-stats.dto';

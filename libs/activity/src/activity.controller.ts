@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '@app/core/http/auth-user';
 import { ApiListResponse, ListEnvelope } from '@app/core/http/envelope';
-import { ApiErrors } from '@app/core/http/error-response.dto';
+import { ApiErrors } from '@app/http/error-response.dto';
 import { ActivityService } from './activity.service';
 import { ActivityEntryResponseDto } from './dto/activity-entry-response.dto';
 import { ListActivityQueryDto } from './dto/list-activity-query.dto';

@@ -3,10 +3,10 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTa
 import type { Response } from 'express';
 import { AuthUser, CurrentUser } from '@app/core/http/auth-user';
 import { ApiDataResponse, DataEnvelope, ok } from '@app/core/http/envelope';
-import { ApiErrors } from '@app/core/http/error-response.dto';
-import { RateLimitBucket } from '@app/core/http/rate-limit-bucket.decorator';
+import { ApiErrors } from '@app/http/error-response.dto';
+import { RateLimitBucket } from '@app/http/rate-limit-bucket.decorator';
 import { UserCheckedByRoute } from '@app/core/http/route-user-check';
-import { TokenScope } from '@app/core/http/token-scope.decorator';
+import { TokenScope } from '@app/http/token-scope.decorator';
 import { AiChatService } from './ai-chat.service';
 import { AiChatStreamService } from './ai-chat-stream.service';
 import { AiSubtasksService } from './ai-subtasks.service';

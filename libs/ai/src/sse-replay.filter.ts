@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
-import { AllExceptionsFilter } from '@app/core/http/exception.filter';
+import { AllExceptionsFilter } from '@app/http/exception.filter';
 import { IdempotentReplay } from '@app/core/idempotency/idempotent-replay';
 import { openEventStream, writeEvent } from './sse';
 

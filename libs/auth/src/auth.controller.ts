@@ -1,8 +1,8 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '@app/core/http/auth-user';
-import { ApiErrors } from '@app/core/http/error-response.dto';
-import { RateLimitBucket } from '@app/core/http/rate-limit-bucket.decorator';
+import { ApiErrors } from '@app/http/error-response.dto';
+import { RateLimitBucket } from '@app/http/rate-limit-bucket.decorator';
 import { AuthService } from './auth.service';
 import { Caller } from './client-info.decorator';
 import { DevLoginEnabledGuard } from './dev-login-enabled.guard';

@@ -1,12 +1,13 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Response } from 'express';
-import passport from 'passport';
+import { ExtractJwt } from 'passport-jwt';
 import { RequestContext } from '@app/core/context/request-context';
-import { TokenExpiredError, UnauthorizedError } from '@app/core/errors/domain-error';
-import { AuthenticatedRequest, AuthUser, IS_PUBLIC } from '@app/core/http/auth-user';
+import { UnauthorizedError } from '@app/core/errors/domain-error';
+import { AuthenticatedRequest, IS_PUBLIC } from '@app/core/http/auth-user';
 import { USER_CHECKED_BY_ROUTE } from '@app/core/http/route-user-check';
-import { JwtStrategy, VerifiedRequest } from './jwt.strategy';
+import { AccessTokenVerifier } from './access-token.verifier';
+
+const bearerToken = ExtractJwt.fromAuthHeaderAsBearerToken();
 
 /**
  * Global guard (APP_GUARD): every HTTP route needs a valid bearer access token unless marked
@@ -16,7 +17,7 @@ import { JwtStrategy, VerifiedRequest } from './jwt.strategy';
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly strategy: JwtStrategy,
+    private readonly verifier: AccessTokenVerifier,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -27,10 +28,11 @@ export class AuthGuard implements CanActivate {
       context.getClass(),
     ]);
     if (isPublic) return true;
-    const http = context.switchToHttp();
-    const request = http.getRequest<AuthenticatedRequest & VerifiedRequest>();
-    request.userCheckedByRoute = this.reflector.get<boolean | undefined>(USER_CHECKED_BY_ROUTE, context.getHandler());
-    const user = await this.authenticate(request, http.getResponse<Response>());
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const token = bearerToken(request);
+    if (!token) throw new UnauthorizedError('Missing bearer token');
+    const userCheckedByRoute = this.reflector.get<boolean | undefined>(USER_CHECKED_BY_ROUTE, context.getHandler());
+    const user = await this.verifier.verify(token, userCheckedByRoute ?? false);
     request.user = user;
     const requestContext = RequestContext.current();
     if (requestContext) {
@@ -39,33 +41,4 @@ export class AuthGuard implements CanActivate {
     }
     return true;
   }
-
-  /**
-   * Runs the strategy through passport. It is handed a per-request copy of this app's strategy
-   * instead of a name: passport's registry is process-global, and it decorates the strategy
-   * object with per-request callbacks.
-   */
-  private authenticate(request: AuthenticatedRequest, response: Response): Promise<AuthUser> {
-    return new Promise((resolve, reject) => {
-      const strategy = Object.create(this.strategy) as JwtStrategy;
-      const middleware = passport.authenticate(
-        strategy,
-        { session: false },
-        (error: unknown, user: AuthUser | false | undefined, info: unknown) => {
-          if (error) reject(error);
-          else if (user) resolve(user);
-          else reject(isExpiry(info) ? new TokenExpiredError() : new UnauthorizedError(describeFailure(info)));
-        },
-      ) as (req: AuthenticatedRequest, res: Response, next: (error?: unknown) => void) => void;
-      middleware(request, response, (error?: unknown) => reject(error ?? new UnauthorizedError()));
-    });
-  }
-}
-
-function isExpiry(info: unknown): boolean {
-  return info instanceof Error && info.name === 'TokenExpiredError';
-}
-
-function describeFailure(info: unknown): string {
-  return info instanceof Error && info.message === 'No auth token' ? 'Missing bearer token' : 'Invalid access token';
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '@app/core/http/auth-user';
-import { SkipRateLimit } from '@app/core/http/rate-limit-bucket.decorator';
+import { SkipRateLimit } from '@app/http/rate-limit-bucket.decorator';
 import { JwksResponseDto } from './dto/jwks-response.dto';
 import { JwtKeysService } from './jwt-keys.service';
 

@@ -1,9 +1,9 @@
 import { Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '@app/core/http/auth-user';
-import { ApiErrors } from '@app/core/http/error-response.dto';
-import { SkipRateLimit } from '@app/core/http/rate-limit-bucket.decorator';
-import type { RequestWithRawBody } from '@app/core/http/request-gate';
+import { ApiErrors } from '@app/http/error-response.dto';
+import { SkipRateLimit } from '@app/http/rate-limit-bucket.decorator';
+import type { RequestWithRawBody } from '@app/http/request-gate';
 import { CheckoutWebhookService } from './checkout-webhook.service';
 import { WebhookAckDto } from './dto/webhook-ack.dto';
 

@@ -6,7 +6,7 @@ import type { PaymentSessionPurpose } from '@app/core/database/enums';
 import { DomainError } from '@app/core/errors/domain-error';
 import type { Transaction } from '@app/core/events/transaction';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
-import { parseBody } from '@app/core/http/request-gate';
+import { parseBody } from '@app/core/http/json-body';
 import { MetricsService } from '@app/core/metrics/metrics.service';
 import { UUID_PATTERN } from '@app/core/validation/validators';
 import { CreditLedgerService } from '@app/credits/credit-ledger.service';

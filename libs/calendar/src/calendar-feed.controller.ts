@@ -4,9 +4,9 @@ import type { Request, Response } from 'express';
 import { AppConfig } from '@app/core/config/app-config';
 import { AuthUser, CurrentUser, Public } from '@app/core/http/auth-user';
 import { ApiDataResponse, DataEnvelope, DeletedDto, ok } from '@app/core/http/envelope';
-import { ApiErrors } from '@app/core/http/error-response.dto';
-import { TokenScope } from '@app/core/http/token-scope.decorator';
-import { publicBaseUrl } from '@app/core/http/public-base-url';
+import { ApiErrors } from '@app/http/error-response.dto';
+import { TokenScope } from '@app/http/token-scope.decorator';
+import { publicBaseUrl } from '@app/http/public-base-url';
 import { CalendarFeedService } from './calendar-feed.service';
 import { CalendarFeedDto } from './dto/calendar-feed.dto';
 

@@ -3,10 +3,9 @@ import { Injectable } from '@nestjs/common';
 import { generateRefreshToken, hashRefreshToken } from '@app/auth/refresh-token';
 import { NotFoundError, RateLimitWindow } from '@app/core/errors/domain-error';
 import type { DeletedDto } from '@app/core/http/envelope';
-import { rateLimitHeaders } from '@app/core/http/error-response';
-import { RateLimitExceededError, RateLimitGuard } from '@app/core/http/rate-limit.guard';
-import type { RateLimitBucketName } from '@app/core/http/rate-limit-bucket.decorator';
+import { rateLimitHeaders } from '@app/core/rate-limit/rate-limiter';
 import { MetricsService } from '@app/core/metrics/metrics.service';
+import { RateLimiter, RateLimitExceededError, RateLimitBucketName } from '@app/core/rate-limit/rate-limiter';
 import { renderCalendar } from './calendar-rules';
 import { CalendarFeedsRepository } from './calendar-feeds.repository';
 import type { CalendarFeedDto } from './dto/calendar-feed.dto';
@@ -34,7 +33,7 @@ export interface FeedResponse {
 export class CalendarFeedService {
   constructor(
     private readonly feeds: CalendarFeedsRepository,
-    private readonly rateLimit: RateLimitGuard,
+    private readonly rateLimiter: RateLimiter,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -109,11 +108,11 @@ export class CalendarFeedService {
   }
 
   /** Counts one request: the window of docs/api.md §1.12 it was counted in, or a 429 carrying it. */
-  private async limit(bucket: RateLimitBucketName, identity: string): Promise<RateLimitWindow> {
-    const { allowed, ...window } = await this.rateLimit.hit(bucket, identity);
+  private async limit(bucket: RateLimitBucketName, key: string): Promise<RateLimitWindow> {
+    const { allowed, window, retryAfter } = await this.rateLimiter.consume(bucket, key);
     if (allowed) return window;
     this.metrics.rateLimitHits.inc({ bucket });
-    throw new RateLimitExceededError(Math.max(1, Math.ceil((window.resetAt - Date.now()) / 1000)), window);
+    throw new RateLimitExceededError(retryAfter, window);
   }
 }
 

@@ -16,6 +16,7 @@ import { BatchedRuns } from './jobs/batched-runs';
 import { JobQueue } from './jobs/job-queue.service';
 import { loggerOptions } from './logging/logger-options';
 import { MetricsService } from './metrics/metrics.service';
+import { RateLimiter } from './rate-limit/rate-limiter';
 import { FallbackThrottlerStorage } from './redis/fallback-throttler-storage';
 import { RedisFallback } from './redis/redis-fallback';
 import { REDIS_CLIENT, redisProvider } from './redis/redis.provider';
@@ -62,6 +63,7 @@ export class CoreModule implements OnApplicationShutdown {
           inject: [REDIS_CLIENT, RedisFallback],
           useFactory: (redis: Redis | null, fallback: RedisFallback) => new FallbackThrottlerStorage(redis, fallback),
         },
+        RateLimiter,
         EventBus,
         UnitOfWork,
         BatchedRuns,
@@ -83,7 +85,7 @@ export class CoreModule implements OnApplicationShutdown {
         Clock,
         REDIS_CLIENT,
         RedisFallback,
-        ThrottlerStorage,
+        RateLimiter,
         MetricsService,
         EventBus,
         UnitOfWork,

@@ -2,8 +2,8 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '@app/core/http/auth-user';
 import { ApiDataResponse, DataEnvelope, ok } from '@app/core/http/envelope';
-import { ApiErrors } from '@app/core/http/error-response.dto';
-import { RateLimitBucket } from '@app/core/http/rate-limit-bucket.decorator';
+import { ApiErrors } from '@app/http/error-response.dto';
+import { RateLimitBucket } from '@app/http/rate-limit-bucket.decorator';
 import { CreditsService } from './credits.service';
 import { AiCreditsResponseDto } from './dto/ai-credits-response.dto';
 

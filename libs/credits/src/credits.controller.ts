@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '@app/core/http/auth-user';
 import { ApiDataResponse, ApiListResponse, DataEnvelope, ListEnvelope, ok } from '@app/core/http/envelope';
-import { ApiErrors } from '@app/core/http/error-response.dto';
+import { ApiErrors } from '@app/http/error-response.dto';
 import { CreditsService } from './credits.service';
 import { CreditBalanceDto } from './dto/credit-balance.dto';
 import { CreditHistoryQueryDto } from './dto/credit-history-query.dto';

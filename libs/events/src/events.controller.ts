@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTa
 import type { Response } from 'express';
 import { AuthUser, CurrentUser, Public } from '@app/core/http/auth-user';
 import { ApiDataResponse, DataEnvelope, ok } from '@app/core/http/envelope';
-import { ApiErrors } from '@app/core/http/error-response.dto';
-import { TokenScope } from '@app/core/http/token-scope.decorator';
+import { ApiErrors } from '@app/http/error-response.dto';
+import { TokenScope } from '@app/http/token-scope.decorator';
 import { WithoutIdempotencyKey } from '@app/core/idempotency/idempotency-options.decorator';
 import { EventStreamQueryDto } from './dto/event-stream-query.dto';
 import { StreamTicketResponseDto } from './dto/stream-ticket-response.dto';

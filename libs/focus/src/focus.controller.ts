@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, ge
 import type { Response } from 'express';
 import { AuthUser, CurrentUser } from '@app/core/http/auth-user';
 import { ApiDataResponse, DataEnvelope, ok } from '@app/core/http/envelope';
-import { ApiErrors } from '@app/core/http/error-response.dto';
+import { ApiErrors } from '@app/http/error-response.dto';
 import { EndFocusDto } from './dto/end-focus.dto';
 import { FocusEndResponseDto } from './dto/focus-end-response.dto';
 import { FocusSessionResponseDto } from './dto/focus-session-response.dto';

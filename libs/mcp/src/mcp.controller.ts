@@ -2,9 +2,9 @@ import { Controller, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuthUser, CurrentUser } from '@app/core/http/auth-user';
-import { ApiErrors } from '@app/core/http/error-response.dto';
+import { ApiErrors } from '@app/http/error-response.dto';
 import { requestIdOf } from '@app/core/http/request-id';
-import { TokenScope } from '@app/core/http/token-scope.decorator';
+import { TokenScope } from '@app/http/token-scope.decorator';
 import { WithoutIdempotencyKey } from '@app/core/idempotency/idempotency-options.decorator';
 import { McpEndpoint } from './mcp-endpoint';
 

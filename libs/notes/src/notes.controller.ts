@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DeprecatedRoute } from '@app/core/http/deprecated.decorator';
+import { DeprecatedRoute } from '@app/http/deprecated.decorator';
 import { AuthUser, CurrentUser } from '@app/core/http/auth-user';
 import { ApiDataResponse, ApiListResponse, DataEnvelope, DeletedDto, ListEnvelope, ok } from '@app/core/http/envelope';
-import { ApiErrors } from '@app/core/http/error-response.dto';
+import { ApiErrors } from '@app/http/error-response.dto';
 import { CreateNoteDto } from './dto/create-note.dto';
 import { NoteIdParam } from './dto/note-id.param';
 import { NoteResponseDto } from './dto/note-response.dto';

@@ -2,7 +2,7 @@ import { Controller, Delete, HttpCode, HttpStatus, Param, Post } from '@nestjs/c
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '@app/core/http/auth-user';
 import { ApiDataResponse, DataEnvelope, ok } from '@app/core/http/envelope';
-import { ApiErrors } from '@app/core/http/error-response.dto';
+import { ApiErrors } from '@app/http/error-response.dto';
 import { IdParamDto } from '@app/tasks/dto/id-param.dto';
 import { TaskDetailResponseDto } from '@app/tasks/dto/task-detail-response.dto';
 import { TaskDeletedResponseDto } from './dto/task-deleted-response.dto';

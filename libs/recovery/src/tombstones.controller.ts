@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '@app/core/http/auth-user';
 import { ApiCollectionResponse, DataEnvelope, ok } from '@app/core/http/envelope';
-import { ApiErrors } from '@app/core/http/error-response.dto';
+import { ApiErrors } from '@app/http/error-response.dto';
 import { TombstoneResponseDto } from './dto/tombstone-response.dto';
 import { TaskRecoveryService } from './task-recovery.service';
 

@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '@app/core/http/auth-user';
 import { ApiDataResponse, DataEnvelope, ok } from '@app/core/http/envelope';
-import { ApiErrors } from '@app/core/http/error-response.dto';
+import { ApiErrors } from '@app/http/error-response.dto';
 import { SyncPageDto } from './dto/sync-page.dto';
 import { SyncQueryDto } from './dto/sync-query.dto';
 import { SyncService } from './sync.service';

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '@app/core/http/auth-user';
-import { DeprecatedRoute } from '@app/core/http/deprecated.decorator';
+import { DeprecatedRoute } from '@app/http/deprecated.decorator';
 import { ApiDataResponse, ApiListResponse, DataEnvelope, ListEnvelope, ok } from '@app/core/http/envelope';
-import { ApiErrors } from '@app/core/http/error-response.dto';
+import { ApiErrors } from '@app/http/error-response.dto';
 import { UserCheckedByRoute } from '@app/core/http/route-user-check';
 import { CreateTaskDto } from './dto/create-task.dto';
 import { ForceCompleteDto } from './dto/force-complete.dto';

@@ -7,6 +7,17 @@ export const MAX_AUDIO_FRAME_BYTES = 32 * 1024;
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 export const MAX_BUFFERED_AUDIO_BYTES = 1024 * 1024;
 
+/** A failure before the session: an `error` message, then close with `closeCode` (docs/realtime.md §1.1, §1.5). */
+export class VoiceRefusal extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly closeCode: number,
+  ) {
+    super(message);
+  }
+}
+
 /** How a live session ended (docs/realtime.md §1.4). `protocol` = the client broke the protocol mid-session. */
 export type VoiceEnd =
   'end_stream' | 'idle' | 'max_duration' | 'insufficient_credits' | 'provider_error' | 'disconnect' | 'protocol';
@@ -80,6 +91,23 @@ export function endOutcome(end: VoiceEnd): VoiceEndOutcome {
         action: 'transcription_completed',
         closeCode: 4400,
       };
+  }
+}
+
+/** The `error` message sent before `complete` when a session ends this way (docs/realtime.md §1.4); null: none. */
+export function endError(end: VoiceEnd): { code: string; message: string } | null {
+  switch (end) {
+    case 'max_duration':
+      return { code: 'MAX_DURATION_EXCEEDED', message: 'Maximum session duration reached' };
+    case 'insufficient_credits':
+      return { code: 'INSUFFICIENT_CREDITS', message: 'Not enough AI credits to continue' };
+    case 'provider_error':
+      return { code: 'TRANSCRIPTION_FAILED', message: 'The transcription provider failed' };
+    case 'end_stream':
+    case 'idle':
+    case 'disconnect':
+    case 'protocol':
+      return null;
   }
 }
 

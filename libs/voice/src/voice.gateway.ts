@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
+import { AppConfig } from '@app/core/config/app-config';
+import { clientIpResolver } from '@app/http/client-ip';
 import { VoiceRelayService } from './voice-relay.service';
 import { MAX_MESSAGE_BYTES } from './voice-rules';
 
@@ -11,9 +13,16 @@ import { MAX_MESSAGE_BYTES } from './voice-rules';
  */
 @WebSocketGateway({ path: '/api/v1/ws/voice/transcribe', maxPayload: MAX_MESSAGE_BYTES })
 export class VoiceGateway implements OnGatewayConnection {
-  constructor(private readonly relay: VoiceRelayService) {}
+  private readonly clientIp: (request: IncomingMessage) => string;
+
+  constructor(
+    private readonly relay: VoiceRelayService,
+    config: AppConfig,
+  ) {
+    this.clientIp = clientIpResolver(config.trustProxy);
+  }
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
-    this.relay.accept(socket, request);
+    this.relay.accept(socket, request, this.clientIp(request));
   }
 }

@@ -4,7 +4,7 @@ import { MetadataScanner, ModulesContainer } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
-import { IdempotencyInterceptor } from '@app/core/idempotency/idempotency.interceptor';
+import { IdempotencyInterceptor } from '@app/http/idempotency.interceptor';
 
 /** The methods an `Idempotency-Key` can apply to (docs/api.md §1.10): reads never pass through it. */
 const WRITE_METHODS = new Set([

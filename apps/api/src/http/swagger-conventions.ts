@@ -1,6 +1,6 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { ErrorCode } from '@app/core/errors/error-codes';
-import { errorResponseSchema } from '@app/core/http/error-response.dto';
+import { errorResponseSchema } from '@app/http/error-response.dto';
 
 type Schema = Record<string, unknown>;
 type Response = { description: string; headers?: Record<string, Schema>; content?: Record<string, { schema: Schema }> };

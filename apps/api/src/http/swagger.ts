@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { ErrorResponseDto } from '@app/core/http/error-response.dto';
+import { ErrorResponseDto } from '@app/http/error-response.dto';
 import { addConventions, operationId } from './swagger-conventions';
 
 /** The OpenAPI document of the API, generated from the controllers and DTOs (committed as `openapi.json`). */

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, HttpStatus, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '@app/core/http/auth-user';
-import { SkipRateLimit } from '@app/core/http/rate-limit-bucket.decorator';
+import { SkipRateLimit } from '@app/http/rate-limit-bucket.decorator';
 import type { Response } from 'express';
 import { HealthResponseDto, LivenessResponseDto } from './health.dto';
 import { HealthService } from './health.service';

@@ -1,8 +1,8 @@
 import { Controller, Get, Header, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '@app/core/http/error-response.dto';
+import { ApiErrors } from '@app/http/error-response.dto';
 import { Public } from '@app/core/http/auth-user';
-import { SkipRateLimit } from '@app/core/http/rate-limit-bucket.decorator';
+import { SkipRateLimit } from '@app/http/rate-limit-bucket.decorator';
 import { MetricsService } from '@app/core/metrics/metrics.service';
 import { MetricsAccessGuard } from './metrics-access.guard';
 

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import { codesNamedIn, ErrorBodyDto, errorResponseSchema } from '@app/core/http/error-response.dto';
+import { codesNamedIn, ErrorBodyDto, errorResponseSchema } from '@app/http/error-response.dto';
 import { TaskResponseDto } from './task-response.dto';
 
 class TaskConflictErrorBodyDto extends ErrorBodyDto {

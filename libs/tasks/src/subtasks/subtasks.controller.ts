@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Param, Patch, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '@app/core/http/auth-user';
 import { ApiDataResponse, DataEnvelope, DeletedDto, ok } from '@app/core/http/envelope';
-import { ApiErrors } from '@app/core/http/error-response.dto';
+import { ApiErrors } from '@app/http/error-response.dto';
 import { IdParamDto } from '../dto/id-param.dto';
 import { SubtaskUpdateResponseDto } from './dto/subtask-update-response.dto';
 import { UpdateSubtaskDto } from './dto/update-subtask.dto';

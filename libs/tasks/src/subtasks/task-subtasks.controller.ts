@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpStatus, Param, Post, Put } from '@nestjs/com
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '@app/core/http/auth-user';
 import { ApiCollectionResponse, ApiDataResponse, DataEnvelope, ok } from '@app/core/http/envelope';
-import { ApiErrors } from '@app/core/http/error-response.dto';
+import { ApiErrors } from '@app/http/error-response.dto';
 import { TaskIdParamDto } from '../dto/id-param.dto';
 import { CreateSubtaskDto } from './dto/create-subtask.dto';
 import { ReorderSubtasksDto } from './dto/reorder-subtasks.dto';

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpStatus, Param, Patch, Post, Query } 
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '@app/core/http/auth-user';
 import { ApiDataResponse, ApiListResponse, DataEnvelope, DeletedDto, ListEnvelope, ok } from '@app/core/http/envelope';
-import { ApiErrors } from '@app/core/http/error-response.dto';
+import { ApiErrors } from '@app/http/error-response.dto';
 import { IdParamDto } from '../dto/id-param.dto';
 import { CreateTemplateDto } from './dto/create-template.dto';
 import { GeneratedInstanceResponseDto } from './dto/generated-instance-response.dto';

@@ -1,23 +1,15 @@
 import type { Request, Response } from 'express';
-import type { DomainError, RateLimitWindow } from '../errors/domain-error';
-import type { ErrorCode } from '../errors/error-codes';
-import { toErrorEnvelope } from '../errors/error-envelope';
-import { requestIdOf } from './request-id';
+import type { DomainError } from '@app/core/errors/domain-error';
+import type { ErrorCode } from '@app/core/errors/error-codes';
+import { toErrorEnvelope } from '@app/core/errors/error-envelope';
+import { requestIdOf } from '@app/core/http/request-id';
+import { rateLimitHeaders } from '@app/core/rate-limit/rate-limiter';
 
 /** The bearer challenge of each 401 code that carries one (docs/api.md §1.4, RFC 6750). */
 const CHALLENGES: Partial<Record<ErrorCode, string>> = {
   UNAUTHORIZED: 'Bearer',
   TOKEN_EXPIRED: 'Bearer error="invalid_token", error_description="The access token expired"',
 };
-
-/** The rate-limit headers of docs/api.md §1.12 describing `window`. */
-export function rateLimitHeaders(window: RateLimitWindow): Record<string, string> {
-  return {
-    'X-RateLimit-Limit': String(window.limit),
-    'X-RateLimit-Remaining': String(window.remaining),
-    'X-RateLimit-Reset': String(Math.ceil(window.resetAt / 1000)),
-  };
-}
 
 /** The headers an error answer carries, derived from the error's data (docs/api.md §1.8, §1.12). */
 export function errorHeaders(error: DomainError): Record<string, string> {

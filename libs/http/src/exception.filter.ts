@@ -1,8 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError } from '../errors/domain-error';
-import { toDomainError } from '../errors/error-envelope';
-import { IdempotentReplay } from '../idempotency/idempotent-replay';
+import { DomainError } from '@app/core/errors/domain-error';
+import { toDomainError } from '@app/core/errors/error-envelope';
+import { IdempotentReplay } from '@app/core/idempotency/idempotent-replay';
 import { sendError } from './error-response';
 
 /** The one place where thrown errors become the error envelope of docs/api.md §1.5; internals only reach the log. */

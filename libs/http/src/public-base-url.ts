@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { AppConfig } from '../config/app-config';
+import type { AppConfig } from '@app/core/config/app-config';
 
 /**
  * The origin of every absolute URL the API hands out: `PUBLIC_BASE_URL` (required in

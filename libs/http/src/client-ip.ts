@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import proxyAddr from 'proxy-addr';
-import type { AppConfig } from '../config/app-config';
+import type { AppConfig } from '@app/core/config/app-config';
 
 type Trust = (address: string, hop: number) => boolean;
 

@@ -1,6 +1,6 @@
 import { AsyncResource } from 'node:async_hooks';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { DomainError } from '../errors/domain-error';
+import { DomainError } from '@app/core/errors/domain-error';
 import { sendError } from './error-response';
 
 /**

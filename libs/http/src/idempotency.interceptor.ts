@@ -2,14 +2,14 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
 import { from, lastValueFrom, Observable, throwError } from 'rxjs';
-import { ValidationError } from '../errors/domain-error';
-import type { AuthenticatedRequest } from '../http/auth-user';
-import type { RequestWithRawBody } from '../http/request-gate';
-import { requestIdOf } from '../http/request-id';
-import { REPLAY_BODY, ReplayBody, WITHOUT_IDEMPOTENCY_KEY } from './idempotency-options.decorator';
-import { IdempotencyService } from './idempotency.service';
-import { IdempotentReplay } from './idempotent-replay';
-import type { StoredResponse } from './stored-response';
+import { ValidationError } from '@app/core/errors/domain-error';
+import type { AuthenticatedRequest } from '@app/core/http/auth-user';
+import type { RequestWithRawBody } from './request-gate';
+import { requestIdOf } from '@app/core/http/request-id';
+import { REPLAY_BODY, ReplayBody, WITHOUT_IDEMPOTENCY_KEY } from '@app/core/idempotency/idempotency-options.decorator';
+import { IdempotencyService } from '@app/core/idempotency/idempotency.service';
+import { IdempotentReplay } from '@app/core/idempotency/idempotent-replay';
+import type { StoredResponse } from '@app/core/idempotency/stored-response';
 
 const KEY_FORMAT = /^[\x20-\x7E]{1,255}$/;
 const REQUIRED_FOR = new Set(['POST', 'PUT', 'PATCH']);

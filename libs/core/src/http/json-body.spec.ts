@@ -1,5 +1,5 @@
 import { DomainError } from '../errors/domain-error';
-import { MAX_JSON_DEPTH, parseBody } from './request-gate';
+import { MAX_JSON_DEPTH, parseBody } from './json-body';
 
 describe('parseBody', () => {
   const json = 'application/json';

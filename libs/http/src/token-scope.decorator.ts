@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { AccessTokenScope } from '../database/enums';
+import type { AccessTokenScope } from '@app/core/database/enums';
 
 /**
  * What a personal access token needs on a route (docs/access-tokens.md §2): a scope, `session`

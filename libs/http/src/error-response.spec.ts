@@ -1,8 +1,8 @@
-import { TokenExpiredError, UnauthorizedError, ValidationError } from '../errors/domain-error';
-import { DatabaseUnavailableError } from '../errors/error-envelope';
-import { IdempotencyInProgressError } from '../idempotency/idempotency.errors';
+import { TokenExpiredError, UnauthorizedError, ValidationError } from '@app/core/errors/domain-error';
+import { DatabaseUnavailableError } from '@app/core/errors/error-envelope';
+import { IdempotencyInProgressError } from '@app/core/idempotency/idempotency.errors';
 import { errorHeaders } from './error-response';
-import { RateLimitExceededError } from './rate-limit.guard';
+import { RateLimitExceededError } from '@app/core/rate-limit/rate-limiter';
 
 describe(errorHeaders.name, () => {
   it('should derive Retry-After and the rate-limit window from the error', () => {

@@ -1,6 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
+import type { RateLimitBucketName } from '@app/core/rate-limit/rate-limiter';
 
-export type RateLimitBucketName = 'auth' | 'ai' | 'general';
 export const RATE_LIMIT_BUCKET = 'perpetua:rateLimitBucket';
 export const SKIP_RATE_LIMIT = 'perpetua:skipRateLimit';
 
