@@ -1,6 +1,6 @@
 import { ThrottlerStorageService } from '@nestjs/throttler';
 import { AppConfig } from '../config/app-config';
-import { RateLimiter } from './rate-limiter';
+import { RateLimiter, rateLimitHeaders } from './rate-limiter';
 
 describe(RateLimiter.name, () => {
   const config = Object.assign(new AppConfig(), { RATE_LIMIT_AUTH: 2, RATE_LIMIT_AI: 3, RATE_LIMIT_GENERAL: 5 });
@@ -21,17 +21,13 @@ describe(RateLimiter.name, () => {
   it('should allow up to the bucket limit in a window, then refuse until the window resets', async () => {
     await expect(sut.consume('auth', '203.0.113.7')).resolves.toEqual({
       allowed: true,
-      headers: {
-        'X-RateLimit-Limit': '2',
-        'X-RateLimit-Remaining': '1',
-        'X-RateLimit-Reset': String(Date.UTC(2026, 11, 3, 14, 1) / 1000),
-      },
+      window: { limit: 2, remaining: 1, resetAt: Date.UTC(2026, 11, 3, 14, 1) },
       retryAfter: 45,
     });
     await expect(sut.consume('auth', '203.0.113.7')).resolves.toMatchObject({ allowed: true });
     await expect(sut.consume('auth', '203.0.113.7')).resolves.toMatchObject({
       allowed: false,
-      headers: { 'X-RateLimit-Remaining': '0' },
+      window: { remaining: 0 },
     });
     jest.setSystemTime(Date.UTC(2026, 11, 3, 14, 1));
     await expect(sut.consume('auth', '203.0.113.7')).resolves.toMatchObject({ allowed: true, retryAfter: 60 });
@@ -43,7 +39,15 @@ describe(RateLimiter.name, () => {
     await expect(sut.consume('ai', 'user-2')).resolves.toMatchObject({ allowed: true });
     await expect(sut.consume('general', 'user-1')).resolves.toMatchObject({
       allowed: true,
-      headers: { 'X-RateLimit-Limit': '5', 'X-RateLimit-Remaining': '4' },
+      window: { limit: 5, remaining: 4 },
+    });
+  });
+
+  it('should describe a window in the X-RateLimit-* headers', () => {
+    expect(rateLimitHeaders({ limit: 2, remaining: 1, resetAt: Date.UTC(2026, 11, 3, 14, 1) })).toEqual({
+      'X-RateLimit-Limit': '2',
+      'X-RateLimit-Remaining': '1',
+      'X-RateLimit-Reset': String(Date.UTC(2026, 11, 3, 14, 1) / 1000),
     });
   });
 });
