@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { MarkedMethods } from '@app/core/discovery/marked-methods';
 import { RUN_BATCH, RUN_SIZE } from '@app/core/jobs/batched-job.decorator';
 import { BatchedJob, BatchedRuns } from '@app/core/jobs/batched-runs';
 import { JobName } from '@app/core/jobs/job-catalogue';
@@ -10,11 +10,6 @@ import { MAINTENANCE_STEP, MaintenanceStepFn } from '@app/core/jobs/maintenance-
 /** A job's clock as declared with `@JobClock`. */
 export interface DeclaredJobClock extends JobClockOptions {
   nextDueAt: JobClockFn;
-}
-
-interface Marked<M> {
-  metadata: M;
-  fn: (...args: never[]) => unknown;
 }
 
 /**
@@ -29,22 +24,21 @@ export class JobRegistry implements OnModuleInit {
   private jobClocks: DeclaredJobClock[] = [];
 
   constructor(
-    private readonly discovery: DiscoveryService,
-    private readonly scanner: MetadataScanner,
-    private readonly reflector: Reflector,
+    private readonly marked: MarkedMethods,
     private readonly runs: BatchedRuns,
   ) {}
 
   onModuleInit(): void {
-    for (const { metadata: name, fn } of this.marked<JobName>(JOB_HANDLER)) {
+    for (const { metadata: name, fn } of this.marked.find<JobName>(JOB_HANDLER)) {
       if (this.handlers.has(name)) throw new Error(`Two handlers registered for job ${name}`);
       this.handlers.set(name, fn as JobHandlerFn);
     }
     this.registerBatchedJobs();
-    this.steps = this.marked<number>(MAINTENANCE_STEP)
+    this.steps = this.marked
+      .find<number>(MAINTENANCE_STEP)
       .sort((a, b) => a.metadata - b.metadata)
       .map(({ fn }) => fn as MaintenanceStepFn);
-    this.jobClocks = this.marked<JobClockOptions>(JOB_CLOCK).map(({ metadata, fn }) => ({
+    this.jobClocks = this.marked.find<JobClockOptions>(JOB_CLOCK).map(({ metadata, fn }) => ({
       ...metadata,
       nextDueAt: fn as JobClockFn,
     }));
@@ -68,31 +62,13 @@ export class JobRegistry implements OnModuleInit {
   }
 
   private registerBatchedJobs(): void {
-    const sizes = new Map(this.marked<JobName>(RUN_SIZE).map(({ metadata, fn }) => [metadata, fn]));
-    const batches = new Map(this.marked<JobName>(RUN_BATCH).map(({ metadata, fn }) => [metadata, fn]));
+    const sizes = new Map(this.marked.find<JobName>(RUN_SIZE).map(({ metadata, fn }) => [metadata, fn]));
+    const batches = new Map(this.marked.find<JobName>(RUN_BATCH).map(({ metadata, fn }) => [metadata, fn]));
     for (const name of new Set([...sizes.keys(), ...batches.keys()])) {
       const size = sizes.get(name);
       const batch = batches.get(name);
       if (!size || !batch) throw new Error(`Batched job ${name} needs both a @RunSize and a @RunBatch`);
       this.runs.register(name, { size, batch } as BatchedJob);
     }
-  }
-
-  /** Every provider method marked with `key`, bound to its instance. */
-  private marked<M>(key: string): Array<Marked<M>> {
-    const found: Array<Marked<M>> = [];
-    for (const wrapper of this.discovery.getProviders()) {
-      const instance = wrapper.instance as Record<string, unknown> | undefined;
-      if (!instance || typeof instance !== 'object' || wrapper.isAlias) continue;
-      const prototype = Object.getPrototypeOf(instance) as object;
-      for (const method of this.scanner.getAllMethodNames(prototype)) {
-        const fn = instance[method];
-        if (typeof fn !== 'function') continue;
-        const metadata = this.reflector.get<M | undefined>(key, fn);
-        if (metadata === undefined) continue;
-        found.push({ metadata, fn: (fn as (...args: never[]) => unknown).bind(instance) });
-      }
-    }
-    return found;
   }
 }

@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AccountModule } from '@app/account/account.module';
 import { AchievementsModule } from '@app/achievements/achievements.module';
@@ -54,7 +53,6 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         CoreModule.forRoot({ ...options, role: 'worker' }),
-        DiscoveryModule,
         ScheduleModule.forRoot(),
         ActivityModule,
         UsersModule,

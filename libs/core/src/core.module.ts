@@ -8,6 +8,7 @@ import type { DestinationStream } from 'pino';
 import { Clock } from './clock/clock';
 import { AppConfig } from './config/app-config';
 import { buildDataSourceOptions } from './database/data-source-options';
+import { MarkedMethods } from './discovery/marked-methods';
 import { EventBus } from './events/event-bus';
 import { UnitOfWork } from './events/unit-of-work';
 import { IdempotencyJobs } from './idempotency/idempotency.jobs';
@@ -49,7 +50,7 @@ export class CoreModule implements OnApplicationShutdown {
           }),
         }),
         LoggerModule.forRoot(loggerOptions(config, logDestination)),
-        // The event bus finds the `@OnDomainEvent` handlers among the app's providers.
+        // MarkedMethods finds the decorated handlers (events, jobs) among the app's providers.
         DiscoveryModule,
       ],
       providers: [
@@ -64,6 +65,7 @@ export class CoreModule implements OnApplicationShutdown {
           useFactory: (redis: Redis | null, fallback: RedisFallback) => new FallbackThrottlerStorage(redis, fallback),
         },
         RateLimiter,
+        MarkedMethods,
         EventBus,
         UnitOfWork,
         BatchedRuns,
@@ -87,6 +89,7 @@ export class CoreModule implements OnApplicationShutdown {
         RedisFallback,
         RateLimiter,
         MetricsService,
+        MarkedMethods,
         EventBus,
         UnitOfWork,
         BatchedRuns,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
+import { MarkedMethods } from '../discovery/marked-methods';
 import { MetricsService } from '../metrics/metrics.service';
 import { defineEvent, DomainEvent, EventDefinition } from './domain-event';
 import { EventBus } from './event-bus';
@@ -37,7 +38,7 @@ describe(EventBus.name, () => {
   it('should run the decorated handlers it discovered at boot (every-event ones first) and count declared metrics after the commit', async () => {
     const module = await Test.createTestingModule({
       imports: [DiscoveryModule],
-      providers: [EventBus, Listener, MetricsService],
+      providers: [MarkedMethods, EventBus, Listener, MetricsService],
     }).compile();
     await module.init();
     const sut = module.get(EventBus);

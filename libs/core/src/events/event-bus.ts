@@ -1,5 +1,4 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { DomainEvent, EventDefinition } from './domain-event';
 import {
   AnyEventHandler,
@@ -8,6 +7,7 @@ import {
   EVERY_DOMAIN_EVENT_HANDLER,
   EventHandler,
 } from './on-domain-event.decorator';
+import { MarkedMethods } from '../discovery/marked-methods';
 import { MetricsService } from '../metrics/metrics.service';
 import type { EventDispatcher, Transaction } from './transaction';
 
@@ -21,27 +21,16 @@ export class EventBus implements EventDispatcher, OnModuleInit {
   private readonly everyEventHandlers: AnyEventHandler[] = [];
 
   constructor(
-    private readonly discovery: DiscoveryService,
-    private readonly scanner: MetadataScanner,
-    private readonly reflector: Reflector,
+    private readonly marked: MarkedMethods,
     private readonly metrics: MetricsService,
   ) {}
 
   onModuleInit(): void {
-    for (const wrapper of this.discovery.getProviders()) {
-      const instance = wrapper.instance as Record<string, unknown> | undefined;
-      if (!instance || typeof instance !== 'object' || wrapper.isAlias) continue;
-      const prototype = Object.getPrototypeOf(instance) as object;
-      for (const method of this.scanner.getAllMethodNames(prototype)) {
-        const fn = instance[method];
-        if (typeof fn !== 'function') continue;
-        // The decorators checked the method's signature against the handler type they declare.
-        if (this.reflector.get<boolean | undefined>(EVERY_DOMAIN_EVENT_HANDLER, fn)) {
-          this.everyEventHandlers.push(fn.bind(instance) as AnyEventHandler);
-        }
-        const metadata = this.reflector.get<DomainEventHandlerMetadata | undefined>(DOMAIN_EVENT_HANDLER, fn);
-        if (metadata) this.on(metadata.definition, fn.bind(instance) as EventHandler<unknown>);
-      }
+    // The decorators checked each method's signature against the handler type they declare.
+    for (const { fn } of this.marked.find<true>(EVERY_DOMAIN_EVENT_HANDLER))
+      this.everyEventHandlers.push(fn as AnyEventHandler);
+    for (const { metadata, fn } of this.marked.find<DomainEventHandlerMetadata>(DOMAIN_EVENT_HANDLER)) {
+      this.on(metadata.definition, fn as EventHandler<unknown>);
     }
   }
 
