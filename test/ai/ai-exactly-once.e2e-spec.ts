@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { CreditLedgerService } from '@app/credits/credit-ledger.service';
+import { CreditReservationsService } from '@app/credits/credit-reservations.service';
 import { clearCredits, grantLot, ledgerOf } from '../credits/credit-fixtures';
 import { useAiTestApp } from '../support/ai-test-app';
 import { commitsOf } from '../support/commits';
@@ -39,7 +39,7 @@ describe('exactly once around an outside provider call', () => {
        VALUES ($1, $2, $3, 'POST', '/api/v1/ai/chat', $4, 'in_progress', now() + $5::interval, now(), now() + interval '1 day')`,
       [id, userId, key, createHash('sha256').update(JSON.stringify(body)).digest('hex'), leaseEnd],
     );
-    await t.app.get(CreditLedgerService).reserve({
+    await t.app.get(CreditReservationsService).reserve({
       userId,
       amount: 1,
       operationRef: 'chat',

@@ -1,6 +1,7 @@
 import { awayFromUtcMidnight } from '../support/clock-edges';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
 import { CreditLedgerService } from '@app/credits/credit-ledger.service';
+import { CreditReservationsService } from '@app/credits/credit-reservations.service';
 import { as, expectError, loginAs } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 import { createTestWorker, TestWorker } from '../support/test-worker';
@@ -12,11 +13,13 @@ describe('Credits', () => {
   beforeEach(() => awayFromUtcMidnight());
   let worker: TestWorker;
   let ledger: CreditLedgerService;
+  let reservations: CreditReservationsService;
 
   beforeAll(async () => {
     t = await createTestApp({ RATE_LIMIT_GENERAL: '10000', RATE_LIMIT_AI: '10000' });
     worker = await createTestWorker(t.databaseUrl);
     ledger = t.app.get(CreditLedgerService);
+    reservations = t.app.get(CreditReservationsService);
   });
 
   afterAll(async () => {
@@ -77,7 +80,7 @@ describe('Credits', () => {
   describe('GET /api/v1/credits/history', () => {
     it('should list committed entries newest first with both field sets', async () => {
       const { accessToken, user } = await loginAs(t);
-      const reservation = await ledger.reserve({
+      const reservation = await reservations.reserve({
         userId: user.id,
         amount: 2,
         operationRef: 'chat',
@@ -85,7 +88,7 @@ describe('Credits', () => {
       });
       const pending = await as(t, accessToken).get('/api/v1/credits/history');
       expect(pending.body.data).toHaveLength(1);
-      await t.app.get(UnitOfWork).run((tx) => ledger.commit(tx, reservation));
+      await t.app.get(UnitOfWork).run((tx) => reservations.commit(tx, reservation));
 
       const res = await as(t, accessToken).get('/api/v1/credits/history');
       expect(res.status).toBe(200);
@@ -157,7 +160,7 @@ describe('Credits', () => {
     it('should answer 402 data when the balance is short and reserve nothing', async () => {
       const { user } = await loginAs(t);
       await expect(
-        ledger.reserve({ userId: user.id, amount: 6, operationRef: 'chat', description: 'x' }),
+        reservations.reserve({ userId: user.id, amount: 6, operationRef: 'chat', description: 'x' }),
       ).rejects.toMatchObject({
         status: 402,
         code: 'INSUFFICIENT_CREDITS',
@@ -170,7 +173,7 @@ describe('Credits', () => {
       const { user } = await loginAs(t);
       const attempts = await Promise.allSettled(
         Array.from({ length: 20 }, () =>
-          ledger.reserve({ userId: user.id, amount: 1, operationRef: 'chat', description: 'x' }),
+          reservations.reserve({ userId: user.id, amount: 1, operationRef: 'chat', description: 'x' }),
         ),
       );
       expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(5);
@@ -191,9 +194,14 @@ describe('Credits', () => {
     it('should restore the lots and leave no trace when a reservation is released', async () => {
       const { user } = await loginAs(t);
       await grantLot(t, user.id, 'purchased', 2);
-      const reservation = await ledger.reserve({ userId: user.id, amount: 6, operationRef: 'chat', description: 'x' });
+      const reservation = await reservations.reserve({
+        userId: user.id,
+        amount: 6,
+        operationRef: 'chat',
+        description: 'x',
+      });
       expect(await storedBalance(t, user.id)).toBe(1);
-      expect(await ledger.release(reservation)).toBe(6);
+      expect(await reservations.release(reservation)).toBe(6);
       expect((await ledgerOf(t, user.id)).map((e) => [e.operation, e.consumed])).toEqual([
         ['grant', 0],
         ['grant', 0],
@@ -288,14 +296,14 @@ describe('Credits', () => {
       await clearCredits(t, user.id);
       const day = new Date('2031-03-10T08:00:00.000Z');
       await t.app.get(UnitOfWork).run((tx) => ledger.ensureDailyGrant(tx, user.id, day));
-      const reservation = await ledger.reserve({
+      const reservation = await reservations.reserve({
         userId: user.id,
         amount: 3,
         operationRef: 'chat',
         description: 'x',
         now: day,
       });
-      await t.app.get(UnitOfWork).run((tx) => ledger.commit(tx, reservation, day));
+      await t.app.get(UnitOfWork).run((tx) => reservations.commit(tx, reservation, day));
       const expiries = async (): Promise<{ lots_expired: number; credits_expired: number }> =>
         (
           await t.dataSource.query(
@@ -323,7 +331,12 @@ describe('Credits', () => {
 
     it('credit_reservation_release should release reservations pending for over 10 minutes', async () => {
       const { user } = await loginAs(t);
-      const reservation = await ledger.reserve({ userId: user.id, amount: 2, operationRef: 'chat', description: 'x' });
+      const reservation = await reservations.reserve({
+        userId: user.id,
+        amount: 2,
+        operationRef: 'chat',
+        description: 'x',
+      });
       const early = await worker.runJob('credit_reservation_release', new Date(Date.now() + 9 * 60_000));
       expect(early.result).toEqual({ reservations_released: 0, credits_restored: 0 });
       const pending = async (): Promise<{ reservations: number; credits: number }> =>
@@ -342,7 +355,7 @@ describe('Credits', () => {
         credits_restored: before.credits - after.credits,
       });
       expect(await storedBalance(t, user.id)).toBe(5);
-      await t.app.get(UnitOfWork).run(async (tx) => expect(await ledger.commit(tx, reservation)).toBe(0));
+      await t.app.get(UnitOfWork).run(async (tx) => expect(await reservations.commit(tx, reservation)).toBe(0));
     });
   });
 });

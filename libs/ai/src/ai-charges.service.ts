@@ -5,7 +5,7 @@ import { UnitOfWork } from '@app/core/events/unit-of-work';
 import type { AuthUser } from '@app/core/http/auth-user';
 import { UserGoneError } from '@app/core/http/route-user-check';
 import { MetricsService } from '@app/core/metrics/metrics.service';
-import { CreditLedgerService, CreditReservation } from '@app/credits/credit-ledger.service';
+import { CreditReservation, CreditReservationsService } from '@app/credits/credit-reservations.service';
 import { AI_TASK_WARNING_FROM, AiTaskCounter, AiTaskSlot } from './ai-task-counter';
 
 export type AiOperation = 'chat' | 'chat_stream' | 'subtask_generation' | 'note_conversion' | 'transcription';
@@ -52,7 +52,7 @@ export interface SettledCharge<R> {
 export class AiCharges {
   constructor(
     private readonly counter: AiTaskCounter,
-    private readonly credits: CreditLedgerService,
+    private readonly reservations: CreditReservationsService,
     private readonly uow: UnitOfWork,
     private readonly metrics: MetricsService,
   ) {}
@@ -82,7 +82,7 @@ export class AiCharges {
     claim: { id: string; takenOver: boolean } | undefined,
   ): Promise<CreditReservation> {
     try {
-      return await this.credits.reserveBeforeOutsideCall({
+      return await this.reservations.reserveBeforeOutsideCall({
         userId: request.user.id,
         amount: request.cost,
         operationRef: request.operationRef,
@@ -98,7 +98,7 @@ export class AiCharges {
   /** Nothing charged: reservation released, slot given back. */
   async fail(charge: AiCharge): Promise<void> {
     this.metrics.aiRequests.inc({ operation: charge.request.operation, outcome: 'failure' });
-    await this.credits.release(charge.reservation);
+    await this.reservations.release(charge.reservation);
     if (charge.slot) await this.counter.giveBack(charge.slot);
   }
 
@@ -111,7 +111,7 @@ export class AiCharges {
     record: (tx: Transaction, charged: Charged) => Promise<R>,
   ): Promise<SettledCharge<R>> {
     const settled = await this.uow.run(async (tx) => {
-      const { charged: creditsUsed, balance } = await this.credits.charge(tx, charge.reservation);
+      const { charged: creditsUsed, balance } = await this.reservations.charge(tx, charge.reservation);
       const result = await record(tx, { creditsUsed, reservationId: charge.reservation.id });
       return { result, creditsUsed, creditsRemaining: balance.total, warning: charge.warning };
     });

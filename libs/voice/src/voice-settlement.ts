@@ -3,7 +3,8 @@ import { AppConfig } from '@app/core/config/app-config';
 import type { VoiceSessionEntity } from '@app/core/database/entities';
 import { DomainError } from '@app/core/errors/domain-error';
 import { UnitOfWork } from '@app/core/events/unit-of-work';
-import { CreditLedgerService, CreditReservation } from '@app/credits/credit-ledger.service';
+import { CreditLedgerService } from '@app/credits/credit-ledger.service';
+import { CreditReservation, CreditReservationsService } from '@app/credits/credit-reservations.service';
 import { chargedMinutes, joinTranscript, startedMinutes, VoiceEnd } from './voice-rules';
 import { VoiceSessionsService } from './voice-sessions.service';
 import { VoiceTiming } from './voice-timing';
@@ -19,6 +20,7 @@ export interface SettledSession {
 interface SettlementDeps {
   sessions: VoiceSessionsService;
   credits: CreditLedgerService;
+  creditReservations: CreditReservationsService;
   uow: UnitOfWork;
   config: AppConfig;
   timing: VoiceTiming;
@@ -33,11 +35,20 @@ export class VoiceSettlement {
   constructor(
     sessions: VoiceSessionsService,
     credits: CreditLedgerService,
+    creditReservations: CreditReservationsService,
     uow: UnitOfWork,
     config: AppConfig,
     timing: VoiceTiming,
   ) {
-    this.deps = { sessions, credits, uow, config, timing, logger: new Logger(VoiceSettlement.name) };
+    this.deps = {
+      sessions,
+      credits,
+      creditReservations,
+      uow,
+      config,
+      timing,
+      logger: new Logger(VoiceSettlement.name),
+    };
   }
 
   /**
@@ -92,7 +103,7 @@ export class SessionSettlement {
     finals: readonly string[],
     errorCode: string | null,
   ): Promise<SettledSession> {
-    const { timing, credits, uow, sessions } = this.deps;
+    const { timing, credits, creditReservations, uow, sessions } = this.deps;
     // An idle session's audio ended with its last frame, not when the idle timeout fired.
     const audioEnd = end === 'idle' ? this.lastAudioAt : stoppedAt;
     const audioMs =
@@ -101,12 +112,12 @@ export class SessionSettlement {
     const reservations = (await Promise.all(this.reservations)).filter((r): r is CreditReservation => r !== null);
     const minutes = chargedMinutes(end, reservations.length, startedMinutes(audioMs, timing.minuteMs));
     const charged = reservations.slice(0, minutes);
-    for (const surplus of reservations.slice(minutes)) await credits.release(surplus);
+    for (const surplus of reservations.slice(minutes)) await creditReservations.release(surplus);
     const transcript = joinTranscript(finals);
     const session = this.session;
     return uow.run(async (tx) => {
       let creditsUsed = 0;
-      for (const reservation of charged) creditsUsed += await credits.commit(tx, reservation);
+      for (const reservation of charged) creditsUsed += await creditReservations.commit(tx, reservation);
       await sessions.close(tx, session, {
         end,
         endedAt: new Date(),
@@ -133,7 +144,7 @@ export class SessionSettlement {
   /** Reserves the next started minute; a failed reservation stops the session (credit stop). */
   private reserveMinute(): void {
     if (this.stopped) return;
-    const reservation = this.deps.credits
+    const reservation = this.deps.creditReservations
       .reserve({
         userId: this.session.userId,
         amount: this.deps.config.AI_CREDIT_TRANSCRIPTION_PER_MIN,
