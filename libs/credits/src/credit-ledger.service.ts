@@ -11,9 +11,10 @@ import { balanceOf, BalanceByKind, carryoverCuts, nextUtcMidnight, runningBalanc
 export type GrantRequest = Omit<CreditGrant, 'now'> & { now?: Date };
 
 /**
- * The credit ledger (docs/rules.md §2, docs/data-model.md §13): grants, carry-over and balances
- * (FIFO consumption through reservations is CreditReservationsService). Every write to a user's lots happens under the
- * user's ledger lock, so a balance can never go negative and a credit can never be spent twice.
+ * The credit ledger (docs/rules.md §2, docs/data-model.md §13): grants, carry-over and balances;
+ * FIFO consumption through reservations is `CreditReservationsService`'s. Every write to a
+ * user's lots happens under the user's ledger lock, so a balance can never go negative and a
+ * credit can never be spent twice.
  */
 @Injectable()
 export class CreditLedgerService {
