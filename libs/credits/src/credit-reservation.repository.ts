@@ -183,17 +183,4 @@ export class CreditReservationRepository {
       operationRef: row.operation_ref,
     }));
   }
-
-  /** Reservations still pending that were made before `before` (crashed requests). */
-  async stalePendingReservations(
-    manager: EntityManager,
-    before: Date,
-  ): Promise<Array<{ userId: string; reservationId: string }>> {
-    const rows: Array<{ user_id: string; reservation_id: string }> = await manager.query(
-      `SELECT DISTINCT user_id, reservation_id FROM ai_credit_ledger
-       WHERE status = 'pending' AND created_at < $1 AND reservation_id IS NOT NULL`,
-      [before],
-    );
-    return rows.map((row) => ({ userId: row.user_id, reservationId: row.reservation_id }));
-  }
 }
