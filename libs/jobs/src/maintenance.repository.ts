@@ -55,7 +55,11 @@ export class MaintenanceRepository {
       .getOne();
   }
 
-  /** Rows whose `column` is before `cutoff` (and match `also`), oldest first: read from the column's index. */
+  /**
+   * Rows whose `column` is before `cutoff` (and match `also`), oldest first: read from the column's index.
+   * The batch's keys are one array, looked up by the key's index: joined as `IN (subquery)`, a batch
+   * that is a fair share of the table was a hash join over a scan of the whole table, per batch.
+   */
   private async deleteBatches(
     table: string,
     key: string,
@@ -67,8 +71,8 @@ export class MaintenanceRepository {
     let deleted = 0;
     for (;;) {
       const [, affected]: [unknown, number] = await this.dataSource.query(
-        `DELETE FROM ${table} WHERE ${key} IN (
-           SELECT ${key} FROM ${table} WHERE ${column} < $1 AND ${also} ORDER BY ${column} LIMIT $2)`,
+        `DELETE FROM ${table} WHERE ${key} = ANY(ARRAY(
+           SELECT ${key} FROM ${table} WHERE ${column} < $1 AND ${also} ORDER BY ${column} LIMIT $2))`,
         [cutoff, limit],
       );
       deleted += affected;
