@@ -115,7 +115,9 @@ export class AchievementsRepository {
 
   /**
    * Sets `current_streak = 0` for the users of `range` whose streak is > 0 with a last completion
-   * before `before`, under their state locks; returns each user's previous streak.
+   * before `before`, under their state locks; returns each user's previous streak. The UPDATE
+   * repeats the range: the planner cannot size the locked rows, and joined them to a scan of the
+   * whole table per batch.
    */
   async resetStreaksEndedBefore(
     manager: EntityManager,
@@ -132,6 +134,7 @@ export class AchievementsRepository {
        ), reset AS (
          UPDATE user_achievement_states s SET current_streak = 0, updated_at = $4
          FROM broken b WHERE s.user_id = b.user_id
+           AND s.user_id >= $1::uuid AND ($2::uuid IS NULL OR s.user_id < $2::uuid)
          RETURNING s.user_id, b.current_streak AS previous_streak
        )
        SELECT user_id, previous_streak FROM reset ORDER BY user_id`,

@@ -112,7 +112,8 @@ export class CreditBatchRepository {
   /**
    * Marks the range's daily lots whose `expires_at` passed as expired and writes one `expire`
    * entry per unused remainder, in one statement. Its `balance_after` is the balance at `now`,
-   * which counts no lot expiring at `now` either way.
+   * which counts no lot expiring at `now` either way. The users are joined by the expired lots'
+   * keys (not by the batch's list, which a batch's share of the table makes a sequential scan).
    */
   async expireDaily(manager: EntityManager, range: KeyRange, now: Date): Promise<ExpiredLot[]> {
     const users = await this.lockUsers(
@@ -133,10 +134,9 @@ export class CreditBatchRepository {
          INSERT INTO ai_credit_ledger
            (user_id, credit_type, operation, amount, consumed, status, balance_after, source_id, operation_ref,
             description, created_at, updated_at)
-         SELECT e.user_id, 'daily', 'expire', -e.remainder, 0, 'committed', b.balance, e.id, 'expire',
+         SELECT e.user_id, 'daily', 'expire', -e.remainder, 0, 'committed', ${balanceAt('$2')}, e.id, 'expire',
                 'Unused daily credits expired', $2, $2
-         FROM expired e JOIN (SELECT u.id, ${balanceAt('$2')} AS balance FROM users u WHERE u.id = ANY($1::uuid[])) b
-           ON b.id = e.user_id
+         FROM expired e JOIN users u ON u.id = e.user_id
          WHERE e.remainder > 0
          ORDER BY e.expires_at, e.id
        )

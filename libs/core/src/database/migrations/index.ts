@@ -10,6 +10,7 @@ import { BurstAndStreakIndexes1768400000002 } from './1768400000002-burst-and-st
 import { SubscriptionLastEventAt1768550000000 } from './1768550000000-subscription-last-event-at';
 import { PersonalAccessTokens1768560000000 } from './1768560000000-personal-access-tokens';
 import { EventStream1768560000001 } from './1768560000001-event-stream';
+import { ReminderSyncPerStatement1768600000000 } from './1768600000000-reminder-sync-per-statement';
 
 /** Every migration, oldest first; the one list used by the API, the worker and `ormconfig.ts`. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   SubscriptionLastEventAt1768550000000,
   PersonalAccessTokens1768560000000,
   EventStream1768560000001,
+  ReminderSyncPerStatement1768600000000,
 ];
