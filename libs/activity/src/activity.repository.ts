@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ActivityLogEntity } from '@app/core/database/entities';
 import type { ActivityEntityType, ActivitySource } from '@app/core/database/enums';
+import { deleteBefore } from '@app/core/jobs/retention-deletes';
 
 export interface ActivityFilters {
   entityType?: ActivityEntityType;
@@ -44,15 +45,12 @@ export class ActivityRepository {
   }
 
   /** Deletes entries created before `cutoff` in batches of 1000 (docs/jobs.md §4); returns the count. */
-  async purgeBefore(cutoff: Date): Promise<number> {
-    let deleted = 0;
-    for (;;) {
-      const [, affected]: [unknown, number] = await this.dataSource.query(
-        `DELETE FROM activity_logs WHERE id IN (SELECT id FROM activity_logs WHERE created_at < $1 LIMIT ${PURGE_BATCH})`,
-        [cutoff],
-      );
-      deleted += affected;
-      if (affected < PURGE_BATCH) return deleted;
-    }
+  purgeBefore(cutoff: Date): Promise<number> {
+    return deleteBefore(
+      this.dataSource,
+      { table: 'activity_logs', key: 'id', column: 'created_at' },
+      cutoff,
+      PURGE_BATCH,
+    );
   }
 }
