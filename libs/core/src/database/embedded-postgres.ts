@@ -12,6 +12,8 @@ export interface EmbeddedPostgresOptions {
   database: string;
   /** Trades durability for speed; only for throw-away test clusters. */
   ephemeral?: boolean;
+  /** Further server settings (`-c name=value`), e.g. a benchmark's production-sized buffers. */
+  settings?: Record<string, string>;
   log?: (message: string) => void;
 }
 
@@ -62,6 +64,7 @@ export class EmbeddedPostgres {
       "-c unix_socket_directories=''",
       '-c max_connections=200',
       ...(this.options.ephemeral ? ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'] : []),
+      ...Object.entries(this.options.settings ?? {}).map(([name, value]) => `-c ${name}=${value}`),
     ];
     await this.run('pg_ctl', [
       '-D',

@@ -15,7 +15,9 @@ export interface RetentionTarget {
  * `batchSize` keys, each its own statement, so that a large backlog never becomes one huge
  * transaction and what was deleted stays deleted if a later batch fails. The batch's keys are one
  * array, looked up by the key's index: joined as `IN (subquery)`, a batch that is a fair share of
- * the table was a hash join over a scan of the whole table, per batch.
+ * the table was a hash join over a scan of the whole table, per batch. Each batch starts its index
+ * range where the previous one ended (its last value, as text: exact to the microsecond): from the start of the index, every batch stepped over the
+ * entries of every batch deleted before it (dead until vacuum), so a backlog cost its square.
  */
 export async function deleteBefore(
   dataSource: DataSource,
@@ -24,14 +26,21 @@ export async function deleteBefore(
   batchSize: number,
 ): Promise<number> {
   let deleted = 0;
+  let from = '-infinity';
   for (;;) {
-    const [, affected]: [unknown, number] = await dataSource.query(
-      `DELETE FROM ${table} WHERE ${key} = ANY(ARRAY(
-         SELECT ${key} FROM ${table} WHERE ${column} < $1 AND ${also} ORDER BY ${column} LIMIT $2))`,
-      [cutoff, batchSize],
+    const [batch]: Array<{ deleted: number; last: string | null }> = await dataSource.query(
+      `WITH gone AS (
+         DELETE FROM ${table} WHERE ${key} = ANY(ARRAY(
+           SELECT ${key} FROM ${table}
+           WHERE ${column} >= $3::timestamptz AND ${column} < $1 AND ${also}
+           ORDER BY ${column} LIMIT $2))
+         RETURNING ${column} AS at)
+       SELECT count(*)::int AS deleted, max(at)::text AS last FROM gone`,
+      [cutoff, batchSize, from],
     );
-    deleted += affected;
-    if (affected < batchSize) return deleted;
+    deleted += batch.deleted;
+    if (batch.deleted < batchSize || batch.last === null) return deleted;
+    from = batch.last;
   }
 }
 
