@@ -49,11 +49,11 @@ const JOBS: JobName[] = [
   'maintenance_cleanup',
 ];
 /**
- * The server is sized as a production database of this size would be: a buffer
- * cache that holds the jobs' working set and checkpoints spaced for bulk jobs. `--pg-defaults`
- * runs with PostgreSQL's own defaults (128 MB of buffers, 1 GB of WAL between checkpoints) instead:
- * from 100k users the activity and notification indexes outgrow that cache and every job writing
- * them pays page reads and evictions per item.
+ * The server is sized as a production database of this size would be: a buffer cache that holds
+ * the jobs' working set and checkpoints spaced for bulk jobs. `--pg-defaults` runs with
+ * PostgreSQL's own defaults instead (128 MB of buffers, 1 GB of WAL between checkpoints): there, from
+ * 100k users the activity and notification indexes outgrow the cache and every job writing them
+ * pays page reads and evictions per item (bench/RESULTS-jobs.md, run 1 against run 2).
  */
 const SERVER_SETTINGS: Record<string, string> = { shared_buffers: '2GB', max_wal_size: '4GB' };
 const DAILY_AT_MIDNIGHT: JobName[] = ['streak_calculate', 'credit_expire', 'credit_daily_grant'];

@@ -16,8 +16,9 @@ export interface RetentionTarget {
  * transaction and what was deleted stays deleted if a later batch fails. The batch's keys are one
  * array, looked up by the key's index: joined as `IN (subquery)`, a batch that is a fair share of
  * the table was a hash join over a scan of the whole table, per batch. Each batch starts its index
- * range where the previous one ended (its last value, as text: exact to the microsecond): from the start of the index, every batch stepped over the
- * entries of every batch deleted before it (dead until vacuum), so a backlog cost its square.
+ * range where the previous one ended (its last value, as text: exact to the microsecond). Started
+ * from the beginning of the index, every batch stepped over the entries of every batch deleted
+ * before it (dead until vacuum), so a backlog cost its square.
  */
 export async function deleteBefore(
   dataSource: DataSource,
